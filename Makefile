@@ -1,0 +1,31 @@
+# Two commands on a fresh machine:  make report  and  make test.
+# Each creates .venv from pyproject.toml when it is missing or older than pyproject.toml.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+FETCH_FLAGS ?=
+
+.PHONY: report data test clean-data clean
+
+report: data
+	$(BIN)/cosie-analysis report
+
+data: $(STAMP)
+	$(BIN)/cosie-analysis fetch $(FETCH_FLAGS)
+	$(BIN)/cosie-analysis build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean-data:
+	rm -rf data/processed/*.parquet data/processed/*.csv
+
+clean: clean-data
+	rm -rf $(VENV)

@@ -1,0 +1,66 @@
+"""cosie-analysis: before, during and after corona in the Dutch CoSIE pilots (Houten, Nieuwegein).
+
+Data flows one way: sources -> ``data/raw`` -> processed observations -> phases -> estimates ->
+figures and tables. Importing the package does nothing else than define names; the heavy modules
+(pandas, statsmodels, matplotlib) load on first use.
+
+Typical use in a notebook::
+
+    import cosie_analysis as ca
+    obs = ca.load_observations()
+    obs["phase"] = ca.assign_phase(obs["period"])
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (loaded lazily, on first attribute access)
+_LAZY = {
+    # data pipeline
+    "load_observations": "observations",
+    "build_observations": "observations",
+    "validate_observations": "observations",
+    "OBSERVATION_COLUMNS": "observations",
+    "fetch": "fetch",
+    "parse_period": "periods",
+    "parse_periods": "periods",
+    "pc4_wijk_shares": "observations",
+    # corona phases
+    "assign_phase": "phases",
+    "get_scheme": "phases",
+    "load_timeline": "phases",
+    "PhaseScheme": "phases",
+    "SCHEMES": "phases",
+    "draw_phases": "phases",
+    # statistics
+    "phase_summary": "summaries",
+    "interrupted_time_series": "its",
+    "synthetic_control": "comparison",
+    "diff_in_diff": "comparison",
+    "placebo_in_time": "its",
+    # errors
+    "CosieError": "errors",
+    "InputFileError": "errors",
+    "RegistryError": "errors",
+    "FetchError": "errors",
+    "ParameterError": "errors",
+}
+
+__all__ = sorted(_LAZY) + ["__version__"]
+
+
+def __getattr__(name: str):
+    try:
+        module = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'cosie_analysis' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__
