@@ -1,0 +1,220 @@
+"""Shared machinery of the estimators: input validation, phases, multiple testing, result objects.
+
+Every public estimator (``phase_summary``, ``interrupted_time_series``, ``placebo_in_time``,
+``synthetic_control``, ``diff_in_diff``) validates its input here, assigns phases through
+:mod:`cosie_analysis.phases` (the one place that defines them) and returns a frozen result
+object derived from :class:`Result`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cosie_analysis.errors import ParameterError, check_choice
+
+__all__ = ["Result", "adjust_pvalues", "ADJUST_METHODS", "PHASES"]
+
+#: The three phases in their order.
+PHASES = ("before", "during", "after")
+
+#: ``adjust=`` value -> statsmodels ``multipletests`` method.
+ADJUST_METHODS = {"holm": "holm", "bh": "fdr_bh", "none": None}
+
+
+def adjust_pvalues(p, method: str = "holm") -> np.ndarray:
+    """Adjust a family of p-values for multiple testing; missing p-values stay missing.
+
+    Parameters
+    ----------
+    p : array-like of float
+        The family's p-values (NaN allowed, left out of the family).
+    method : {"holm", "bh", "none"}
+        Holm's step-down family-wise error control, Benjamini-Hochberg false-discovery-rate
+        control, or no adjustment.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values in the input order.
+    """
+    check_choice("adjust", method, ADJUST_METHODS)
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.isfinite(p)
+    if ADJUST_METHODS[method] is None or ok.sum() == 0:
+        out[ok] = p[ok]
+        return out
+    from statsmodels.stats.multitest import multipletests
+
+    out[ok] = multipletests(p[ok], method=ADJUST_METHODS[method])[1]
+    return out
+
+
+def adjust_within(table: pd.DataFrame, family: str | list[str], method: str) -> pd.Series:
+    """p_adjusted per family: rows sharing the value(s) of ``family`` form one family."""
+    out = pd.Series(np.nan, index=table.index, dtype=float)
+    for _, idx in table.groupby(family, sort=False, observed=True, dropna=False).groups.items():
+        out.loc[idx] = adjust_pvalues(table.loc[idx, "p_value"].to_numpy(), method)
+    return out
+
+
+def check_data(data, columns: dict[str, str | None], *, function: str) -> None:
+    """Raise ParameterError when ``data`` is not a DataFrame or lacks a role column.
+
+    ``columns`` maps the parameter name to the column it names (None = not used).
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise ParameterError(
+            f"`data` of {function}() must be a pandas DataFrame in the long observation layout; "
+            f"got {type(data).__name__}."
+        )
+    missing = [f"`{param}`={col!r}" for param, col in columns.items() if col is not None and col not in data.columns]
+    if missing:
+        raise ParameterError(
+            f"{function}(): column(s) not found in `data`: {', '.join(missing)}. "
+            f"Found: {list(data.columns)}. Pass the right column name to the parameter."
+        )
+
+
+def check_conf_level(conf_level) -> float:
+    if not isinstance(conf_level, (int, float)) or not 0 < conf_level < 1:
+        raise ParameterError(f"`conf_level` must be a number between 0 and 1 (e.g. 0.95); got {conf_level!r}.")
+    return float(conf_level)
+
+
+def as_tuple(by) -> tuple[str, ...]:
+    if by is None:
+        return ()
+    if isinstance(by, str):
+        return (by,)
+    return tuple(by)
+
+
+def drop_missing(data: pd.DataFrame, columns, *, function: str) -> pd.DataFrame:
+    """Return the rows without missing values in ``columns``; warn with the count dropped."""
+    mask = data[list(columns)].isna().any(axis=1)
+    if mask.any():
+        warnings.warn(
+            f"{function}(): dropped {int(mask.sum())} of {len(data)} row(s) with a missing value in "
+            f"{list(columns)}.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return data.loc[~mask]
+    return data
+
+
+def with_phases(data: pd.DataFrame, period: str, scheme, rule: str) -> tuple[pd.DataFrame, str, str]:
+    """A copy of ``data`` with a ``phase`` column; also the scheme's name and the rule used."""
+    from cosie_analysis.phases import assign_phase, get_scheme
+
+    phase = assign_phase(data[period], scheme=scheme, rule=rule)
+    out = data.copy()
+    out["phase"] = pd.Categorical(np.asarray(phase.astype(str)), categories=list(PHASES), ordered=True)
+    scheme_name = phase.attrs.get("phase_scheme", getattr(get_scheme(scheme), "name", str(scheme)))
+    return out, str(scheme_name), str(phase.attrs.get("phase_rule", rule))
+
+
+def period_index(data: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series, str]:
+    """Integer time index (in periods of the series' frequency), period start dates, frequency.
+
+    Accepts CBS period codes, timestamps or pandas Periods in ``period``.
+    """
+    values = data[period]
+    if isinstance(values.dtype, pd.PeriodDtype):
+        freq = {"Y": "year", "Q": "quarter", "M": "month"}.get(values.dt.freqstr[0], None)
+        starts = values.dt.start_time
+    elif pd.api.types.is_datetime64_any_dtype(values):
+        starts = pd.Series(pd.to_datetime(values), index=data.index)
+        freq = None
+    else:
+        from cosie_analysis.periods import parse_periods
+
+        parsed = parse_periods(values.astype(str))
+        starts = pd.Series(parsed["period_start"].to_numpy(), index=data.index)
+        freqs = parsed["frequency"].unique()
+        if len(freqs) > 1:
+            raise ParameterError(
+                f"The series mixes frequencies {sorted(freqs)!r} in `period`; filter `data` to one "
+                "frequency first (column `frequency`)."
+            )
+        freq = freqs[0]
+    if freq is None:  # timestamps: infer
+        inferred = pd.infer_freq(pd.DatetimeIndex(starts.drop_duplicates().sort_values())) if starts.nunique() >= 3 else None
+        freq = {"M": "month", "Q": "quarter", "Y": "year", "A": "year"}.get((inferred or "Y")[0], "year")
+    pfreq = {"month": "M", "quarter": "Q", "year": "Y"}[freq]
+    ordinal = starts.dt.to_period(pfreq).map(lambda p: p.ordinal).astype(int)
+    return ordinal - ordinal.min(), starts, freq
+
+
+def z_or_t(conf_level: float, df: float | None = None) -> float:
+    from scipy import stats
+
+    alpha = 1 - conf_level
+    if df is None or not np.isfinite(df):
+        return float(stats.norm.ppf(1 - alpha / 2))
+    return float(stats.t.ppf(1 - alpha / 2, df))
+
+
+def fmt(x: float, digits: int = 2) -> str:
+    return "n/a" if x is None or not np.isfinite(x) else f"{x:,.{digits}f}"
+
+
+def pct(x: float, lang: str) -> str:
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    s = f"{100 * x:+.1f}%"
+    return s.replace(".", ",") if lang == "nl" else s
+
+
+@dataclass(frozen=True)
+class Result:
+    """Base of the frozen result objects.
+
+    ``summary()`` and ``plot_data()`` return copies, so changing them never changes the result.
+    """
+
+    table: pd.DataFrame = field(repr=False)
+    phase_scheme: str
+    phase_rule: str
+    conf_level: float
+    method: str
+
+    def summary(self) -> pd.DataFrame:
+        """The tidy table of estimates (a copy); the columns are listed in the estimator's docstring."""
+        return self.table.copy()
+
+    def _repr_html_(self) -> str:  # notebooks
+        return self.table._repr_html_()
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__}: {self.method}, {len(self.table)} row(s), "
+            f"phase_scheme={self.phase_scheme!r}, phase_rule={self.phase_rule!r}>"
+        )
+
+
+def check_lang(lang: str) -> str:
+    check_choice("lang", lang, ["nl", "en"])
+    return lang
+
+
+def select_one(mapping: dict, key, what: str, keys_desc: str) -> Any:
+    """Pick one entry of a per-series mapping; explain how when the choice is ambiguous."""
+    if key is None:
+        if len(mapping) == 1:
+            return next(iter(mapping.values()))
+        raise ParameterError(
+            f"This result holds {len(mapping)} series; pass `series=` with one of "
+            f"{list(mapping)[:10]!r} ({keys_desc}) to get its {what}."
+        )
+    if not isinstance(key, tuple):
+        key = (key,)
+    if key not in mapping:
+        raise ParameterError(f"`series` must be one of {list(mapping)[:10]!r}; got {key!r}.")
+    return mapping[key]

@@ -1,0 +1,150 @@
+"""Tests of cosie_analysis.summaries.phase_summary."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from scipy import stats  # noqa: E402
+
+from cosie_analysis.errors import ParameterError  # noqa: E402
+from cosie_analysis.summaries import phase_summary  # noqa: E402
+
+try:  # run from the repository root (``python -m pytest``) or from tests/
+    from tests.synthetic import monthly_series, yearly_panel
+except ImportError:  # pragma: no cover
+    from synthetic import monthly_series, yearly_panel
+
+pytest.importorskip("cosie_analysis.phases")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def two_series():
+    a = monthly_series(1, drop_during=0.2, region_code="SY0001")
+    b = monthly_series(2, drop_during=0.0, region_code="SY0002")
+    return pd.concat([a, b], ignore_index=True)
+
+
+def test_descriptives_equal_independent_groupby(two_series):
+    from cosie_analysis.phases import assign_phase
+
+    res = phase_summary(two_series)
+    out = res.summary()
+    df = two_series.assign(phase=np.asarray(assign_phase(two_series["period"]).astype(str)))
+    ref = df.groupby(["region_code", "indicator", "phase"])["value"].agg(["count", "mean", "std", "median", "min", "max"])
+    got = out.set_index(["region_code", "indicator", out["phase"].astype(str)])
+    ref = ref.loc[got.index]
+    np.testing.assert_allclose(got["n"], ref["count"])
+    for col, rcol in [("mean", "mean"), ("sd", "std"), ("median", "median"), ("min", "min"), ("max", "max")]:
+        np.testing.assert_allclose(got[col], ref[rcol])
+    assert len(out) == 6
+    assert list(out["phase"].cat.categories) == ["before", "during", "after"]
+
+
+def test_change_matches_scipy_welch(two_series):
+    from cosie_analysis.phases import assign_phase
+
+    out = phase_summary(two_series).summary()
+    s = two_series[two_series.region_code == "SY0001"]
+    ph = np.asarray(assign_phase(s["period"]).astype(str))
+    x1, x0 = s["value"][ph == "during"], s["value"][ph == "before"]
+    ref = stats.ttest_ind(x1, x0, equal_var=False)
+    row = out[(out.region_code == "SY0001") & (out.phase == "during")].iloc[0]
+    assert row["p_value"] == pytest.approx(ref.pvalue)
+    assert row["statistic"] == pytest.approx(ref.statistic)
+    ci = ref.confidence_interval(0.95)
+    assert (row["ci_lower"], row["ci_upper"]) == pytest.approx((ci.low, ci.high))
+    assert row["estimate"] == pytest.approx(x1.mean() - x0.mean())
+
+
+def test_planted_drop_recovered(two_series):
+    out = phase_summary(two_series).summary()
+    row = out[(out.region_code == "SY0001") & (out.phase == "during")].iloc[0]
+    # planted -20 % against a slowly falling trend: the phase means differ by about -24 %
+    assert -0.32 < row["relative_change"] < -0.15
+    assert row["relative_ci_lower"] < row["relative_change"] < row["relative_ci_upper"]
+    assert row["p_adjusted"] < 0.001
+    null = out[(out.region_code == "SY0002") & (out.phase == "during")].iloc[0]
+    assert null["relative_ci_lower"] < -0.0 or null["relative_change"] > -0.15
+
+
+def test_holm_and_bh(two_series):
+    from statsmodels.stats.multitest import multipletests
+
+    holm = phase_summary(two_series).summary()
+    bh = phase_summary(two_series, adjust="bh").summary()
+    for ph in ["during", "after"]:
+        p = holm.loc[holm.phase == ph, "p_value"].to_numpy()
+        np.testing.assert_allclose(holm.loc[holm.phase == ph, "p_adjusted"], multipletests(p, method="holm")[1])
+        np.testing.assert_allclose(bh.loc[bh.phase == ph, "p_adjusted"], multipletests(p, method="fdr_bh")[1])
+    assert holm.loc[holm.phase == "before", "p_adjusted"].isna().all()
+    assert set(bh["adjust"]) == {"bh"}
+
+
+def test_result_carries_scheme_rule_and_is_frozen(two_series):
+    res = phase_summary(two_series, scheme="support")
+    out = res.summary()
+    assert set(out["phase_scheme"]) == {"support"} and res.phase_scheme == "support"
+    assert set(out["phase_rule"]) == {"majority"} and res.phase_rule == "majority"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.phase_scheme = "x"
+    out["mean"] = 0
+    assert (res.summary()["mean"] != 0).all()
+    for col in ["estimate", "std_err", "ci_lower", "ci_upper", "p_value", "p_adjusted", "n", "method", "conf_level"]:
+        assert col in out.columns and col.isidentifier()
+
+
+def test_input_not_modified(two_series):
+    before = two_series.copy(deep=True)
+    phase_summary(two_series)
+    pd.testing.assert_frame_equal(two_series, before)
+
+
+def test_missing_values_warn_with_count(two_series):
+    data = two_series.copy()
+    data.loc[[0, 5, 7], "value"] = np.nan
+    with pytest.warns(UserWarning, match="dropped 3 of 288"):
+        out = phase_summary(data).summary()
+    assert out["n"].sum() == 285
+
+
+def test_empty_phase_warns():
+    data = yearly_panel(0, n_units=1, last_year=2021)
+    with pytest.warns(UserWarning, match="1 series x phase"):
+        out = phase_summary(data).summary()
+    assert list(out["phase"].astype(str)) == ["before", "during"]
+
+
+def test_errors_name_parameter(two_series):
+    with pytest.raises(ParameterError, match=r"`adjust` must be one of \['holm', 'bh', 'none'\]; got 'bonferroni'"):
+        phase_summary(two_series, adjust="bonferroni")
+    with pytest.raises(ParameterError, match="`value`='waarde'"):
+        phase_summary(two_series, value="waarde")
+    with pytest.raises(ParameterError, match="conf_level"):
+        phase_summary(two_series, conf_level=95)
+    with pytest.raises(ParameterError, match="DataFrame"):
+        phase_summary(two_series.to_dict())
+
+
+def test_plot_and_describe(two_series):
+    res = phase_summary(two_series)
+    ax = res.plot()
+    assert len(ax.get_legend().get_texts()) == 2
+    pdata = res.plot_data()
+    assert len(pdata) == 6 and {"mean_ci_lower", "mean_ci_upper", "label"} <= set(pdata.columns)
+    assert "gemiddelde vóór corona" in res.describe("nl")
+    assert "adjusted p" in res.describe("en")
+    with pytest.raises(ParameterError, match="`lang`"):
+        res.describe("de")
