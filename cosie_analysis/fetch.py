@@ -1,0 +1,288 @@
+"""``cosie-analysis fetch``: fill ``data/raw`` with the tables named in the registry.
+
+Live mode downloads CBS tables through the CBS OData v3 API (``TypedDataSet`` and the dimension
+endpoints, following ``odata.nextLink`` paging) and stores them in the mirror's normalised layout:
+keys stripped of padding, no ``ID`` column, one ``<Dimension>.csv`` per stored dimension. Offline mode
+(``--offline``, or automatically when CBS cannot be reached) copies the files from the mirror
+(``$COSIE_MIRROR``, by default ``../shared/cosie-data`` beside the repository).
+
+Every stored file is checked against the registry's sha256:
+
+* from the mirror, a mismatch is an error (the mirror is not the registered version);
+* from a live download, a mismatch means CBS revised the table: a warning, the new hash and the
+  table's modification date are recorded in the registry under ``revisions``, and the earlier raw file
+  is kept in ``<table folder>/.snapshots/<old sha256[:12]>/``, never overwritten.
+
+Sources that CBS does not serve through OData (the wijk- en buurtkaart attributes, Leefbaarometer, the
+PC4-wijk crosswalk) come from the mirror; without it, the error says which file to download from
+where and where to put it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import datetime as _dt
+import io
+import shutil
+import warnings
+from pathlib import Path
+
+from cosie_analysis.errors import FetchError, RegistryError
+from cosie_analysis.paths import REGISTRY_PATH, mirror_dir, raw_dir
+from cosie_analysis._io import atomic_write_bytes
+from cosie_analysis.registry import load_registry, save_registry, sha256_file
+
+__all__ = ["fetch", "CATALOGS", "cbs_reachable", "download_odata_table"]
+
+#: OData v3 roots of the two CBS catalogues. Politie tables live on the third-party catalogue.
+CATALOGS = {
+    "opendata": "https://opendata.cbs.nl/ODataApi/odata",
+    "dataderden": "https://dataderden.cbs.nl/ODataApi/odata",
+}
+_TIMEOUT = 30
+
+
+def _session():
+    import requests
+
+    s = requests.Session()
+    s.headers["User-Agent"] = "cosie-analysis (research; https://github.com/)"
+    return s
+
+
+def cbs_reachable(session=None, timeout: float = 3.0) -> bool:
+    """True when the CBS OData service answers within ``timeout`` seconds."""
+    session = session or _session()
+    try:
+        session.get(CATALOGS["opendata"] + "/", timeout=timeout).raise_for_status()
+    except Exception:  # any network or HTTP failure means: go offline
+        return False
+    return True
+
+
+def _get_all(session, url: str, params: dict | None = None, progress=None) -> list[dict]:
+    """GET an OData v3 collection, following ``odata.nextLink`` until the last page."""
+    rows: list[dict] = []
+    while url:
+        response = session.get(url, params=params, timeout=_TIMEOUT)
+        response.raise_for_status()
+        payload = response.json()
+        if "value" not in payload:
+            raise FetchError(f"{url}: the answer has no `value`; is this a CBS OData v3 endpoint?")
+        rows.extend(payload["value"])
+        if progress is not None:
+            progress.update(len(payload["value"]))
+        url, params = payload.get("odata.nextLink"), None
+    return rows
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    return str(value)
+
+
+def _csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def download_odata_table(table_id: str, entry: dict, session=None, progress: bool = True) -> tuple[dict[str, bytes], str | None]:
+    """Download one registry table from CBS OData v3 in the mirror's normalised layout.
+
+    Returns
+    -------
+    tuple
+        ``({file name: CSV bytes}, modified)``, ``modified`` being the table's ``Modified`` date from
+        ``TableInfos`` (or None).
+    """
+    from tqdm.auto import tqdm
+
+    session = session or _session()
+    base = f"{CATALOGS[entry['catalog']]}/{table_id}"
+    params = {}
+    if entry.get("filter"):
+        params["$filter"] = entry["filter"]
+    if entry.get("select"):
+        params["$select"] = ",".join(entry["select"])
+    with tqdm(desc=f"{table_id} TypedDataSet", unit=" rows", disable=not progress, leave=False) as bar:
+        rows = _get_all(session, f"{base}/TypedDataSet", params or None, bar)
+    for target, rule in entry.get("derive", {}).items():
+        for row in rows:
+            row[target] = next((row[c] for c in rule["coalesce"] if row.get(c) is not None), None)
+    files = {}
+    data_columns = entry["files"].get("data.csv", {}).get("columns")
+    if data_columns is None:  # an unchanged-download entry: every column CBS sends but the row ID
+        data_columns = [c for c in (rows[0] if rows else {}) if c != "ID"]
+    files["data.csv"] = _csv_bytes(rows, data_columns)
+    for dim in entry.get("dimension_files", []):
+        dim_rows = _get_all(session, f"{base}/{dim}")
+        columns = entry["files"].get(f"{dim}.csv", {}).get("columns") or [c for c in dim_rows[0] if c != "ID"]
+        files[f"{dim}.csv"] = _csv_bytes(dim_rows, columns)
+    modified = None
+    try:
+        infos = _get_all(session, f"{base}/TableInfos")
+        modified = infos[0].get("Modified") if infos else None
+    except Exception:  # the date is informative only
+        pass
+    return files, modified
+
+
+def _manual_hint(table_id: str, entry: dict, folder: Path) -> str:
+    names = ", ".join(sorted(entry["files"]))
+    return (
+        f"{table_id} ({entry['title']}, {entry['publisher']}) is not served through CBS OData. "
+        f"{entry.get('instructions', '')} Download from {entry.get('download', 'the publisher')} and "
+        f"put {names} in {folder}/ (or set COSIE_MIRROR to a copy of the cosie-data mirror)."
+    )
+
+
+def _copy_from_mirror(table_id: str, entry: dict, mirror: Path, target: Path) -> list[str]:
+    source = mirror / entry["path"]
+    missing = [n for n in entry["files"] if not (source / n).is_file()]
+    if missing:
+        if entry["source"] == "manual":
+            raise FetchError(_manual_hint(table_id, entry, target) + f" Not in the mirror either: {missing}.")
+        raise FetchError(
+            f"Registry entry {table_id!r} lists {missing}, but the mirror has no such file in {source}. "
+            f"Point COSIE_MIRROR at a complete mirror, fetch live with network, or correct the entry in {REGISTRY_PATH}."
+        )
+    copied = []
+    for name, info in sorted(entry["files"].items()):
+        data = (source / name).read_bytes()  # contents only: the mirror may be read-only
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != info["sha256"]:
+            raise FetchError(
+                f"{source / name}: sha256 {digest} differs from the registry's {info['sha256']} for {table_id}. "
+                "The mirror is not the registered version of this table: use the matching mirror, or fetch "
+                "live so the revision is recorded."
+            )
+        atomic_write_bytes(target / name, data)
+        copied.append(name)
+    return copied
+
+
+def _store_live(table_id: str, entry: dict, files: dict[str, bytes], modified, target: Path) -> bool:
+    """Store downloaded files; on a hash change keep the old file and record the revision."""
+
+    revised = False
+    today = _dt.date.today().isoformat()
+    for name, data in sorted(files.items()):
+        digest = hashlib.sha256(data).hexdigest()
+        info = entry["files"].setdefault(name, {"sha256": digest})
+        old = info["sha256"]
+        path = target / name
+        if digest != old:
+            revised = True
+            if path.is_file():
+                keep = target / ".snapshots" / sha256_file(path)[:12] / name
+                keep.parent.mkdir(parents=True, exist_ok=True)
+                if not keep.exists():
+                    shutil.copyfile(path, keep)
+            entry.setdefault("revisions", []).append(
+                {"file": name, "old_sha256": old, "new_sha256": digest, "modified": modified, "fetched": today}
+            )
+            info["sha256"] = digest
+            warnings.warn(
+                f"{table_id}/{name}: the live download differs from the registered version (sha256 {old[:12]} -> "
+                f"{digest[:12]}, table modified {modified}). CBS revised the table, or delivered it in another "
+                "layout. The new hash is recorded in the registry; the earlier raw file, if any, is kept in "
+                f"{target / '.snapshots'}.",
+                UserWarning,
+                stacklevel=3,
+            )
+        atomic_write_bytes(path, data)
+    return revised
+
+
+def fetch(
+    *,
+    offline: bool | None = None,
+    tables: list[str] | None = None,
+    mirror: str | Path | None = None,
+    raw: str | Path | None = None,
+    registry_path: str | Path | None = None,
+    session=None,
+    progress: bool = True,
+) -> dict[str, str]:
+    """Fill ``data/raw`` with the registry's tables, live from CBS or from the offline mirror.
+
+    Parameters
+    ----------
+    offline : bool, optional
+        True: copy from the mirror only. False: download CBS tables live. None (default): live when
+        CBS answers, otherwise offline.
+    tables : list of str, optional
+        Registry ids to fetch; default all.
+    mirror, raw, registry_path : path-like, optional
+        Override ``$COSIE_MIRROR``, ``data/raw`` and ``data/registry.json``.
+    session : requests.Session-like, optional
+        The HTTP layer (tests pass a fake one that serves OData JSON).
+    progress : bool
+        Show progress bars.
+
+    Returns
+    -------
+    dict
+        Registry id -> what happened: ``"up to date"``, ``"mirror"``, ``"live"`` or ``"live, revised"``.
+
+    Raises
+    ------
+    FetchError
+        A file missing from the mirror, a mirror file whose hash differs from the registry, a manual
+        source that is not available (the message says what to download and where to put it), or an
+        unknown table id.
+    """
+    registry_path = Path(registry_path or REGISTRY_PATH)
+    registry = load_registry(registry_path)
+    entries = registry["tables"]
+    unknown = [t for t in (tables or []) if t not in entries]
+    if unknown:
+        raise FetchError(f"Unknown table id(s) {unknown}. The registry has: {sorted(entries)}.")
+    raw = Path(raw) if raw else raw_dir()
+    mirror = Path(mirror) if mirror else mirror_dir()
+    if offline is None:
+        offline = not cbs_reachable(session)
+        if offline:
+            print(f"CBS cannot be reached: fetching offline from the mirror {mirror}")
+    outcome: dict[str, str] = {}
+    registry_changed = False
+    for table_id in tables or list(entries):
+        entry = entries[table_id]
+        target = raw / entry["path"]
+        current = all(
+            (target / n).is_file() and sha256_file(target / n) == i["sha256"] for n, i in entry["files"].items()
+        )
+        if current and (offline or entry["source"] == "manual"):
+            outcome[table_id] = "up to date"
+            continue
+        if offline or entry["source"] == "manual":
+            if not mirror.is_dir():
+                hint = _manual_hint(table_id, entry, target) if entry["source"] == "manual" else (
+                    "Connect to the network for a live download, or set COSIE_MIRROR to the offline mirror."
+                )
+                raise FetchError(f"The mirror {mirror} does not exist. {hint}")
+            _copy_from_mirror(table_id, entry, mirror, target)
+            outcome[table_id] = "mirror"
+            continue
+        try:
+            files, modified = download_odata_table(table_id, entry, session, progress)
+        except FetchError:
+            raise
+        except Exception as exc:
+            raise FetchError(f"{table_id}: live download from CBS failed ({exc}). Retry, or use --offline.") from exc
+        revised = _store_live(table_id, entry, files, modified, target)
+        registry_changed |= revised
+        outcome[table_id] = "live, revised" if revised else "live"
+    if registry_changed:
+        save_registry(registry, registry_path)
+    for table_id, what in outcome.items():
+        print(f"{table_id:>10}: {what}")
+    return outcome

@@ -1,0 +1,56 @@
+"""The committed registry of source tables (``data/registry.json``) and file hashing.
+
+Each entry names a source table (id, publisher, catalogue, filter, the relative ``path`` of its folder
+in ``data/raw`` and in the mirror) and the sha256 of every file stored for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from cosie_analysis._io import atomic_write_bytes
+from cosie_analysis.errors import RegistryError
+from cosie_analysis.paths import REGISTRY_PATH
+
+__all__ = ["load_registry", "save_registry", "sha256_file"]
+
+
+def sha256_file(path: str | Path) -> str:
+    """The hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_registry(path: str | Path | None = None) -> dict:
+    """Read the registry; a missing or malformed registry is a :class:`RegistryError`."""
+    path = Path(path or REGISTRY_PATH)
+    try:
+        registry = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RegistryError(f"Registry {path} not found. It is committed with the project: restore it with git.") from None
+    except json.JSONDecodeError as exc:
+        raise RegistryError(f"Registry {path}, line {exc.lineno}, column {exc.colno}: {exc.msg}. Fix the JSON.") from None
+    problems = []
+    for table_id, entry in registry.get("tables", {}).items():
+        for key in ("source", "path", "files", "title", "publisher"):
+            if key not in entry:
+                problems.append(f"entry {table_id!r} has no {key!r}")
+        for name, info in entry.get("files", {}).items():
+            if not isinstance(info, dict) or len(str(info.get("sha256", ""))) != 64:
+                problems.append(f"entry {table_id!r}, file {name!r}: no valid sha256")
+    if not registry.get("tables"):
+        problems.append("no tables")
+    if problems:
+        raise RegistryError(f"Registry {path}: " + "; ".join(problems) + ".")
+    return registry
+
+
+def save_registry(registry: dict, path: str | Path | None = None) -> None:
+    """Write the registry (sorted keys inside entries kept as given; 2-space JSON), atomically."""
+    text = json.dumps(registry, indent=2, ensure_ascii=False) + "\n"
+    atomic_write_bytes(Path(path or REGISTRY_PATH), text.encode("utf-8"))
