@@ -630,9 +630,9 @@ def _result(codes, categories, index, name, s: PhaseScheme, rule: str) -> pd.Ser
 # ---------------------------------------------------------------------------------------------- drawing
 
 #: Fill colours of the phase spans: light, colour-blind safe (Paul Tol's pale/light schemes) and with
-#: distinct grey values (before lightest, during darkest). The second "during" tint alternates
-#: between sub-phases.
-PHASE_COLORS = {"before": "#E8EEF7", "during": "#F2C7A5", "during_alt": "#F8DCC6", "after": "#D4E6C8"}
+#: distinct grey values (grey levels 242 before, 228 after, 212 and 194 for the two "during" tints;
+#: the second "during" tint alternates between sub-phases).
+PHASE_COLORS = {"before": "#EEF3FA", "during": "#EDB78C", "during_alt": "#F3CCAA", "after": "#DCEBD2"}
 KEY_DATE_STYLE = {"color": "#555555", "linewidth": 0.6, "linestyle": (0, (3, 2)), "zorder": 0.5}
 
 
@@ -652,8 +652,8 @@ def draw_phases(
     Parameters
     ----------
     ax : matplotlib.axes.Axes
-        An axes whose x-axis is in matplotlib date units (``ax.plot(dates, y)``, seaborn; for
-        ``Series.plot`` pass ``x_compat=True``).
+        An axes with a time x-axis: matplotlib date units (``ax.plot(dates, y)``, seaborn) or the
+        period units pandas uses for ``Series.plot()`` of a regular time index.
     scheme : str, PhaseScheme, mapping or pair of dates, default "measures"
         See :func:`get_scheme`.
     lang : {"nl", "en"}, default "nl"
@@ -678,13 +678,13 @@ def draw_phases(
     of the end day, so a boundary sits at the start of the first day of the next phase. Only the
     visible parts of the spans are drawn; spans outside the x-range are left out.
     """
-    import matplotlib.dates as mdates
     import matplotlib.transforms as mtransforms
 
     s = get_scheme(scheme)
     check_choice("lang", lang, PHASE_LABELS)
+    to_x = _x_converter(ax)
     x0, x1 = ax.get_xlim()
-    start, end = mdates.date2num(s.during_start), mdates.date2num(s.during_end)
+    start, end = to_x(s.during_start), to_x(s.during_end)
     spans = [("before", x0, min(start, x1)), ("during", max(start, x0), min(end, x1)), ("after", max(end, x0), x1)]
     trans = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
     for phase, a, b in spans:
@@ -692,8 +692,8 @@ def draw_phases(
             continue
         if phase == "during" and subphases and s.subphases:
             for i, sub in enumerate(s.subphases):
-                sa = max(mdates.date2num(sub.start), x0)
-                sb = min(mdates.date2num(sub.end), x1)
+                sa = max(to_x(sub.start), x0)
+                sb = min(to_x(sub.end), x1)
                 if sb <= sa:
                     continue
                 color = PHASE_COLORS["during" if i % 2 == 0 else "during_alt"]
@@ -714,8 +714,26 @@ def draw_phases(
     else:
         dates = [_day(d, "key_dates") for d in key_dates]
     for d in pd.unique(pd.DatetimeIndex(dates)) if len(dates) else []:
-        x = mdates.date2num(pd.Timestamp(d))
+        x = to_x(pd.Timestamp(d))
         if x0 <= x <= x1:
             ax.axvline(x, gid=f"key_date:{pd.Timestamp(d).date()}", **KEY_DATE_STYLE)
     ax.set_xlim(x0, x1)
     return ax
+
+
+def _x_converter(ax):
+    """Day -> x position: matplotlib date numbers, or pandas period ordinals on a ``Series.plot`` axis."""
+    import matplotlib.dates as mdates
+
+    axis = ax.xaxis
+    converter = axis.get_converter() if hasattr(axis, "get_converter") else getattr(axis, "converter", None)
+    freq = getattr(ax, "freq", None)
+    if freq is None or type(converter).__name__ != "PeriodConverter":
+        return lambda ts: float(mdates.date2num(pd.Timestamp(ts)))
+
+    def to_period_x(ts):
+        # a period's ordinal marks its start; days inside it are placed proportionally
+        p = pd.Period(pd.Timestamp(ts), freq=freq)
+        return p.ordinal + (pd.Timestamp(ts) - p.start_time) / (p.end_time - p.start_time + pd.Timedelta(1, "ns"))
+
+    return to_period_x

@@ -466,3 +466,24 @@ def test_draw_phases_without_labels_or_key_dates():
     assert len(ax.patches) == 3 and len(ax.texts) == 0 and len(ax.lines) == 1
     with pytest.raises(ParameterError, match="`lang` must be one of"):
         draw_phases(ax, lang="fr")
+
+
+def test_draw_phases_on_a_pandas_series_plot():
+    s = pd.Series(np.arange(72.0), index=pd.date_range("2018-01-01", periods=72, freq="MS"))
+    ax = s.plot()  # pandas puts monthly period ordinals on the x-axis, not matplotlib dates
+    draw_phases(ax, key_dates=False)
+    during = next(p for p in ax.patches if p.get_gid() == "phase:during")
+    march_2020 = pd.Period("2020-03", "M").ordinal
+    assert during.get_x() == pytest.approx(march_2020 + 11 / 31)  # 12 March: 11 of 31 days into the month
+    assert during.get_x() + during.get_width() == pytest.approx(march_2020 + 24 + 22 / 31)  # 23 March 2022
+
+
+def test_phase_colours_distinct_in_grey_scale():
+    from matplotlib.colors import to_rgb
+
+    from cosie_analysis.phases import PHASE_COLORS
+
+    grey = {k: np.dot(to_rgb(c), [0.299, 0.587, 0.114]) for k, c in PHASE_COLORS.items()}
+    levels = sorted(grey.values())
+    assert min(np.diff(levels)) > 0.04  # at least ~10 of 255 grey levels apart
+    assert grey["during"] == levels[0]  # the corona phase is the darkest
