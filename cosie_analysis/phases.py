@@ -362,15 +362,12 @@ def load_timeline(*, kind: str | Sequence[str] | None = None, scope: str | Seque
 
 # ------------------------------------------------------------------------------------------- assignment
 
-_EPOCH = np.datetime64("1970-01-01", "D")
-
-
 def _days(ts) -> np.ndarray:
     """Day numbers (days since 1970-01-01) of datetime-like values; NaT -> INT64 min."""
     arr = pd.DatetimeIndex(ts)
     if arr.tz is not None:
         arr = arr.tz_localize(None)
-    return arr.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    return arr.to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
 def _bounds_of(value) -> tuple[int, int] | None:
@@ -391,11 +388,16 @@ def _bounds_of(value) -> tuple[int, int] | None:
     if isinstance(value, (pd.Timestamp, datetime, date, np.datetime64)):
         d = int(_days([pd.Timestamp(value)])[0])
         return d, d + 1
-    raise ParameterError(f"unsupported type {type(value).__name__} ({value!r})")
+    raise ParameterError(f"unsupported type {type(value).__name__}")
 
 
 def _as_bounds(values) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index | None]:
     """First day, last day + 1 (day numbers), a validity mask and the index to keep."""
+    if isinstance(values, pd.DataFrame):
+        raise ParameterError(
+            f"`values` must be one column (a Series), not a DataFrame with columns {list(values.columns)!r}; "
+            "pass e.g. data['period']."
+        )
     index = values.index if isinstance(values, pd.Series) else None
     if isinstance(values, pd.Index) and not isinstance(values, pd.RangeIndex):
         index = values
@@ -461,11 +463,7 @@ def _segment_codes(first, end, valid, cuts, rule, ties) -> tuple[np.ndarray, np.
     return np.where(valid, out, -1), straddles
 
 
-def _check_rule(rule: str) -> None:
-    check_choice("rule", rule, RULES)
-
-
-def _warn_excluded(straddles, valid_codes, what: str, unit_values, rule) -> None:
+def _warn_excluded(straddles, what: str, unit_values, rule) -> None:
     if rule != "exclude" or not straddles.any():
         return
     n_rows = int(straddles.sum())
@@ -479,7 +477,7 @@ def _warn_excluded(straddles, valid_codes, what: str, unit_values, rule) -> None
 
 
 def assign_phase(
-    values,
+    values: pd.Series | pd.Index | np.ndarray | Sequence,
     scheme: str | PhaseScheme | Mapping | Sequence = "measures",
     rule: str = "majority",
 ) -> pd.Series:
@@ -544,16 +542,16 @@ def assign_phase(
     ['during', 'after']
     """
     s = get_scheme(scheme)
-    _check_rule(rule)
+    check_choice("rule", rule, RULES)
     first, end, valid, index = _as_bounds(values)
     cuts = _days([s.during_start, s.during_end])
     codes, straddles = _segment_codes(first, end, valid, cuts, rule, ties=(1, 0, 2))
-    _warn_excluded(straddles, codes, "phase", _unit_values(values), rule)
+    _warn_excluded(straddles, "phase", _unit_values(values), rule)
     return _result(codes, list(PHASES), index, "phase", s, rule)
 
 
 def assign_subphase(
-    values,
+    values: pd.Series | pd.Index | np.ndarray | Sequence,
     scheme: str | PhaseScheme | Mapping | Sequence = "measures",
     rule: str = "majority",
     *,
@@ -587,7 +585,7 @@ def assign_subphase(
     ['first lockdown', 'second wave, hard lockdown and curfew', 'winter 2021/22 lockdown']
     """
     s = get_scheme(scheme)
-    _check_rule(rule)
+    check_choice("rule", rule, RULES)
     check_choice("lang", lang, PHASE_LABELS)
     if not s.subphases:
         raise ParameterError(f"The phase scheme {s.name!r} has no subphases; pass a scheme with `subphases`.")
@@ -606,7 +604,7 @@ def assign_subphase(
                                           [i for i, lab in enumerate(labels) if not lab])  # fmt: skip
     named = [lab for lab in labels if lab]
     lookup = np.array([named.index(lab) if lab else -1 for lab in labels] + [-1])  # index -1 -> missing
-    _warn_excluded(straddles, seg_codes, "sub-phase", _unit_values(values), rule)
+    _warn_excluded(straddles, "sub-phase", _unit_values(values), rule)
     return _result(lookup[seg_codes], named, index, "subphase", s, rule)
 
 

@@ -323,6 +323,10 @@ def test_mixed_and_other_inputs():
 def test_bad_values_and_rule():
     with pytest.raises(ParameterError, match=r"2 value\(s\) that are not a period or a day: '2020MM13'.*'March'"):
         assign_phase(["2020MM01", "2020MM13", "March", "2020MM13"])
+    with pytest.raises(ParameterError, match=r"2 value\(s\) .*: 2019 \(unsupported type int\), '2019'\. Expected"):
+        assign_phase([2019, "2019"])
+    with pytest.raises(ParameterError, match=r"`values` must be one column .* \['period'\]"):
+        assign_phase(pd.DataFrame({"period": ["2020MM01"]}))
     with pytest.raises(ParameterError, match=r"`rule` must be one of \['majority', 'start', 'end', 'exclude'\]; got 'first'"):
         assign_phase(["2020MM01"], rule="first")
 
