@@ -49,9 +49,20 @@ def adjust_pvalues(p, method: str = "holm") -> np.ndarray:
     if ADJUST_METHODS[method] is None or ok.sum() == 0:
         out[ok] = p[ok]
         return out
-    from statsmodels.stats.multitest import multipletests
-
-    out[ok] = multipletests(p[ok], method=ADJUST_METHODS[method])[1]
+    # Own implementation (equal to statsmodels ``multipletests``, tested), which is slow on small
+    # families because it runs the garbage collector on every call.
+    q = p[ok]
+    m = len(q)
+    order = np.argsort(q, kind="stable")
+    ranked = q[order]
+    if method == "holm":
+        adj = np.maximum.accumulate((m - np.arange(m)) * ranked)
+    else:  # Benjamini-Hochberg step-up
+        adj = np.minimum.accumulate((m / np.arange(m, 0, -1) * ranked[::-1]))[::-1]
+    adj = np.minimum(adj, 1.0)
+    res = np.empty(m)
+    res[order] = adj
+    out[ok] = res
     return out
 
 
@@ -115,7 +126,16 @@ def with_phases(data: pd.DataFrame, period: str, scheme, rule: str) -> tuple[pd.
 
     phase = assign_phase(data[period], scheme=scheme, rule=rule)
     out = data.copy()
-    out["phase"] = pd.Categorical(np.asarray(phase.astype(str)), categories=list(PHASES), ordered=True)
+    out["phase"] = pd.Categorical(np.asarray(phase.astype(object)), categories=list(PHASES), ordered=True)
+    missing = out["phase"].isna()
+    if missing.any():  # rule="exclude": assign_phase has already warned which periods
+        warnings.warn(
+            f"dropped {int(missing.sum())} of {len(out)} row(s) whose period has no phase under "
+            f"rule={rule!r}.",
+            UserWarning,
+            stacklevel=3,
+        )
+        out = out.loc[~missing]
     scheme_name = phase.attrs.get("phase_scheme", getattr(get_scheme(scheme), "name", str(scheme)))
     return out, str(scheme_name), str(phase.attrs.get("phase_rule", rule))
 
