@@ -35,6 +35,12 @@ _LAZY = {
     "PhaseScheme": "phases",
     "SCHEMES": "phases",
     "draw_phases": "phases",
+    "assign_subphase": "phases",
+    "phase_label": "phases",
+    "PHASE_LABELS": "phases",
+    "PHASES": "phases",
+    "RULES": "phases",
+    "Subphase": "phases",
     # statistics
     "phase_summary": "summaries",
     "interrupted_time_series": "its",

@@ -77,20 +77,21 @@ def _get_all(session, url: str, params: dict | None = None, progress=None) -> li
     return rows
 
 
-def _cell(value) -> str:
+def _cell(value, strip: bool) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return value.strip() if strip else value
     return str(value)
 
 
-def _csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
+def _csv_bytes(rows: list[dict], columns: list[str], strip: set[str]) -> bytes:
+    """CSV in the mirror's layout; the columns in ``strip`` lose CBS's space padding."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([_cell(row.get(c), c in strip) for c in columns])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -121,11 +122,11 @@ def download_odata_table(table_id: str, entry: dict, session=None, progress: boo
     data_columns = entry["files"].get("data.csv", {}).get("columns")
     if data_columns is None:  # an unchanged-download entry: every column CBS sends but the row ID
         data_columns = [c for c in (rows[0] if rows else {}) if c != "ID"]
-    files["data.csv"] = _csv_bytes(rows, data_columns)
+    files["data.csv"] = _csv_bytes(rows, data_columns, set(data_columns))
     for dim in entry.get("dimension_files", []):
         dim_rows = _get_all(session, f"{base}/{dim}")
         columns = entry["files"].get(f"{dim}.csv", {}).get("columns") or [c for c in dim_rows[0] if c != "ID"]
-        files[f"{dim}.csv"] = _csv_bytes(dim_rows, columns)
+        files[f"{dim}.csv"] = _csv_bytes(dim_rows, columns, {"Key"})
     modified = None
     try:
         infos = _get_all(session, f"{base}/TableInfos")
