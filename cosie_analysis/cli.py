@@ -1,4 +1,4 @@
-"""The ``cosie-analysis`` command: ``fetch``, ``build`` and ``report``."""
+"""The ``cosie-analysis`` command: ``fetch``, ``build``, ``report`` and ``validate``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,30 @@ def _build(args) -> int:
     return 0
 
 
+def _report(args) -> int:
+    from cosie_analysis.figures import build_report
+
+    langs = [args.lang] if args.lang else ["nl", "en"]
+    files = build_report(langs=langs, names=args.figures or None, scheme=args.scheme, rule=args.rule)
+    print(f"wrote {len(files)} files; see {files[-1]}")
+    return 0
+
+
+def _validate(args) -> int:
+    from cosie_analysis.pilot import validate_register
+
+    problems = validate_register(args.file)
+    for problem in problems:
+        print(f"{args.file}: {problem}")
+    if problems:
+        refused = sum(p.kind == "identifier" for p in problems)
+        note = f", {refused} about direct identifiers (the file is refused)" if refused else ""
+        print(f"{args.file}: {len(problems)} problem(s){note}. See docs/pilot-data.md.", file=sys.stderr)
+        return 1
+    print(f"{args.file}: OK, a valid pilot register.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="cosie-analysis",
@@ -39,6 +63,17 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("build", help="build data/processed/observations.parquet from data/raw")
     p.set_defaults(func=_build)
+
+    p = sub.add_parser("validate", help="check a pilot register (.csv or .xlsx) and list every problem")
+    p.add_argument("file", help="the register file")
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("report", help="write every figure and table to reports/ (run fetch and build first)")
+    p.add_argument("--lang", choices=["nl", "en"], help="one language only (default: both)")
+    p.add_argument("--scheme", default="measures", help="corona phase scheme (measures, support, lifted)")
+    p.add_argument("--rule", default="majority", help="rule for periods straddling a phase boundary")
+    p.add_argument("figures", nargs="*", help="figure names to build (default: all)")
+    p.set_defaults(func=_report)
 
     args = parser.parse_args(argv)
     try:

@@ -1,0 +1,197 @@
+"""Export figures and tables for reports: fixed sizes, embedded fonts, provenance, identical bytes.
+
+* :func:`save_figure` writes PDF (embedded TrueType fonts), SVG (text kept as text) and PNG (300 dpi)
+  to ``reports/figures/``, with the source line under the figure and provenance in each file's
+  metadata (source tables, a hash of the processed data, the package version, the phase scheme and
+  rule). Dates and other varying metadata are fixed, so the same inputs give the same bytes.
+* :func:`save_table` writes CSV, LaTeX (booktabs) and Markdown to ``reports/tables/``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cosie_analysis._io import atomic_write
+from cosie_analysis.errors import check_choice
+from cosie_analysis.paths import reports_dir
+from cosie_analysis.style import format_number, text
+
+__all__ = ["save_figure", "save_table", "FIGURE_FORMATS", "MM_PER_INCH"]
+
+FIGURE_FORMATS = ("pdf", "svg", "png")
+MM_PER_INCH = 25.4
+_SOURCE_BAND_MM = 6.0  # room under the axes for the source line
+
+
+def _version() -> str:
+    from cosie_analysis import __version__
+
+    return __version__
+
+
+def _provenance(provenance: Mapping | None) -> dict:
+    info = {"package": f"cosie-analysis {_version()}"}
+    info.update({k: v for k, v in (provenance or {}).items() if v is not None})
+    return info
+
+
+def save_figure(
+    fig,
+    name: str,
+    *,
+    formats: Sequence[str] = FIGURE_FORMATS,
+    width_mm: float = 160,
+    height_mm: float | None = None,
+    source: str | None = None,
+    lang: str = "nl",
+    provenance: Mapping | None = None,
+    out_dir: str | Path | None = None,
+) -> list[Path]:
+    """Save a figure for a report, in every format, with identical bytes for identical inputs.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        Best made with ``layout="constrained"``; no title is added (captions live in the report).
+    name : str
+        Stable file name without extension, e.g. ``"national_crime_monthly_nl"``.
+    formats : sequence of {"pdf", "svg", "png"}
+    width_mm, height_mm : float
+        Size in millimetres: 160 is the A4 text width, 78 half of it. Default height: 0.6 x width.
+    source : str, optional
+        The source line printed under the figure, e.g. ``"CBS/Politie, tabel 47018NED"``; it is
+        prefixed with "Bron:" or "Source:".
+    lang : {"nl", "en"}
+    provenance : mapping, optional
+        Written into each file's metadata as JSON: e.g. ``source_tables``, ``data_sha256``,
+        ``phase_scheme``, ``phase_rule``. ``synthetic=True`` also prints "SYNTHETIC DATA" on the figure.
+    out_dir : path-like, optional
+        Default ``reports/figures``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written (each written to a temporary file first, then moved into place).
+    """
+    check_choice("lang", lang, ("nl", "en"))
+    for fmt in formats:
+        check_choice("formats", fmt, FIGURE_FORMATS)
+    out_dir = Path(out_dir) if out_dir else reports_dir() / "figures"
+    height_mm = height_mm or 0.6 * width_mm
+    fig.set_size_inches(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH)
+    info = _provenance(provenance)
+    if source:
+        engine = fig.get_layout_engine()
+        band = _SOURCE_BAND_MM / height_mm
+        if engine is not None and hasattr(engine, "set"):
+            engine.set(rect=(0, band, 1, 1 - band))
+        fig.text(0.01, 0.012, f"{text('source', lang)}: {source}", ha="left", va="bottom", fontsize=6.5,
+                 color="#444444", gid="source_line")
+    if info.get("synthetic"):
+        fig.text(0.99, 0.012, text("synthetic", lang), ha="right", va="bottom", fontsize=7, color="#C00000",
+                 fontweight="bold", gid="synthetic_mark")
+    description = json.dumps(info, sort_keys=True, ensure_ascii=False)
+    metadata = {
+        "pdf": {"Title": name, "Subject": description, "Creator": info["package"], "CreationDate": None,
+                "ModDate": None, "Producer": "matplotlib"},
+        "svg": {"Title": name, "Description": description, "Creator": info["package"], "Date": None},
+        "png": {"Title": name, "Description": description, "Software": info["package"]},
+    }
+    writers = {}
+    for fmt in formats:
+        kwargs = {"format": fmt, "metadata": metadata[fmt]}
+        if fmt == "png":
+            kwargs["dpi"] = 300
+        writers[out_dir / f"{name}.{fmt}"] = (lambda kw: (lambda tmp: fig.savefig(tmp, **kw)))(kwargs)
+    atomic_write(writers)
+    return list(writers)
+
+
+def _decimals_for(column: str, values: pd.Series, default: int) -> int:
+    if column in ("p_value", "p_adjusted", "p_permutation"):
+        return 3
+    present = np.asarray(values.dropna(), dtype=float)
+    if pd.api.types.is_integer_dtype(values) or (len(present) and np.all(np.isclose(present % 1, 0))):
+        return 0
+    return default
+
+
+def save_table(
+    df: pd.DataFrame,
+    name: str,
+    *,
+    decimals: int | Mapping[str, int] = 2,
+    lang: str = "nl",
+    caption: str | None = None,
+    source: str | None = None,
+    published: bool = True,
+    out_dir: str | Path | None = None,
+) -> list[Path]:
+    """Save a table as CSV, LaTeX (booktabs) and Markdown, rounded sensibly.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table; not modified.
+    name : str
+        Stable file name without extension.
+    decimals : int or mapping
+        Decimals for float columns (default 2); p-values get 3 and whole-number columns 0 unless a
+        mapping names the column.
+    lang : {"nl", "en"}
+        Decimal comma (nl) or point (en) in LaTeX and Markdown. The CSV always uses a point.
+    caption, source : str, optional
+        Written as the LaTeX caption and under the Markdown table.
+    published : bool
+        True for tables of published statistics (CBS tables). Tables built from person-level pilot
+        registers must pass False, which applies disclosure control before anything is written.
+    out_dir : path-like, optional
+        Default ``reports/tables``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The ``.csv``, ``.tex`` and ``.md`` files.
+    """
+    check_choice("lang", lang, ("nl", "en"))
+    out_dir = Path(out_dir) if out_dir else reports_dir() / "tables"
+    table = df.copy()
+    if not published:
+        from cosie_analysis.disclosure import protect_for_export
+
+        table = protect_for_export(table)
+    digits = {}
+    for col in table.columns:
+        if pd.api.types.is_float_dtype(table[col]) or pd.api.types.is_integer_dtype(table[col]):
+            chosen = decimals.get(col) if isinstance(decimals, Mapping) else None
+            default = decimals if isinstance(decimals, int) else 2
+            digits[col] = chosen if chosen is not None else _decimals_for(col, table[col], default)
+    rounded = table.copy()
+    for col, d in digits.items():
+        rounded[col] = rounded[col].round(d) if d else rounded[col].round(0).astype("Int64")
+    shown = rounded.copy()
+    for col, d in digits.items():
+        shown[col] = [format_number(float(v), d, lang) if pd.notna(v) else "." for v in rounded[col]]
+    shown = shown.astype(str)
+    footer = f"\n\n{text('source', lang)}: {source}\n" if source else "\n"
+    align = ["right" if c in digits else "left" for c in shown.columns]
+    markdown = (f"{caption}\n\n" if caption else "") + shown.to_markdown(index=False, colalign=align) + footer
+    latex = shown.style.hide(axis="index").to_latex(
+        hrules=True, caption=caption, label=f"tab:{name}", position_float="centering",
+        column_format="".join(a[0] for a in align),
+    )
+    latex = latex.replace("\u2212", "-")
+    latex = latex.replace("_", r"\_").replace(r"tab:" + name.replace("_", r"\_"), f"tab:{name}")
+    csv = rounded.to_csv(index=False, lineterminator="\n")
+    writers = {
+        out_dir / f"{name}.csv": lambda p: p.write_text(csv, encoding="utf-8"),
+        out_dir / f"{name}.tex": lambda p: p.write_text(latex, encoding="utf-8"),
+        out_dir / f"{name}.md": lambda p: p.write_text(markdown, encoding="utf-8"),
+    }
+    atomic_write(writers)
+    return list(writers)

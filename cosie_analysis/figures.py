@@ -1,0 +1,561 @@
+"""The report's figure and table set: one builder per figure, with a stable name.
+
+``cosie-analysis report`` (what ``make report`` runs after fetch and build) calls :func:`build_report`,
+which runs every builder in :data:`FIGURES` for each language, saves the figures with
+:func:`cosie_analysis.export.save_figure` and the tables with :func:`cosie_analysis.export.save_table`,
+and writes ``reports/index.md`` listing every file with its caption, source and command.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cosie_analysis.errors import check_choice
+from cosie_analysis.export import save_figure, save_table
+from cosie_analysis.paths import processed_dir, reports_dir
+from cosie_analysis.plotting import (
+    format_axes,
+    plot_its,
+    plot_phase_comparison,
+    plot_ranking,
+    plot_synthetic_control,
+    plot_timeseries,
+)
+from cosie_analysis.regions import (
+    COMPARISON_GROUP,
+    HOUTEN,
+    JUTPHAAS_WIJKERSLOOT,
+    MAIN_OFFENCES,
+    NIEUWEGEIN,
+    NIJPELS_PC4,
+    PILOTS,
+    pooled_rates,
+)
+from cosie_analysis.style import format_number, region_style, report_style, text
+
+__all__ = ["FIGURES", "ReportContext", "FigureOutput", "build_report", "figure_names"]
+
+COMMAND = "cosie-analysis report"
+LANGS = ("nl", "en")
+POLICE = {"nl": "Politie, via CBS", "en": "Police, via CBS"}
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What every builder gets: the observation table, the crosswalk, the data hash and the phases."""
+
+    obs: pd.DataFrame
+    crosswalk: pd.DataFrame
+    data_sha256: str
+    scheme: str = "measures"
+    rule: str = "majority"
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def once(self, key, compute: Callable[[], object]):
+        """Compute a result once per report (both languages draw from it)."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+
+@dataclass
+class FigureOutput:
+    """A built figure: the Figure, its source line and tables, and the size to save it at."""
+
+    fig: object
+    source: str
+    source_tables: list[str]
+    height_mm: float = 96
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    name: str
+    build: Callable[[ReportContext, str], FigureOutput]
+    caption_nl: str
+    caption_en: str
+
+
+def _rows(obs: pd.DataFrame, **eq) -> pd.DataFrame:
+    mask = np.ones(len(obs), dtype=bool)
+    for column, value in eq.items():
+        values = value if isinstance(value, (list, tuple, set)) else [value]
+        mask &= obs[column].isin(list(values)).to_numpy()
+    return obs[mask]
+
+
+def _subplots(nrows=1, ncols=1, **kwargs):
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(nrows, ncols, layout="constrained", **kwargs)
+
+
+def _per_1000(lang: str) -> str:
+    return {"nl": "misdrijven per 1.000 inwoners", "en": "offences per 1,000 inhabitants"}[lang]
+
+
+def _shared_legend(fig, axes, ncol=4):
+    handles, labels = axes[0].get_legend_handles_labels()
+    for ax in axes:
+        if ax.get_legend():
+            ax.get_legend().remove()
+    fig.legend(handles, labels, loc="outside lower center", ncol=ncol, frameon=False)
+
+
+def _all_municipal_rates(obs: pd.DataFrame, key: str) -> pd.DataFrame:
+    ind = f"crime_{key.replace('.', '_')}_per_1000"
+    d = _rows(obs, indicator=ind, source_table="47018NED")
+    return d[d["region_code"].str.startswith("GM") & d["region_code"].ne("GM0000")]
+
+
+# ----------------------------------------------------------------------------------------- builders
+
+
+def national_crime_monthly(ctx: ReportContext, lang: str) -> FigureOutput:
+    crime = _rows(ctx.obs, indicator="crime_0_0_0", region_code="NL00", frequency="month")
+    disorder = _rows(ctx.obs, indicator="disorder_0_0_0", region_code="NL00", frequency="month")
+    fig, axes = _subplots(2, 1, sharex=True)
+    label = {"NL00": text("nederland", lang)}
+    plot_timeseries(crime, lang=lang, labels=label, markers=False, scheme=ctx.scheme, ax=axes[0],
+                    ylabel={"nl": "misdrijven per maand", "en": "offences per month"}[lang])
+    plot_timeseries(disorder, lang=lang, labels=label, markers=False, scheme=ctx.scheme, ax=axes[1],
+                    key_dates=False, phase_labels=False,
+                    ylabel={"nl": "overlastregistraties per maand", "en": "disorder reports per month"}[lang])
+    for ax in axes:
+        ax.get_legend().remove()
+    return FigureOutput(fig, f"{POLICE[lang]}, tabel 47022NED en 47024NED" if lang == "nl"
+                        else f"{POLICE[lang]}, tables 47022NED and 47024NED", ["47022NED", "47024NED"], height_mm=110)
+
+
+def national_burglary_its(ctx: ReportContext, lang: str) -> FigureOutput:
+    from cosie_analysis.its import interrupted_time_series
+
+    data = _rows(ctx.obs, indicator="crime_1_1_1", region_code="NL00", frequency="month")
+    result = ctx.once("its_burglary", lambda: interrupted_time_series(data, family="poisson", scheme=ctx.scheme, rule=ctx.rule))
+    fig, ax = _subplots()
+    plot_its(result, lang=lang, ax=ax, ylabel={"nl": "woninginbraken per maand", "en": "residential burglaries per month"}[lang])
+    table = result.summary()
+    return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47022NED", ["47022NED"],
+                        tables={"national_burglary_its": table})
+
+
+def _pilot_groups() -> dict:
+    return {HOUTEN: [HOUTEN], NIEUWEGEIN: [NIEUWEGEIN], "comparison": list(COMPARISON_GROUP), "NL": None}
+
+
+def pilot_crime_rates(ctx: ReportContext, lang: str) -> FigureOutput:
+    rates = pooled_rates(ctx.obs, list(MAIN_OFFENCES), _pilot_groups())
+    fig, axes = _subplots(2, 3, sharex=True)
+    axes = axes.ravel()
+    for ax, (key, names) in zip(axes, MAIN_OFFENCES.items()):
+        d = rates[rates["source_key"] == key]
+        plot_timeseries(d, lang=lang, scheme=ctx.scheme, ax=ax, key_dates=False, phase_labels=False,
+                        ylabel=_per_1000(lang) if ax in (axes[0], axes[3]) else None)
+        ax.set_title(names[0] if lang == "nl" else names[1], loc="left")
+        ax.set_ylim(bottom=0)
+    _shared_legend(fig, list(axes))
+    table = rates.assign(offence=rates["source_key"].map(lambda k: MAIN_OFFENCES[k][0 if lang == "nl" else 1]))
+    return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
+                        ["47018NED", "70072NED"], height_mm=115,
+                        tables={"pilot_crime_rates": table[["offence", "source_key", "region_code", "period", "offences",
+                                                            "population", "value", "n_municipalities", "status"]]})
+
+
+def pilot_phase_comparison(ctx: ReportContext, lang: str) -> FigureOutput:
+    from cosie_analysis.summaries import phase_summary
+
+    rates = pooled_rates(ctx.obs, list(MAIN_OFFENCES), _pilot_groups())
+    result = phase_summary(rates, by=("region_code", "source_key"), scheme=ctx.scheme, rule=ctx.rule)
+    fig, axes = _subplots(2, 3)
+    axes = axes.ravel()
+    pdata = result.plot_data()
+    for ax, (key, names) in zip(axes, MAIN_OFFENCES.items()):
+        plot_phase_comparison(pdata[pdata["source_key"] == key], lang=lang, ax=ax,
+                              ylabel=_per_1000(lang) if ax in (axes[0], axes[3]) else None)
+        ax.set_title(names[0] if lang == "nl" else names[1], loc="left")
+        ax.tick_params(axis="x", labelsize=6)
+    _shared_legend(fig, list(axes))
+    return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
+                        ["47018NED", "70072NED"], height_mm=115, tables={"pilot_phase_comparison": result.summary()})
+
+
+def _synthetic_control_figure(ctx: ReportContext, lang: str, key: str) -> FigureOutput:
+    from cosie_analysis.comparison import synthetic_control
+
+    data = _all_municipal_rates(ctx.obs, key)
+    def fit():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # dropped incomplete series are counted in the table
+            return synthetic_control(data, treated=list(PILOTS), scheme=ctx.scheme, rule=ctx.rule)
+
+    result = ctx.once(("synthetic_control", key), fit)
+    fig, axes = _subplots(2, 2, sharex=True)
+    for row, town in enumerate(PILOTS):
+        plot_synthetic_control(result, kind="paths", treated=town, lang=lang, ax=axes[row, 0], ylabel=_per_1000(lang))
+        plot_synthetic_control(result, kind="gaps", treated=town, lang=lang, ax=axes[row, 1],
+                               ylabel={"nl": "verschil met synthetische controle", "en": "gap to synthetic control"}[lang])
+        axes[row, 0].set_ylim(bottom=0)
+    return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
+                        ["47018NED", "70072NED"], height_mm=120,
+                        tables={f"synthetic_control_{'burglary' if key == '1.1.1' else 'vandalism'}": result.summary()})
+
+
+def synthetic_control_burglary(ctx, lang):
+    return _synthetic_control_figure(ctx, lang, "1.1.1")
+
+
+def synthetic_control_vandalism(ctx, lang):
+    return _synthetic_control_figure(ctx, lang, "2.2.1")
+
+
+def ranking_change(ctx: ReportContext, lang: str) -> FigureOutput:
+    from cosie_analysis.summaries import phase_summary
+
+    fig, axes = _subplots(1, 2)
+    tables = []
+    for ax, key in zip(axes, ("1.1.1", "2.2.1")):
+        data = _all_municipal_rates(ctx.obs, key).dropna(subset=["value"])
+        complete = data.groupby("region_code")["period"].transform("nunique") == data["period"].nunique()
+        def summarise():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                return phase_summary(data[complete], by=("region_code",), scheme=ctx.scheme, rule=ctx.rule)
+
+        result = ctx.once(("ranking", key), summarise)
+        after = result.summary()
+        after = after[after["phase"] == "after"].reset_index(drop=True)
+        plot_ranking(after, value="estimate", interval=("ci_lower", "ci_upper"), lang=lang, ax=ax,
+                     xlabel={"nl": "verandering na t.o.v. vóór corona,\nper 1.000 inwoners",
+                             "en": "change after vs before corona,\nper 1,000 inhabitants"}[lang])
+        ax.set_title(MAIN_OFFENCES[key][0 if lang == "nl" else 1], loc="left")
+        ranked = after.sort_values("estimate", ascending=False, kind="mergesort").reset_index(drop=True)
+        ranked["rank"] = np.arange(1, len(ranked) + 1)
+        ranked["n_ranked"] = len(ranked)
+        ranked["offence"] = key
+        tables.append(ranked[ranked["region_code"].isin(list(PILOTS))])
+    axes[1].set_ylabel("")
+    table = pd.concat(tables, ignore_index=True)[["offence", "region_code", "rank", "n_ranked", "n", "mean", "estimate",
+                                                   "ci_lower", "ci_upper", "p_value", "phase_scheme", "phase_rule"]]
+    return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
+                        ["47018NED", "70072NED"], height_mm=100, tables={"ranking_change": table})
+
+
+def nieuwegein_wijken(ctx: ReportContext, lang: str) -> FigureOutput:
+    import matplotlib.pyplot as plt
+
+    lbm2 = _rows(ctx.obs, indicator="lbm2_score_class")
+    wijken = lbm2[lbm2["region_code"].str.startswith("WK0356")]
+    grid = wijken.pivot(index="region_code", columns="period", values="value").sort_index()
+    names = wijken.groupby("region_code")["region_name"].first().reindex(grid.index).fillna(pd.Series(grid.index, index=grid.index))
+    town = _rows(lbm2, region_code=NIEUWEGEIN).set_index("period")["value"].reindex(grid.columns)
+    fig, (ax1, ax2) = _subplots(1, 2, gridspec_kw={"width_ratios": [1.05, 1]})
+    values = np.vstack([town.to_numpy(dtype=float), grid.to_numpy(dtype=float)])
+    labels = [f"Nieuwegein ({'gemeente' if lang == 'nl' else 'municipality'})"] + list(names)
+    image = ax1.imshow(values, cmap="cividis", vmin=1, vmax=9, aspect="auto")
+    for (i, j), v in np.ndenumerate(values):
+        if np.isfinite(v):
+            ax1.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=6, color="white" if v < 6 else "black")
+    ax1.set_yticks(range(len(labels)), labels, fontsize=6)
+    ax1.set_xticks(range(len(grid.columns)), [p[:4] for p in grid.columns])
+    ax1.grid(False)
+    row = 1 + list(grid.index).index(JUTPHAAS_WIJKERSLOOT)
+    ax1.add_patch(plt.Rectangle((-0.5, row - 0.5), len(grid.columns), 1, fill=False, edgecolor="#CC79A7", linewidth=1.5))
+    ax1.get_yticklabels()[row].set_fontweight("bold")
+    cbar = fig.colorbar(image, ax=ax1, shrink=0.6, ticks=[1, 3, 5, 7, 9])
+    cbar.set_label({"nl": "Leefbaarometer 2.0-scoreklasse (1-9)", "en": "Leefbaarometer 2.0 score class (1-9)"}[lang])
+
+    kwb = _rows(ctx.obs, indicator=["kwb_bijstand_persons_per_1000", "kwb_inhabitants"])
+    rate = kwb[(kwb["indicator"] == "kwb_bijstand_persons_per_1000") & kwb["region_code"].str.startswith("WK0356")]
+    inhabitants = _rows(kwb, indicator="kwb_inhabitants").set_index("region_code")["value"]
+    rate = rate.assign(inhabitants=rate["region_code"].map(inhabitants)).sort_values("region_code", ascending=False)
+    y = np.arange(len(rate))
+    colors = [region_style("highlight")["color"] if c == JUTPHAAS_WIJKERSLOOT else "#999999" for c in rate["region_code"]]
+    ax2.barh(y, rate["value"].fillna(0), color=colors, height=0.7)
+    for yi, (v, status, n) in enumerate(zip(rate["value"], rate["status"], rate["inhabitants"])):
+        mark = "." if status == "suppressed" else format_number(v, 0, lang)
+        ax2.text((0 if not np.isfinite(v) else v) + 1, yi, f"{mark}  (n = {format_number(n, 0, lang)})", va="center", fontsize=5.5)
+    ax2.set_yticks(y, rate["region_name"].tolist(), fontsize=6)
+    for code, style_code in ((NIEUWEGEIN, NIEUWEGEIN), (HOUTEN, HOUTEN)):
+        v = _rows(ctx.obs, indicator="kwb_bijstand_persons_per_1000", region_code=code)["value"]
+        if len(v) and np.isfinite(v.iloc[0]):
+            st = region_style(style_code)
+            ax2.axvline(v.iloc[0], color=st["color"], linestyle=st["linestyle"], linewidth=1, label=PILOTS[code])
+    ax2.set_xlabel({"nl": "personen met bijstand per 1.000 inwoners (2024)", "en": "people on social assistance per 1,000 inhabitants (2024)"}[lang])
+    ax2.grid(axis="y", visible=False)
+    ax2.grid(axis="x", visible=True)
+    format_axes(ax2, lang=lang, legend="lower right")
+    ax2.xaxis.set_major_formatter(ax2.yaxis.get_major_formatter())
+    ax2.yaxis.set_major_formatter(plt.NullFormatter()) if False else None
+    table = rate[["region_code", "region_name", "inhabitants", "value", "status"]].sort_values("region_code")
+    return FigureOutput(fig, "Leefbaarometer 2.0 (BZK); CBS, wijk- en buurtkaart 2024" if lang == "nl"
+                        else "Leefbaarometer 2.0 (BZK); CBS, district and neighbourhood map 2024",
+                        ["Leefbaarometer 2.0 (2016)", "85984NED"], height_mm=110,
+                        tables={"nieuwegein_wijken_2024": table, "nieuwegein_wijken_lbm2": grid.reset_index()})
+
+
+def liveability_nijpels(ctx: ReportContext, lang: str) -> FigureOutput:
+    lbm3 = _rows(ctx.obs, indicator="lbm3_deviation")
+    cw = ctx.crosswalk
+    town_of = cw.assign(town=cw["wijk_code"].str[2:6].map({"0356": NIEUWEGEIN, "0321": HOUTEN})).groupby("pc4")["town"].first()
+    d = lbm3[lbm3["region_code"].isin(town_of.index)].copy()
+    d["town"] = d["region_code"].map(town_of)
+    d["mid"] = d["period_start"] + (d["period_end"] - d["period_start"]) / 2
+    fig, ax = _subplots()
+    for (code, town), g in d.sort_values("mid").groupby(["region_code", "town"], sort=True):
+        if code == NIJPELS_PC4:
+            continue
+        st = region_style(town)
+        ax.plot(g["mid"], g["value"], color=st["color"], alpha=0.35, linewidth=0.7, linestyle=st["linestyle"],
+                gid=f"series:{code}")
+    for town in (NIEUWEGEIN, HOUTEN):
+        st = region_style(town)
+        ax.plot([], [], color=st["color"], alpha=0.5, linewidth=0.7, linestyle=st["linestyle"],
+                label={"nl": f"overige postcodegebieden {PILOTS[town]}", "en": f"other postcode areas of {PILOTS[town]}"}[lang]
+                if town == NIEUWEGEIN else {"nl": f"postcodegebieden {PILOTS[town]}", "en": f"postcode areas of {PILOTS[town]}"}[lang])
+    nij = d[d["region_code"] == NIJPELS_PC4].sort_values("mid")
+    hl = region_style("highlight")
+    ax.plot(nij["mid"], nij["value"], color=hl["color"], marker="o", markersize=3.5, linewidth=1.8,
+            label={"nl": f"postcode {NIJPELS_PC4} (Nijpelsplantsoen)", "en": f"postcode {NIJPELS_PC4} (Nijpelsplantsoen)"}[lang],
+            gid=f"series:{NIJPELS_PC4}")
+    ax.axhline(0, color="black", linestyle=":", linewidth=1, label={"nl": "gemiddelde van Nederland", "en": "Dutch mean"}[lang])
+    from cosie_analysis.phases import draw_phases
+
+    draw_phases(ax, ctx.scheme, lang=lang, key_dates=False)
+    format_axes(ax, lang=lang, date_axis=True, legend="lower left",
+                ylabel={"nl": "Leefbaarometer 3.0: afwijking van NL-gemiddelde", "en": "Leefbaarometer 3.0: deviation from Dutch mean"}[lang])
+    share = cw[(cw["pc4"] == NIJPELS_PC4) & (cw["wijk_code"] == JUTPHAAS_WIJKERSLOOT)].sort_values("year")
+    last = share.iloc[-1]
+    first = share.iloc[0]
+    note = {"nl": (f"Postcode {NIJPELS_PC4} ligt deels in Jutphaas-Wijkersloot: {format_number(100 * last['share_of_pc4'], 0, lang)}% "
+                   f"van de adressen in {last['year']} ({format_number(100 * first['share_of_pc4'], 0, lang)}% in {first['year']})."),
+            "en": (f"Postcode {NIJPELS_PC4} lies partly in Jutphaas-Wijkersloot: {format_number(100 * last['share_of_pc4'], 0, lang)}% "
+                   f"of its addresses in {last['year']} ({format_number(100 * first['share_of_pc4'], 0, lang)}% in {first['year']}).")}[lang]
+    ax.text(0.99, 0.02, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="#333333")
+    table = d.pivot(index="region_code", columns="period", values="value").reset_index()
+    table.insert(1, "town", table["region_code"].map(town_of).map(PILOTS))
+    return FigureOutput(fig, "Leefbaarometer 3.0 (BZK); VNG/CBS postcode-wijk" if lang == "nl"
+                        else "Leefbaarometer 3.0 (BZK); VNG/CBS postcode to district", ["Leefbaarometer 3.0 (2022)", "pc4_wijk"],
+                        height_mm=100, tables={"liveability_nijpels": table, "nijpels_pc4_wijk_share": share})
+
+
+def bijstand_baseline(ctx: ReportContext, lang: str) -> FigureOutput:
+    o = ctx.obs
+    density = _rows(o, indicator="bijstand_density")
+    recipients = _rows(o, indicator="bijstand_recipients").set_index(["region_code", "period"])["value"]
+    to_work = _rows(o, indicator="bijstand_outflow_to_work").copy()
+    to_work["value"] = to_work["value"] / to_work.set_index(["region_code", "period"]).index.map(recipients) * 100
+    fig, axes = _subplots(1, 2)
+    ylabels = {"nl": ("bijstandsontvangers per 1.000 inwoners", "uitstroom naar werk per 100 bijstandsontvangers"),
+               "en": ("social assistance recipients per 1,000 inhabitants", "outflow to work per 100 recipients")}[lang]
+    tables = []
+    for ax, d, ylabel in zip(axes, (density, to_work), ylabels):
+        years = sorted(d["period"].unique())
+        gm = d[d["region_code"].str.startswith("GM")]
+        ax.boxplot([gm.loc[gm["period"] == p, "value"].dropna() for p in years], positions=range(len(years)), widths=0.5,
+                   showfliers=True, flierprops={"markersize": 2, "markeredgecolor": "#AAAAAA"},
+                   medianprops={"color": "#555555"}, boxprops={"color": "#888888"}, whiskerprops={"color": "#888888"},
+                   capprops={"color": "#888888"})
+        for j, code in enumerate([HOUTEN, NIEUWEGEIN, "NL01"]):
+            s = d[d["region_code"] == code].set_index("period")["value"].reindex(years)
+            st = region_style(code)
+            ax.plot(np.arange(len(years)) + (j - 1) * 0.08, s.to_numpy(dtype=float), color=st["color"], marker=st["marker"],
+                    linestyle=st["linestyle"], markersize=4, label=PILOTS.get(code, text("nederland", lang)))
+        ax.set_xticks(range(len(years)), [p[:4] for p in years])
+        format_axes(ax, lang=lang, ylabel=ylabel, legend=False)
+        ax.set_ylim(bottom=0)
+        tables.append(d[d["region_code"].isin([HOUTEN, NIEUWEGEIN, "NL01"])][["indicator", "region_code", "period", "value"]])
+    handles, labels = axes[0].get_legend_handles_labels()
+    handles.append(plt_patch())
+    labels.append({"nl": "alle gemeenten (spreiding)", "en": "all municipalities (spread)"}[lang])
+    fig.legend(handles, labels, loc="outside lower center", ncol=4, frameon=False)
+    table = pd.concat(tables, ignore_index=True)
+    table["indicator"] = table["indicator"].replace({"bijstand_outflow_to_work": "outflow_to_work_per_100_recipients"})
+    return FigureOutput(fig, "CBS, tabel 83450NED, 83747NED, 84066NED (aantallen afgerond op tientallen)" if lang == "nl"
+                        else "CBS, tables 83450NED, 83747NED, 84066NED (counts rounded to tens)",
+                        ["83450NED", "83747NED", "84066NED"], height_mm=90, tables={"bijstand_baseline": table})
+
+
+def plt_patch():
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor="white", edgecolor="#888888")
+
+
+def corona_timeline(ctx: ReportContext, lang: str) -> FigureOutput:
+    import matplotlib.dates as mdates
+
+    from cosie_analysis.phases import PHASE_COLORS, SCHEMES, load_timeline
+
+    timeline = load_timeline()
+    num = mdates.date2num
+    fig, ax = _subplots()
+    rows = list(SCHEMES.values())
+    for i, scheme in enumerate(rows):
+        y = len(rows) - i + 1
+        ax.barh(y, num(scheme.during_end) - num(scheme.during_start), left=num(scheme.during_start), height=0.6,
+                color=PHASE_COLORS["during"], edgecolor="#666666", linewidth=0.5)
+        ax.text(num(scheme.during_start) - 8, y, f'"{scheme.name}"', ha="right", va="center", fontsize=7)
+    subs = SCHEMES["measures"].subphases
+    for j, sub in enumerate(subs):
+        ax.barh(1, num(sub.end) - num(sub.start), left=num(sub.start), height=0.6,
+                color=PHASE_COLORS["during" if j % 2 == 0 else "during_alt"], edgecolor="#666666", linewidth=0.5)
+        ax.text((num(sub.start) + num(sub.end)) / 2, 0.55, sub.name_nl if lang == "nl" else sub.name_en,
+                ha="center", va="top", fontsize=5.5)
+    ax.text(num(subs[0].start) - 8, 1, {"nl": "deelfasen", "en": "sub-phases"}[lang], ha="right", va="center", fontsize=7)
+    key = timeline[timeline["key_date"]]
+    for _, ev in key.iterrows():
+        ax.axvline(num(ev["date"]), color="#555555", linewidth=0.5, linestyle=(0, (3, 2)), zorder=0)
+    ax.set_ylim(-0.6, len(rows) + 2.6)
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.spines["left"].set_visible(False)
+    ax.set_xlim(num(pd.Timestamp("2019-12-01")), num(pd.Timestamp("2022-07-01")))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 4, 7, 10]))
+    from cosie_analysis.plotting import _date_formatter
+
+    ax.xaxis.set_major_formatter(_date_formatter(lang))
+    ax.tick_params(axis="x", labelsize=6)
+    top = ax.get_ylim()[1]
+    for k, (_, ev) in enumerate(key.sort_values("date").iterrows()):
+        ax.text(num(ev["date"]), top - 0.15 - 0.45 * (k % 3), ev["date"].strftime("%d-%m-%y") if lang == "nl" else ev["date"].strftime("%d %b %y"),
+                rotation=0, ha="center", va="top", fontsize=5.5, color="#333333",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+    table = timeline[["date", "kind", "key_date", "disputed", "description_nl" if lang == "nl" else "description_en", "source_url"]]
+    return FigureOutput(fig, "zie tabel corona_timeline voor de bron per gebeurtenis" if lang == "nl"
+                        else "see table corona_timeline for each event's source", ["cosie_analysis/resources/corona_timeline.csv"],
+                        height_mm=85, tables={"corona_timeline": table})
+
+
+FIGURES: dict[str, FigureSpec] = {
+    spec.name: spec
+    for spec in [
+        FigureSpec("national_crime_monthly", national_crime_monthly,
+                   "Geregistreerde misdrijven (boven) en overlast (onder) in Nederland per maand, 2012-2023, met de coronafasen.",
+                   "Registered crime (top) and disorder (bottom) in the Netherlands per month, 2012-2023, with the corona phases."),
+        FigureSpec("national_burglary_its", national_burglary_its,
+                   "Woninginbraken in Nederland per maand: onderbroken tijdreeks (Poisson, seizoenstermen, HAC-fouten) met de voortgezette trend zonder corona en het 95%-interval.",
+                   "Residential burglaries in the Netherlands per month: interrupted time series (Poisson, seasonal terms, HAC errors) with the continued no-corona trend and its 95% interval."),
+        FigureSpec("pilot_crime_rates", pilot_crime_rates,
+                   "Geregistreerde misdrijven per 1.000 inwoners per jaar: Houten, Nieuwegein, de overige WIL-gemeenten (IJsselstein, Lopik, Vijfheerenlanden) en Nederland; 2024-2025 voorlopig.",
+                   "Registered offences per 1,000 inhabitants per year: Houten, Nieuwegein, the other WIL municipalities (IJsselstein, Lopik, Vijfheerenlanden) and the Netherlands; 2024-2025 provisional."),
+        FigureSpec("pilot_phase_comparison", pilot_phase_comparison,
+                   "Gemiddeld aantal misdrijven per 1.000 inwoners vóór, tijdens en na corona, met 95%-intervallen (jaren als waarnemingen; 'tijdens' telt twee jaren).",
+                   "Mean offences per 1,000 inhabitants before, during and after corona, with 95% intervals (years as observations; 'during' has two years)."),
+        FigureSpec("synthetic_control_burglary", synthetic_control_burglary,
+                   "Synthetische controle voor woninginbraak per 1.000 inwoners: Houten (boven) en Nieuwegein (onder) tegen hun synthetische controle (links) en het verschil tegen dat van elke placebogemeente (rechts, grijs).",
+                   "Synthetic control for residential burglary per 1,000 inhabitants: Houten (top) and Nieuwegein (bottom) against their synthetic control (left) and the gap against every placebo municipality's gap (right, grey)."),
+        FigureSpec("synthetic_control_vandalism", synthetic_control_vandalism,
+                   "Synthetische controle voor vernieling per 1.000 inwoners: Houten (boven) en Nieuwegein (onder), met de placebo-verschillen (rechts, grijs).",
+                   "Synthetic control for vandalism per 1,000 inhabitants: Houten (top) and Nieuwegein (bottom), with the placebo gaps (right, grey)."),
+        FigureSpec("ranking_change", ranking_change,
+                   "Verandering van woninginbraak en vernieling per 1.000 inwoners, gemiddelde na corona min gemiddelde vóór corona, voor alle gemeenten met een volledige reeks; Houten en Nieuwegein met 95%-interval en rang.",
+                   "Change in residential burglary and vandalism per 1,000 inhabitants, mean after minus mean before corona, for every municipality with a complete series; Houten and Nieuwegein with 95% interval and rank."),
+        FigureSpec("nieuwegein_wijken", nieuwegein_wijken,
+                   "Nieuwegein per wijk: Leefbaarometer 2.0-scoreklasse 2002-2016 (links; Jutphaas-Wijkersloot omlijnd) en personen met bijstand per 1.000 inwoners in 2024 (rechts; '.' = geheim).",
+                   "Nieuwegein by district: Leefbaarometer 2.0 score class 2002-2016 (left; Jutphaas-Wijkersloot outlined) and people on social assistance per 1,000 inhabitants in 2024 (right; '.' = suppressed)."),
+        FigureSpec("liveability_nijpels", liveability_nijpels,
+                   "Leefbaarometer 3.0 rond het Nijpelsplantsoen: postcode 3431 tegen de overige postcodegebieden van Nieuwegein en die van Houten, als afwijking van het Nederlandse gemiddelde, 2002-2022.",
+                   "Leefbaarometer 3.0 around the Nijpelsplantsoen: postcode 3431 against Nieuwegein's other postcode areas and Houten's, as deviation from the Dutch mean, 2002-2022."),
+        FigureSpec("bijstand_baseline", bijstand_baseline,
+                   "Uitgangssituatie vóór de pilots: bijstandsdichtheid en uitstroom naar werk, 2015-2017, Houten en Nieuwegein tegen de spreiding over alle gemeenten en Nederland.",
+                   "Baseline before the pilots: social assistance density and outflow to work, 2015-2017, Houten and Nieuwegein against the spread over all municipalities and the Netherlands."),
+        FigureSpec("corona_timeline", corona_timeline,
+                   "De coronaperiode volgens de drie faseschema's ('measures', 'support', 'lifted'), de deelfasen en de belangrijkste data.",
+                   "The corona period under the three phase schemes ('measures', 'support', 'lifted'), the sub-phases and the key dates."),
+    ]
+}
+
+
+def figure_names() -> list[str]:
+    """The stable names of the report's figures."""
+    return list(FIGURES)
+
+
+def _context(scheme: str, rule: str) -> ReportContext:
+    from cosie_analysis.observations import load_observations, observations_path, pc4_wijk_shares
+
+    obs = load_observations()
+    digest = hashlib.sha256(observations_path().read_bytes()).hexdigest()
+    return ReportContext(obs=obs, crosswalk=pc4_wijk_shares(), data_sha256=digest, scheme=scheme, rule=rule)
+
+
+def build_report(
+    *,
+    langs: Sequence[str] = LANGS,
+    names: Sequence[str] | None = None,
+    out_dir: str | Path | None = None,
+    context: ReportContext | None = None,
+    scheme: str = "measures",
+    rule: str = "majority",
+) -> list[Path]:
+    """Write the report's figures, tables and ``index.md``.
+
+    Parameters
+    ----------
+    langs : sequence of {"nl", "en"}
+        Languages to write; each figure and table gets a ``_nl`` / ``_en`` suffix.
+    names : sequence of str, optional
+        Figure names to build (default: all of :data:`FIGURES`).
+    out_dir : path-like, optional
+        Default ``reports/``; figures go to ``figures/``, tables to ``tables/``.
+    context : ReportContext, optional
+        Default: the observation table from :func:`cosie_analysis.load_observations`.
+    scheme, rule : str
+        The phase scheme and straddling rule used throughout (recorded in every file).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Every file written, ``index.md`` last.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    for lang in langs:
+        check_choice("langs", lang, LANGS)
+    names = list(names or FIGURES)
+    for name in names:
+        check_choice("names", name, list(FIGURES))
+    out = Path(out_dir) if out_dir else reports_dir()
+    ctx = context or _context(scheme, rule)
+    written: list[Path] = []
+    index = ["# Report figures and tables", "",
+             f"Made by `{COMMAND}` (run by `make report`). Phase scheme `{ctx.scheme}`, rule `{ctx.rule}`; "
+             f"observation table sha256 `{ctx.data_sha256[:16]}…`. Every file records its sources and these "
+             "settings in its metadata.", ""]
+    for name in names:
+        spec = FIGURES[name]
+        index += [f"## {name}", "", f"- nl: {spec.caption_nl}", f"- en: {spec.caption_en}"]
+        for lang in langs:
+            with report_style():
+                built = spec.build(ctx, lang)
+                provenance = {"source_tables": built.source_tables, "data_sha256": ctx.data_sha256,
+                              "phase_scheme": ctx.scheme, "phase_rule": ctx.rule, "figure": name, "lang": lang}
+                files = save_figure(built.fig, f"{name}_{lang}", source=built.source, lang=lang, height_mm=built.height_mm,
+                                    provenance=provenance, out_dir=out / "figures")
+                plt.close(built.fig)
+            written += files
+            index.append(f"- figure ({lang}): " + ", ".join(f"[{p.suffix[1:]}](figures/{p.name})" for p in files)
+                         + f" — {text('source', lang)}: {built.source}")
+            for table_name, table in built.tables.items():
+                tfiles = save_table(table, f"{table_name}_{lang}", lang=lang, source=built.source,
+                                    caption=spec.caption_nl if lang == "nl" else spec.caption_en, out_dir=out / "tables")
+                written += tfiles
+                index.append(f"- table `{table_name}` ({lang}): " + ", ".join(f"[{p.suffix[1:]}](tables/{p.name})" for p in tfiles))
+        index.append("")
+    index_path = out / "index.md"
+    from cosie_analysis._io import atomic_write_bytes
+
+    atomic_write_bytes(index_path, ("\n".join(index) + "\n").encode("utf-8"))
+    written.append(index_path)
+    return written

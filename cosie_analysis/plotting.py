@@ -1,0 +1,289 @@
+"""Axes-level plot functions for reports and notebooks: ``ax=None`` in, the Axes out.
+
+They use the package's palette (fixed colour, line style and marker per region role), Dutch or
+English labels (``lang``), decimal commas in Dutch, units on the axes, and no titles (captions belong
+in the report). Draw inside :func:`cosie_analysis.style.report_style` for the report look.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from cosie_analysis.errors import ParameterError, check_choice
+from cosie_analysis.regions import PILOTS
+from cosie_analysis.style import MONTHS, number_formatter, region_style, text
+
+__all__ = [
+    "plot_timeseries",
+    "plot_phase_comparison",
+    "plot_its",
+    "plot_synthetic_control",
+    "plot_event_study",
+    "plot_ranking",
+    "format_axes",
+]
+
+PHASE_WORDS = {
+    "nl": {"before": "vóór", "during": "tijdens", "after": "na"},
+    "en": {"before": "before", "during": "during", "after": "after"},
+}
+
+
+def _axes(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(layout="constrained")
+    return ax
+
+
+def _date_formatter(lang: str):
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(x, pos=None):
+        d = mdates.num2date(x)
+        return str(d.year) if d.month == 1 and d.day == 1 else f"{MONTHS[lang][d.month - 1]} {d.year}"
+
+    return FuncFormatter(fmt)
+
+
+def format_axes(ax, *, lang: str = "nl", ylabel: str | None = None, xlabel: str | None = None,
+                date_axis: bool = False, legend: bool | str = "best"):
+    """Apply the report's number and date formatting, axis labels and legend to an Axes."""
+    import matplotlib.dates as mdates
+
+    check_choice("lang", lang, ("nl", "en"))
+    ax.yaxis.set_major_formatter(number_formatter(lang))
+    if date_axis:
+        lo, hi = (mdates.num2date(v) for v in ax.get_xlim())
+        years = max(1, hi.year - lo.year)
+        ax.xaxis.set_major_locator(mdates.YearLocator(base=1 if years <= 12 else 2))
+        ax.xaxis.set_major_formatter(_date_formatter(lang))
+        ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=[1, 4, 7, 10]) if years <= 6 else mdates.YearLocator())
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if legend and ax.get_legend_handles_labels()[0]:
+        ax.legend(loc=legend if isinstance(legend, str) else "best")
+    return ax
+
+
+def plot_timeseries(
+    data: pd.DataFrame,
+    *,
+    x: str = "period_start",
+    y: str = "value",
+    hue: str = "region_code",
+    labels: Mapping[str, str] | None = None,
+    scheme="measures",
+    lang: str = "nl",
+    ylabel: str | None = None,
+    phases: bool = True,
+    key_dates: bool = True,
+    phase_labels: bool = True,
+    markers: bool | None = None,
+    ax=None,
+):
+    """One line per ``hue`` value over time, with the corona phases shaded.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long: one row per ``hue`` x time point (e.g. rows of the observation table); not modified.
+    x, y, hue : str
+        Time column (dates), value column, and the column whose values get a line each (region codes get
+        the package's fixed colours: Houten, Nieuwegein, ``"comparison"``, ``"NL"``/``"NL00"``).
+    labels : mapping, optional
+        ``hue`` value -> legend label (default: ``region_name`` where present, else the value).
+    scheme : phase scheme passed to :func:`cosie_analysis.phases.draw_phases`.
+    lang : {"nl", "en"}
+    ylabel : str, optional
+        The y-axis label; say the unit.
+    phases, key_dates, phase_labels : bool
+        Shade the phases; mark the key dates; name the phases at the top.
+    markers : bool, optional
+        Markers on the points (default: when there are at most 30 points per line).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from cosie_analysis.results import check_data
+
+    check_data(data, {"x": x, "y": y, "hue": hue}, function="plot_timeseries")
+    ax = _axes(ax)
+    names = dict(labels or {})
+    if "region_name" in data and not labels:
+        names = dict(zip(data[hue], data["region_name"].astype(object).where(data["region_name"].notna(), data[hue])))
+    for key, g in data.sort_values(x).groupby(hue, sort=False):
+        style = region_style(str(key))
+        show_markers = markers if markers is not None else len(g) <= 30
+        ax.plot(pd.to_datetime(g[x]).to_numpy(), g[y].to_numpy(dtype=float), color=style["color"],
+                linestyle=style["linestyle"], marker=style["marker"] if show_markers else None, markersize=3,
+                label=names.get(key, _role_label(str(key), lang)), gid=f"series:{key}")
+    if phases:
+        from cosie_analysis.phases import draw_phases
+
+        draw_phases(ax, scheme, lang=lang, key_dates=key_dates, labels=phase_labels)
+    return format_axes(ax, lang=lang, ylabel=ylabel, date_axis=True)
+
+
+def _role_label(code: str, lang: str) -> str:
+    if code == "comparison":
+        return text("comparison", lang)
+    if code in ("NL", "NL00", "NL01"):
+        return text("nederland", lang)
+    return PILOTS.get(code, code)
+
+
+def plot_phase_comparison(
+    result,
+    *,
+    hue: str = "region_code",
+    labels: Mapping[str, str] | None = None,
+    lang: str = "nl",
+    ylabel: str | None = None,
+    ax=None,
+):
+    """Mean per phase with its confidence interval, one dodged series per region.
+
+    Parameters
+    ----------
+    result : PhaseSummary or pandas.DataFrame
+        A :func:`cosie_analysis.phase_summary` result, or its ``plot_data()`` frame (columns ``hue``,
+        ``phase``, ``mean``, ``mean_ci_lower``, ``mean_ci_upper``).
+    hue : str
+        The column telling the series apart.
+    labels : mapping, optional
+        ``hue`` value -> legend label.
+    lang : {"nl", "en"}
+    ylabel : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    data = result.plot_data() if hasattr(result, "plot_data") else result
+    if hue not in data:
+        raise ParameterError(f"`hue` column {hue!r} not found; columns: {list(data.columns)}.")
+    ax = _axes(ax)
+    keys = list(pd.unique(data[hue]))
+    width = 0.7 / max(len(keys), 1)
+    order = {p: i for i, p in enumerate(PHASE_WORDS["en"])}
+    for j, key in enumerate(keys):
+        g = data[data[hue] == key]
+        xs = g["phase"].astype(str).map(order).to_numpy(dtype=float) - 0.35 + width * (j + 0.5)
+        style = region_style(str(key))
+        ax.errorbar(xs, g["mean"], yerr=[g["mean"] - g["mean_ci_lower"], g["mean_ci_upper"] - g["mean"]],
+                    color=style["color"], marker=style["marker"], linestyle="none", capsize=2, markersize=4,
+                    label=(labels or {}).get(key, _role_label(str(key), lang)), gid=f"series:{key}")
+    ax.set_xticks(range(3), [PHASE_WORDS[lang][p] + (" corona") for p in PHASE_WORDS["en"]])
+    ax.set_xlim(-0.5, 2.5)
+    ax.grid(axis="x", visible=False)
+    return format_axes(ax, lang=lang, ylabel=ylabel)
+
+
+def plot_its(result, *, series=None, lang: str = "nl", ylabel: str | None = None, ax=None):
+    """An interrupted-time-series fit: observed, fitted, and the counterfactual with its band.
+
+    ``result`` is an :func:`cosie_analysis.interrupted_time_series` result; ``series`` picks one
+    series when it holds several. Returns the Axes.
+    """
+    ax = result.plot(ax=_axes(ax), series=series, lang=lang)
+    return format_axes(ax, lang=lang, ylabel=ylabel, date_axis=True)
+
+
+def plot_synthetic_control(result, *, kind: str = "paths", treated: str | None = None, lang: str = "nl",
+                           ylabel: str | None = None, ax=None):
+    """Synthetic control: the treated town against its synthetic control (``kind="paths"``), or its gap
+    against every placebo's gap (``kind="gaps"``). Returns the Axes."""
+    ax = result.plot(ax=_axes(ax), kind=kind, treated=treated, lang=lang)
+    for line in ax.get_lines():
+        if line.get_label() in PILOTS:
+            line.set_label(PILOTS[line.get_label()])
+    tr = treated or pd.unique(result.gaps["treated"])[0]
+    style = region_style(str(tr))
+    for line in ax.get_lines():
+        if line.get_label() in (tr, PILOTS.get(tr)):
+            line.set_color(style["color"])
+            line.set_label(PILOTS.get(tr, tr))
+    return format_axes(ax, lang=lang, ylabel=ylabel, date_axis=True)
+
+
+def plot_event_study(result, *, lang: str = "nl", ylabel: str | None = None, ax=None):
+    """Event-study coefficients of a :func:`cosie_analysis.diff_in_diff` result, with intervals."""
+    ax = result.plot(ax=_axes(ax), kind="event", lang=lang)
+    return format_axes(ax, lang=lang, ylabel=ylabel, legend=False)
+
+
+def plot_ranking(
+    data: pd.DataFrame,
+    *,
+    value: str = "value",
+    unit: str = "region_code",
+    highlight: Mapping[str, str] | None = None,
+    interval: tuple[str, str] | None = None,
+    lang: str = "nl",
+    xlabel: str | None = None,
+    ax=None,
+):
+    """Every municipality ranked on one number, with the pilot towns highlighted and named.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit; not modified.
+    value, unit : str
+        The number to rank on and the unit column.
+    highlight : mapping, optional
+        Unit -> label of the units to highlight (default: Houten and Nieuwegein).
+    interval : (str, str), optional
+        Columns with a lower and upper bound, drawn for the highlighted units.
+    lang : {"nl", "en"}
+    xlabel : str, optional
+        The label of the value axis; say the unit.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Values on the x axis, rank on the y axis (1 = highest at the top).
+    """
+    from cosie_analysis.results import check_data
+
+    check_data(data, {"value": value, "unit": unit}, function="plot_ranking")
+    highlight = dict(PILOTS if highlight is None else highlight)
+    d = data.dropna(subset=[value]).sort_values(value, ascending=True, kind="mergesort").reset_index(drop=True)
+    ax = _axes(ax)
+    rank = np.arange(1, len(d) + 1)
+    ax.scatter(d[value], rank, s=4, color=region_style("other")["color"], linewidths=0, gid="all_units",
+               label={"nl": "alle gemeenten", "en": "all municipalities"}[lang])
+    for code, label in highlight.items():
+        hit = d.index[d[unit] == code]
+        if not len(hit):
+            continue
+        i = hit[0]
+        style = region_style(code) if code in PILOTS else dict(region_style("highlight"))
+        ax.scatter([d.at[i, value]], [rank[i]], s=28, color=style["color"], marker=style["marker"], zorder=3,
+                   gid=f"highlight:{code}", label=label)
+        if interval:
+            ax.hlines(rank[i], d.at[i, interval[0]], d.at[i, interval[1]], color=style["color"], linewidth=1)
+        ax.annotate(f"{label} ({len(d) - i} / {len(d)})", (d.at[i, value], rank[i]), xytext=(6, -3),
+                    textcoords="offset points", fontsize=7, color=style["color"])
+    ax.axvline(0, color="0.4", linewidth=0.6) if d[value].min() < 0 < d[value].max() else None
+    ax.set_yticks([])
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_ylabel({"nl": "gemeenten, gerangschikt", "en": "municipalities, ranked"}[lang])
+    ax.xaxis.set_major_formatter(number_formatter(lang))
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    ax.legend(loc="lower right")
+    return ax
