@@ -31,7 +31,7 @@ from cosie_analysis.results import (
 __all__ = ["interrupted_time_series", "placebo_in_time", "ITSResult", "hac_lag_rule"]
 
 FAMILIES = ("gaussian", "poisson", "negbin")
-COV_TYPES = ("hac", "hc1", "nonrobust")
+COV_TYPES = ("hac", "hc1", "model", "ar1")
 SEASON_LENGTH = {"month": 12, "quarter": 4, "year": 1}
 HAC_RULE = "floor(4*(n/100)^(2/9)) (Newey-West 1994)"
 
@@ -162,11 +162,13 @@ class ITSResult(Result):
                           f"{', log scale' if r['scale'] == 'log' else ''}).")
             out.append(s)
         r0 = t.iloc[0]
-        tail = (f" Model: {r0['family']}, {r0['cov_type']}-standaardfouten (lag {r0['hac_lags']}); fasen volgens "
-                f"schema '{self.phase_scheme}' (regel '{self.phase_rule}')."
+        cov = {"hac": f"Newey-West (lag {r0['hac_lags']})", "hc1": "HC1", "model": "model-based" if lang == "en" else "modelgebaseerde",
+               "ar1": "AR(1)-GLS"}[r0["cov_type"]]
+        tail = (f" Model: {r0['family']}, {cov}-standaardfouten; fasen volgens schema '{self.phase_scheme}' "
+                f"(regel '{self.phase_rule}')."
                 if lang == "nl"
-                else f" Model: {r0['family']}, {r0['cov_type']} standard errors (lag {r0['hac_lags']}); phases from "
-                f"scheme '{self.phase_scheme}' (rule '{self.phase_rule}').")
+                else f" Model: {r0['family']}, {cov} standard errors; phases from scheme '{self.phase_scheme}' "
+                f"(rule '{self.phase_rule}').")
         return " ".join(out) + tail
 
 
@@ -179,16 +181,23 @@ def _fit_one(d: pd.DataFrame, breaks: list[str], *, family, seasonal, cov_type, 
     formula = "y ~ " + " + ".join(terms) + (" + C(season)" if seasonal else "")
     n = len(d)
     lags = hac_lag_rule(n) if hac_lags is None else int(hac_lags)
-    fit_kw: dict = {"cov_type": {"hac": "HAC", "hc1": "HC1", "nonrobust": "nonrobust"}[cov_type]}
+    off = d["offset"].to_numpy() if has_offset else None
+    if cov_type == "ar1":  # feasible GLS with AR(1) errors (iterated Cochrane-Orcutt, statsmodels GLSAR)
+        res = sm.GLSAR.from_formula(formula, d, rho=1).iterative_fit(maxiter=50)
+        return res, formula, lags, res.df_resid
+    fit_kw: dict = {"cov_type": {"hac": "HAC", "hc1": "HC1", "model": "nonrobust"}[cov_type]}
     if cov_type == "hac":
         fit_kw["cov_kwds"] = {"maxlags": lags}
-    off = d["offset"].to_numpy() if has_offset else None
     if family == "gaussian":
         res = smf.ols(formula, d).fit(use_t=True, **fit_kw)
         df_resid = res.df_resid
     elif family == "poisson":
-        res = smf.glm(formula, d, family=sm.families.Poisson(), offset=off).fit(**fit_kw)
-        df_resid = None
+        if cov_type == "model":  # quasi-Poisson: dispersion from the Pearson chi-square, t reference
+            res = smf.glm(formula, d, family=sm.families.Poisson(), offset=off).fit(scale="X2", use_t=True)
+            df_resid = res.df_resid
+        else:
+            res = smf.glm(formula, d, family=sm.families.Poisson(), offset=off).fit(**fit_kw)
+            df_resid = None
     else:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -267,6 +276,9 @@ def _validate(data, *, function, value, period, by, family, cov_type, seasonalit
                       **{f"by[{i}]": c for i, c in enumerate(by)}}, function=function)
     check_choice("family", family, FAMILIES)
     check_choice("cov_type", cov_type, COV_TYPES)
+    if cov_type == "ar1" and family != "gaussian":
+        raise ParameterError(f"cov_type='ar1' (GLS with AR(1) errors) needs family='gaussian'; got family={family!r}. "
+                             "For counts use cov_type='model' (quasi-likelihood) or 'hac'.")
     check_choice("seasonality", seasonality, ["auto", "month", "quarter", None])
     check_choice("adjust", adjust, ADJUST_METHODS)
     if (offset is not None or exposure is not None) and family == "gaussian":
@@ -302,8 +314,9 @@ def _run(data, *, function, value, period, by, scheme, rule, family, offset, exp
         if g[period].duplicated().any():
             raise ParameterError(f"{function}(): series {name} has {int(g[period].duplicated().sum())} duplicated "
                                  f"period(s); add the column that tells them apart to `by`.")
-        g = g.iloc[np.argsort(period_index(g, period)[0].to_numpy(), kind="stable")]
         t, starts, freq = period_index(g, period)
+        order = np.argsort(t.to_numpy(), kind="stable")
+        g, t, starts = g.iloc[order], t.iloc[order], starts.iloc[order]
         season = {"auto": {"month": "month", "quarter": "quarter"}.get(freq), "month": "month",
                   "quarter": "quarter", None: None}[seasonality]
         d = pd.DataFrame({"y": g[value].to_numpy(float), "time": t.to_numpy(), "period": g[period].to_numpy(),
@@ -362,7 +375,8 @@ def _run(data, *, function, value, period, by, scheme, rule, family, offset, exp
         for c, v in reversed(list(name.items())):
             tab.insert(0, c, v)
         tab["n"] = len(d)
-        tab["family"], tab["cov_type"], tab["hac_lags"] = family, cov_type, lags if cov_type == "hac" else 0
+        tab["family"], tab["cov_type"], tab["hac_lags"] = family, cov_type, lags if cov_type == "hac" else pd.NA
+        tab["hac_lags"] = tab["hac_lags"].astype("Int64")
         tab["hac_rule"] = (HAC_RULE if hac_lags is None else "user") if cov_type == "hac" else ""
         tab["seasonality"] = season or "none"
         if placebo_start is not None:
@@ -426,8 +440,11 @@ _COMMON_DOC = """
     seasonality : {"auto", "month", "quarter", None}, default "auto"
         Month-of-year or quarter dummies; "auto" uses month for monthly, quarter for quarterly
         and none for yearly data.
-    cov_type : {"hac", "hc1", "nonrobust"}, default "hac"
-        Newey-West HAC (Bartlett kernel), heteroskedasticity-robust HC1, or model-based.
+    cov_type : {"hac", "hc1", "model", "ar1"}, default "hac"
+        Newey-West HAC (Bartlett kernel); heteroskedasticity-robust HC1; model-based ("model":
+        OLS, quasi-Poisson with Pearson dispersion and t reference, or negative binomial); or
+        "ar1", feasible GLS with AR(1) errors (statsmodels ``GLSAR``, Gaussian only). See the
+        Notes on coverage.
     hac_lags : int, optional
         HAC truncation lag; default from the rule ``floor(4 * (n / 100) ** (2 / 9))``.
     conf_level : float, default 0.95
@@ -448,8 +465,9 @@ _RETURNS_DOC = """
         - ``p_adjusted``: ``p_value`` adjusted across series per term and phase;
         - ``n``: observations in the series; ``n_phase``: observations in the term's phase;
         - ``scale``: "response", "log" or "relative";
-        - ``method``, ``family``, ``cov_type``, ``hac_lags`` (the lag used), ``hac_rule`` (how it
-          was chosen), ``seasonality``, ``adjust``, ``conf_level``;
+        - ``method``, ``family``, ``cov_type``, ``hac_lags`` (the lag used; missing unless
+          ``cov_type="hac"``), ``hac_rule`` (how it was chosen), ``seasonality``, ``adjust``,
+          ``conf_level``;
         - ``phase_scheme``, ``phase_rule``: the phase scheme and rule used."""
 
 

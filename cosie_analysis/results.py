@@ -124,9 +124,13 @@ def with_phases(data: pd.DataFrame, period: str, scheme, rule: str) -> tuple[pd.
     """A copy of ``data`` with a ``phase`` column; also the scheme's name and the rule used."""
     from cosie_analysis.phases import assign_phase, get_scheme
 
-    phase = assign_phase(data[period], scheme=scheme, rule=rule)
+    # assign each distinct period once, then map back (series repeat periods across regions)
+    codes, uniques = pd.factorize(data[period], use_na_sentinel=True)
+    phase = assign_phase(pd.Series(uniques), scheme=scheme, rule=rule)
+    values = np.asarray(phase.astype(object))
     out = data.copy()
-    out["phase"] = pd.Categorical(np.asarray(phase.astype(object)), categories=list(PHASES), ordered=True)
+    mapped = np.where(codes >= 0, values[np.maximum(codes, 0)], None)
+    out["phase"] = pd.Categorical(mapped, categories=list(PHASES), ordered=True)
     missing = out["phase"].isna()
     if missing.any():  # rule="exclude": assign_phase has already warned which periods
         warnings.warn(
@@ -155,8 +159,9 @@ def period_index(data: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series,
     else:
         from cosie_analysis.periods import parse_periods
 
-        parsed = parse_periods(values.astype(str))
-        starts = pd.Series(parsed["period_start"].to_numpy(), index=data.index)
+        codes, uniques = pd.factorize(values.astype(str))
+        parsed = parse_periods(list(uniques))  # each distinct code once
+        starts = pd.Series(parsed["period_start"].to_numpy()[codes], index=data.index)
         freqs = parsed["frequency"].unique()
         if len(freqs) > 1:
             raise ParameterError(

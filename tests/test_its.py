@@ -125,6 +125,25 @@ def test_poisson_equals_direct_glm_with_offset(counts):
         _row(same, "relative_effect", "during")["estimate"], abs=0.02)
 
 
+def test_other_covariances_equal_direct_statsmodels(gaussian, counts):
+    ar1 = interrupted_time_series(gaussian, cov_type="ar1")
+    direct = sm.GLSAR.from_formula(ar1.formula, ar1.design(), rho=1).iterative_fit(maxiter=50)
+    np.testing.assert_allclose(ar1.model.params.to_numpy(), direct.params.to_numpy(), rtol=1e-8)
+    np.testing.assert_allclose(ar1.model.bse.to_numpy(), direct.bse.to_numpy(), rtol=1e-8)
+    t = ar1.summary()
+    assert set(t["cov_type"]) == {"ar1"} and t["hac_lags"].isna().all() and set(t["hac_rule"]) == {""}
+    assert _row(ar1, "relative_effect", "during")["estimate"] == pytest.approx(-0.20, abs=0.06)
+    quasi = interrupted_time_series(counts, family="poisson", cov_type="model")
+    d = quasi.design()
+    direct = smf.glm(quasi.formula, d, family=sm.families.Poisson()).fit(scale="X2", use_t=True)
+    np.testing.assert_allclose(quasi.model.bse.to_numpy(), direct.bse.to_numpy(), rtol=1e-8)
+    lev = _row(quasi, "level_change", "during")
+    ci = direct.conf_int().loc["level_during"]
+    assert (lev["ci_lower"], lev["ci_upper"]) == pytest.approx((ci[0], ci[1]))
+    with pytest.raises(ParameterError, match="cov_type='ar1'.*needs family='gaussian'"):
+        interrupted_time_series(counts, family="poisson", cov_type="ar1")
+
+
 def test_several_series_one_table(counts):
     other = monthly_series(5, drop_during=0.0, region_code="SY0002")
     data = pd.concat([counts, other], ignore_index=True)
