@@ -102,12 +102,18 @@ def _per_1000(lang: str) -> str:
     return {"nl": "misdrijven per 1.000 inwoners", "en": "offences per 1,000 inhabitants"}[lang]
 
 
-def _shared_legend(fig, axes, ncol=4):
+def _shared_legend(fig, axes, lang: str, *, ncol=4, phases=True, remove=True):
+    """One legend above the panels (series of the first panel, then the phase colours)."""
+    from cosie_analysis.plotting import phase_legend_handles
+
     handles, labels = axes[0].get_legend_handles_labels()
+    if phases:
+        extra = phase_legend_handles(lang)
+        handles, labels = handles + extra, labels + [h.get_label() for h in extra]
     for ax in axes:
-        if ax.get_legend():
+        if remove and ax.get_legend():
             ax.get_legend().remove()
-    fig.legend(handles, labels, loc="outside lower center", ncol=ncol, frameon=False)
+    fig.legend(handles, labels, loc="outside upper center", ncol=ncol, frameon=False)
 
 
 def _all_municipal_rates(obs: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -124,9 +130,9 @@ def national_crime_monthly(ctx: ReportContext, lang: str) -> FigureOutput:
     disorder = _rows(ctx.obs, indicator="disorder_0_0_0", region_code="NL00", frequency="month")
     fig, axes = _subplots(2, 1, sharex=True)
     label = {"NL00": text("nederland", lang)}
-    plot_timeseries(crime, lang=lang, labels=label, markers=False, scheme=ctx.scheme, ax=axes[0],
+    plot_timeseries(crime, x="period_start", lang=lang, labels=label, markers=False, scheme=ctx.scheme, ax=axes[0],
                     ylabel={"nl": "misdrijven per maand", "en": "offences per month"}[lang])
-    plot_timeseries(disorder, lang=lang, labels=label, markers=False, scheme=ctx.scheme, ax=axes[1],
+    plot_timeseries(disorder, x="period_start", lang=lang, labels=label, markers=False, scheme=ctx.scheme, ax=axes[1],
                     key_dates=False, phase_labels=False,
                     ylabel={"nl": "overlastregistraties per maand", "en": "disorder reports per month"}[lang])
     for ax in axes:
@@ -161,7 +167,7 @@ def pilot_crime_rates(ctx: ReportContext, lang: str) -> FigureOutput:
                         ylabel=_per_1000(lang) if ax in (axes[0], axes[3]) else None)
         ax.set_title(names[0] if lang == "nl" else names[1], loc="left")
         ax.set_ylim(bottom=0)
-    _shared_legend(fig, list(axes))
+    _shared_legend(fig, list(axes), lang)
     table = rates.assign(offence=rates["source_key"].map(lambda k: MAIN_OFFENCES[k][0 if lang == "nl" else 1]))
     return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
                         ["47018NED", "70072NED"], height_mm=115,
@@ -182,7 +188,7 @@ def pilot_phase_comparison(ctx: ReportContext, lang: str) -> FigureOutput:
                               ylabel=_per_1000(lang) if ax in (axes[0], axes[3]) else None)
         ax.set_title(names[0] if lang == "nl" else names[1], loc="left")
         ax.tick_params(axis="x", labelsize=6)
-    _shared_legend(fig, list(axes))
+    _shared_legend(fig, list(axes), lang, phases=False)
     return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
                         ["47018NED", "70072NED"], height_mm=115, tables={"pilot_phase_comparison": result.summary()})
 
@@ -203,6 +209,20 @@ def _synthetic_control_figure(ctx: ReportContext, lang: str, key: str) -> Figure
         plot_synthetic_control(result, kind="gaps", treated=town, lang=lang, ax=axes[row, 1],
                                ylabel={"nl": "verschil met synthetische controle", "en": "gap to synthetic control"}[lang])
         axes[row, 0].set_ylim(bottom=0)
+    from cosie_analysis.plotting import drop_phase_labels
+
+    for ax in axes.ravel():
+        drop_phase_labels(ax)
+    from matplotlib.lines import Line2D
+
+    for ax in axes[:, 1]:
+        ax.get_legend().remove()
+    placebo = Line2D([], [], color="0.8", linewidth=0.6,
+                     label={"nl": "placebo: elke andere gemeente als 'behandeld'", "en": "placebo: every other municipality as 'treated'"}[lang])
+    from cosie_analysis.plotting import phase_legend_handles
+
+    handles = [placebo] + phase_legend_handles(lang)
+    fig.legend(handles, [h.get_label() for h in handles], loc="outside upper center", ncol=4, frameon=False)
     return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
                         ["47018NED", "70072NED"], height_mm=120,
                         tables={f"synthetic_control_{'burglary' if key == '1.1.1' else 'vandalism'}": result.summary()})
@@ -288,12 +308,17 @@ def nieuwegein_wijken(ctx: ReportContext, lang: str) -> FigureOutput:
         if len(v) and np.isfinite(v.iloc[0]):
             st = region_style(style_code)
             ax2.axvline(v.iloc[0], color=st["color"], linestyle=st["linestyle"], linewidth=1, label=PILOTS[code])
-    ax2.set_xlabel({"nl": "personen met bijstand per 1.000 inwoners (2024)", "en": "people on social assistance per 1,000 inhabitants (2024)"}[lang])
+    ax2.set_xlabel({"nl": "personen met bijstand per 1.000\ninwoners, 2024 (n = inwoners)",
+                    "en": "people on social assistance per\n1,000 inhabitants, 2024 (n = inhabitants)"}[lang])
+    ax2.set_xlim(0, np.nanmax(rate["value"].to_numpy(dtype=float)) * 1.4)
     ax2.grid(axis="y", visible=False)
     ax2.grid(axis="x", visible=True)
-    format_axes(ax2, lang=lang, legend="lower right")
-    ax2.xaxis.set_major_formatter(ax2.yaxis.get_major_formatter())
-    ax2.yaxis.set_major_formatter(plt.NullFormatter()) if False else None
+    from cosie_analysis.style import number_formatter
+
+    ax2.xaxis.set_major_formatter(number_formatter(lang))
+    ax2.legend(loc="center right")
+    ax1.text(0, 1.01, {"nl": "leeg = geen score gepubliceerd", "en": "empty = no score published"}[lang],
+             transform=ax1.transAxes, fontsize=6, color="#555555", va="bottom")
     table = rate[["region_code", "region_name", "inhabitants", "value", "status"]].sort_values("region_code")
     return FigureOutput(fig, "Leefbaarometer 2.0 (BZK); CBS, wijk- en buurtkaart 2024" if lang == "nl"
                         else "Leefbaarometer 2.0 (BZK); CBS, district and neighbourhood map 2024",
@@ -328,8 +353,8 @@ def liveability_nijpels(ctx: ReportContext, lang: str) -> FigureOutput:
     ax.axhline(0, color="black", linestyle=":", linewidth=1, label={"nl": "gemiddelde van Nederland", "en": "Dutch mean"}[lang])
     from cosie_analysis.phases import draw_phases
 
-    draw_phases(ax, ctx.scheme, lang=lang, key_dates=False)
-    format_axes(ax, lang=lang, date_axis=True, legend="lower left",
+    draw_phases(ax, ctx.scheme, lang=lang, key_dates=False, labels=False)
+    format_axes(ax, lang=lang, date_axis=True, legend=False,
                 ylabel={"nl": "Leefbaarometer 3.0: afwijking van NL-gemiddelde", "en": "Leefbaarometer 3.0: deviation from Dutch mean"}[lang])
     share = cw[(cw["pc4"] == NIJPELS_PC4) & (cw["wijk_code"] == JUTPHAAS_WIJKERSLOOT)].sort_values("year")
     last = share.iloc[-1]
@@ -338,7 +363,8 @@ def liveability_nijpels(ctx: ReportContext, lang: str) -> FigureOutput:
                    f"van de adressen in {last['year']} ({format_number(100 * first['share_of_pc4'], 0, lang)}% in {first['year']})."),
             "en": (f"Postcode {NIJPELS_PC4} lies partly in Jutphaas-Wijkersloot: {format_number(100 * last['share_of_pc4'], 0, lang)}% "
                    f"of its addresses in {last['year']} ({format_number(100 * first['share_of_pc4'], 0, lang)}% in {first['year']}).")}[lang]
-    ax.text(0.99, 0.02, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="#333333")
+    ax.text(0.01, 0.99, note, transform=ax.transAxes, ha="left", va="top", fontsize=6.5, color="#333333")
+    _shared_legend(fig, [ax], lang, ncol=3)
     table = d.pivot(index="region_code", columns="period", values="value").reset_index()
     table.insert(1, "town", table["region_code"].map(town_of).map(PILOTS))
     return FigureOutput(fig, "Leefbaarometer 3.0 (BZK); VNG/CBS postcode-wijk" if lang == "nl"
@@ -360,7 +386,7 @@ def bijstand_baseline(ctx: ReportContext, lang: str) -> FigureOutput:
         years = sorted(d["period"].unique())
         gm = d[d["region_code"].str.startswith("GM")]
         ax.boxplot([gm.loc[gm["period"] == p, "value"].dropna() for p in years], positions=range(len(years)), widths=0.5,
-                   showfliers=True, flierprops={"markersize": 2, "markeredgecolor": "#AAAAAA"},
+                   showfliers=False,
                    medianprops={"color": "#555555"}, boxprops={"color": "#888888"}, whiskerprops={"color": "#888888"},
                    capprops={"color": "#888888"})
         for j, code in enumerate([HOUTEN, NIEUWEGEIN, "NL01"]):
@@ -374,8 +400,9 @@ def bijstand_baseline(ctx: ReportContext, lang: str) -> FigureOutput:
         tables.append(d[d["region_code"].isin([HOUTEN, NIEUWEGEIN, "NL01"])][["indicator", "region_code", "period", "value"]])
     handles, labels = axes[0].get_legend_handles_labels()
     handles.append(plt_patch())
-    labels.append({"nl": "alle gemeenten (spreiding)", "en": "all municipalities (spread)"}[lang])
-    fig.legend(handles, labels, loc="outside lower center", ncol=4, frameon=False)
+    labels.append({"nl": "alle gemeenten: kwartielen en mediaan, snorharen tot 1,5 x IQR (uitschieters niet getekend)",
+                   "en": "all municipalities: quartiles and median, whiskers to 1.5 x IQR (outliers not drawn)"}[lang])
+    fig.legend(handles, labels, loc="outside upper center", ncol=2, frameon=False)
     table = pd.concat(tables, ignore_index=True)
     table["indicator"] = table["indicator"].replace({"bijstand_outflow_to_work": "outflow_to_work_per_100_recipients"})
     return FigureOutput(fig, "CBS, tabel 83450NED, 83747NED, 84066NED (aantallen afgerond op tientallen)" if lang == "nl"
@@ -404,16 +431,19 @@ def corona_timeline(ctx: ReportContext, lang: str) -> FigureOutput:
                 color=PHASE_COLORS["during"], edgecolor="#666666", linewidth=0.5)
         ax.text(num(scheme.during_start) - 8, y, f'"{scheme.name}"', ha="right", va="center", fontsize=7)
     subs = SCHEMES["measures"].subphases
+    import textwrap
+
     for j, sub in enumerate(subs):
         ax.barh(1, num(sub.end) - num(sub.start), left=num(sub.start), height=0.6,
                 color=PHASE_COLORS["during" if j % 2 == 0 else "during_alt"], edgecolor="#666666", linewidth=0.5)
-        ax.text((num(sub.start) + num(sub.end)) / 2, 0.55, sub.name_nl if lang == "nl" else sub.name_en,
-                ha="center", va="top", fontsize=5.5)
+        name = textwrap.fill(sub.name_nl if lang == "nl" else sub.name_en, 18)
+        ax.text((num(sub.start) + num(sub.end)) / 2, 0.6 - 0.75 * (j % 2), name, ha="center", va="top", fontsize=5.5,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3})
     ax.text(num(subs[0].start) - 8, 1, {"nl": "deelfasen", "en": "sub-phases"}[lang], ha="right", va="center", fontsize=7)
     key = timeline[timeline["key_date"]]
     for _, ev in key.iterrows():
         ax.axvline(num(ev["date"]), color="#555555", linewidth=0.5, linestyle=(0, (3, 2)), zorder=0)
-    ax.set_ylim(-0.6, len(rows) + 2.6)
+    ax.set_ylim(-1.4, len(rows) + 2.6)
     ax.set_yticks([])
     ax.grid(False)
     ax.spines["left"].set_visible(False)

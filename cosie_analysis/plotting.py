@@ -14,7 +14,7 @@ import pandas as pd
 
 from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.regions import PILOTS
-from cosie_analysis.style import MONTHS, number_formatter, region_style, text
+from cosie_analysis.style import MONTHS, number_formatter, region_order, region_style, text
 
 __all__ = [
     "plot_timeseries",
@@ -24,6 +24,9 @@ __all__ = [
     "plot_event_study",
     "plot_ranking",
     "format_axes",
+    "drop_phase_labels",
+    "phase_legend_handles",
+    "midpoints",
 ]
 
 PHASE_WORDS = {
@@ -51,6 +54,31 @@ def _date_formatter(lang: str):
     return FuncFormatter(fmt)
 
 
+def midpoints(data: pd.DataFrame) -> pd.Series:
+    """The middle day of each period (``period_start`` .. ``period_end``): where a yearly or quarterly
+    value belongs on a time axis, so that 2020 sits inside the corona span and not on its edge."""
+    start = pd.to_datetime(data["period_start"])
+    return (start + (pd.to_datetime(data["period_end"]) - start) / 2).dt.normalize()
+
+
+def drop_phase_labels(ax):
+    """Remove the phase names drawn by ``draw_phases`` (for small panels; use a legend instead)."""
+    for t in list(ax.texts):
+        if str(t.get_gid() or "").startswith("phase_label"):
+            t.remove()
+    return ax
+
+
+def phase_legend_handles(lang: str = "nl") -> list:
+    """Legend patches for the three phases, in the colours ``draw_phases`` uses."""
+    from matplotlib.patches import Patch
+
+    from cosie_analysis.phases import PHASE_COLORS, PHASE_LABELS
+
+    return [Patch(facecolor=PHASE_COLORS[p], edgecolor="#999999", linewidth=0.4, label=PHASE_LABELS[lang][p])
+            for p in ("before", "during", "after")]
+
+
 def format_axes(ax, *, lang: str = "nl", ylabel: str | None = None, xlabel: str | None = None,
                 date_axis: bool = False, legend: bool | str = "best"):
     """Apply the report's number and date formatting, axis labels and legend to an Axes."""
@@ -61,9 +89,12 @@ def format_axes(ax, *, lang: str = "nl", ylabel: str | None = None, xlabel: str 
     if date_axis:
         lo, hi = (mdates.num2date(v) for v in ax.get_xlim())
         years = max(1, hi.year - lo.year)
-        ax.xaxis.set_major_locator(mdates.YearLocator(base=1 if years <= 12 else 2))
+        width_in = ax.get_position().width * ax.figure.get_figwidth()
+        room = max(2, int(width_in / 0.42))  # a year label needs about 0.42 inch at 7 pt
+        base = next(b for b in (1, 2, 4, 5, 10, 20) if years / b <= room)
+        ax.xaxis.set_major_locator(mdates.YearLocator(base=base))
         ax.xaxis.set_major_formatter(_date_formatter(lang))
-        ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=[1, 4, 7, 10]) if years <= 6 else mdates.YearLocator())
+        ax.xaxis.set_minor_locator(mdates.YearLocator())
     if ylabel is not None:
         ax.set_ylabel(ylabel)
     if xlabel is not None:
@@ -76,7 +107,7 @@ def format_axes(ax, *, lang: str = "nl", ylabel: str | None = None, xlabel: str 
 def plot_timeseries(
     data: pd.DataFrame,
     *,
-    x: str = "period_start",
+    x: str | None = None,
     y: str = "value",
     hue: str = "region_code",
     labels: Mapping[str, str] | None = None,
@@ -96,7 +127,8 @@ def plot_timeseries(
     data : pandas.DataFrame
         Long: one row per ``hue`` x time point (e.g. rows of the observation table); not modified.
     x, y, hue : str
-        Time column (dates), value column, and the column whose values get a line each (region codes get
+        Time column (dates; default: the middle of each period, from ``period_start`` and
+        ``period_end``), value column, and the column whose values get a line each (region codes get
         the package's fixed colours: Houten, Nieuwegein, ``"comparison"``, ``"NL"``/``"NL00"``).
     labels : mapping, optional
         ``hue`` value -> legend label (default: ``region_name`` where present, else the value).
@@ -116,12 +148,18 @@ def plot_timeseries(
     """
     from cosie_analysis.results import check_data
 
+    if x is None:
+        check_data(data, {"period_start": "period_start", "period_end": "period_end"}, function="plot_timeseries")
+        data = data.assign(_x=midpoints(data))
+        x = "_x"
     check_data(data, {"x": x, "y": y, "hue": hue}, function="plot_timeseries")
     ax = _axes(ax)
     names = dict(labels or {})
     if "region_name" in data and not labels:
         names = dict(zip(data[hue], data["region_name"].astype(object).where(data["region_name"].notna(), data[hue])))
-    for key, g in data.sort_values(x).groupby(hue, sort=False):
+    ordered = data.sort_values(x)
+    for key in region_order(pd.unique(ordered[hue])):
+        g = ordered[ordered[hue] == key]
         style = region_style(str(key))
         show_markers = markers if markers is not None else len(g) <= 30
         ax.plot(pd.to_datetime(g[x]).to_numpy(), g[y].to_numpy(dtype=float), color=style["color"],
@@ -174,7 +212,7 @@ def plot_phase_comparison(
     if hue not in data:
         raise ParameterError(f"`hue` column {hue!r} not found; columns: {list(data.columns)}.")
     ax = _axes(ax)
-    keys = list(pd.unique(data[hue]))
+    keys = region_order(pd.unique(data[hue]))
     width = 0.7 / max(len(keys), 1)
     order = {p: i for i, p in enumerate(PHASE_WORDS["en"])}
     for j, key in enumerate(keys):
@@ -184,7 +222,7 @@ def plot_phase_comparison(
         ax.errorbar(xs, g["mean"], yerr=[g["mean"] - g["mean_ci_lower"], g["mean_ci_upper"] - g["mean"]],
                     color=style["color"], marker=style["marker"], linestyle="none", capsize=2, markersize=4,
                     label=(labels or {}).get(key, _role_label(str(key), lang)), gid=f"series:{key}")
-    ax.set_xticks(range(3), [PHASE_WORDS[lang][p] + (" corona") for p in PHASE_WORDS["en"]])
+    ax.set_xticks(range(3), [PHASE_WORDS[lang][p] + "\ncorona" for p in PHASE_WORDS["en"]])
     ax.set_xlim(-0.5, 2.5)
     ax.grid(axis="x", visible=False)
     return format_axes(ax, lang=lang, ylabel=ylabel)
@@ -275,8 +313,8 @@ def plot_ranking(
                    gid=f"highlight:{code}", label=label)
         if interval:
             ax.hlines(rank[i], d.at[i, interval[0]], d.at[i, interval[1]], color=style["color"], linewidth=1)
-        ax.annotate(f"{label} ({len(d) - i} / {len(d)})", (d.at[i, value], rank[i]), xytext=(6, -3),
-                    textcoords="offset points", fontsize=7, color=style["color"])
+        ax.annotate(f"{label}: {len(d) - i} / {len(d)}", (d.at[i, value], rank[i]), xytext=(0, 7),
+                    textcoords="offset points", fontsize=7, color=style["color"], ha="center", va="bottom")
     ax.axvline(0, color="0.4", linewidth=0.6) if d[value].min() < 0 < d[value].max() else None
     ax.set_yticks([])
     ax.grid(axis="y", visible=False)
@@ -285,5 +323,5 @@ def plot_ranking(
     ax.xaxis.set_major_formatter(number_formatter(lang))
     if xlabel:
         ax.set_xlabel(xlabel)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left")
     return ax

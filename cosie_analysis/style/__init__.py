@@ -30,7 +30,7 @@ REGION_STYLES = {
     "houten": {"color": "#0072B2", "linestyle": "-", "marker": "o"},
     "nieuwegein": {"color": "#D55E00", "linestyle": "--", "marker": "s"},
     "comparison": {"color": "#009E73", "linestyle": "-.", "marker": "^"},
-    "nederland": {"color": "#000000", "linestyle": ":", "marker": "D"},
+    "nederland": {"color": "#000000", "linestyle": "-", "marker": "D"},
     "other": {"color": "#BBBBBB", "linestyle": "-", "marker": "."},
     "highlight": {"color": "#CC79A7", "linestyle": "-", "marker": "o"},
 }
@@ -62,9 +62,21 @@ def text(key: str, lang: str = "nl") -> str:
     return NUMBER_TEXT[lang][key]
 
 
+#: Legend order of the region roles.
+ROLE_ORDER = ["houten", "nieuwegein", "comparison", "nederland", "highlight", "other"]
+
+
+def region_order(codes) -> list:
+    """Codes sorted by role (Houten, Nieuwegein, comparison group, Nederland, others), stable otherwise."""
+    codes = list(codes)
+    return sorted(codes, key=lambda c: (ROLE_ORDER.index(_ROLE_BY_CODE.get(str(c), "other")), codes.index(c)))
+
+
 def region_style(code: str) -> dict:
-    """Colour, line style and marker for a region code (or ``"comparison"``); others are grey."""
-    return dict(REGION_STYLES[_ROLE_BY_CODE.get(code, "other")])
+    """Colour, line style and marker for a region code or a role name (``"comparison"``,
+    ``"highlight"``, ...); any other code is grey."""
+    role = code if code in REGION_STYLES else _ROLE_BY_CODE.get(code, "other")
+    return dict(REGION_STYLES[role])
 
 
 def format_number(x: float, decimals: int = 0, lang: str = "nl") -> str:
@@ -85,8 +97,10 @@ def number_formatter(lang: str = "nl"):
         def __call__(self, x, pos=None):
             locs = [v for v in self.locs if math.isfinite(v)] if len(self.locs) else [x]
             step = min((abs(b - a) for a, b in zip(locs, locs[1:]) if b != a), default=1.0)
-            decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step > 0 else 0
-            return format_number(0.0 if abs(x) < step * 1e-9 else x, min(decimals, 6), lang)
+            decimals = 0
+            while decimals < 6 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6 * 10**decimals:
+                decimals += 1
+            return format_number(0.0 if abs(x) < step * 1e-9 else x, decimals, lang)
 
     return _NumberFormatter()
 
