@@ -108,7 +108,12 @@ def save_figure(
         if fmt == "png":
             kwargs["dpi"] = 300
         writers[out_dir / f"{name}.{fmt}"] = (lambda kw: (lambda tmp: fig.savefig(tmp, **kw)))(kwargs)
-    atomic_write(writers)
+    import matplotlib
+
+    # the settings that make files reproducible and editable, whatever style the figure was drawn in
+    fixed = {"svg.hashsalt": "cosie-analysis", "svg.fonttype": "none", "pdf.fonttype": 42, "ps.fonttype": 42}
+    with matplotlib.rc_context(fixed):
+        atomic_write(writers)
     return list(writers)
 
 

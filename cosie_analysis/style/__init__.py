@@ -94,8 +94,13 @@ def number_formatter(lang: str = "nl"):
     from matplotlib.ticker import Formatter
 
     class _NumberFormatter(Formatter):
+        _ticks: list = []
+
+        def set_locs(self, locs):
+            self._ticks = [float(v) for v in locs if math.isfinite(v)]
+
         def __call__(self, x, pos=None):
-            locs = [v for v in self.locs if math.isfinite(v)] if len(self.locs) else [x]
+            locs = self._ticks or [x]
             step = min((abs(b - a) for a, b in zip(locs, locs[1:]) if b != a), default=1.0)
             decimals = 0
             while decimals < 6 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6 * 10**decimals:
