@@ -264,7 +264,8 @@ def synthetic_control(
         - ``std_err``, ``ci_lower``, ``ci_upper``, ``conf_level``: NaN; synthetic control has no
           sampling-based interval here, inference is the permutation p-value;
         - ``rmspe_pre``: root mean squared gap over the "before" periods; ``rmspe_post``: the same
-          over the phase; ``rmspe_ratio``: ``rmspe_post / rmspe_pre``;
+          over the phase; ``rmspe_ratio``: ``rmspe_post / max(rmspe_pre, floor)`` with ``floor`` =
+          1e-6 x the standard deviation of all pre-period values (so exact fits give finite ratios);
         - ``rank``: rank of the treated unit's ratio among all units (1 = largest; ties count
           against the treated unit); ``n_units``: donors + 1;
         - ``p_value``: ``rank / n_units``; ``p_min``: the smallest achievable p, ``1 / n_units``;
@@ -283,6 +284,8 @@ def synthetic_control(
     -----
     UserWarning
         Rows with missing values and units without a complete series are dropped (with counts).
+        When the treated unit's pre-period fit is exact (more donors than pre-periods let the
+        weights interpolate), because the RMSPE ratio is then a weak statistic.
 
     Notes
     -----
@@ -313,6 +316,9 @@ def synthetic_control(
     phases_of = {"during": (panel.phase == "during").to_numpy(), "after": (panel.phase == "after").to_numpy(),
                  "post": (panel.phase != "before").to_numpy()}
     periods = W.columns.to_numpy()
+    # floor of the pre-period RMSPE: exact (interpolating) fits get the same finite denominator,
+    # so ratios are not driven by rounding noise of the order of 1e-13
+    eps = 1e-6 * max(float(np.nanstd(W.to_numpy(float)[:, pre])), 1e-12)
     rows, wrows, grows, prows = [], [], [], []
     for tr in treated_l:
         units = [tr] + pool
@@ -327,7 +333,7 @@ def synthetic_control(
             rp = _rmspe(gap[pre])
             for ph, m in phases_of.items():
                 if m.any():
-                    ratios[(u, ph)] = _rmspe(gap[m]) / rp if rp > 0 else np.inf
+                    ratios[(u, ph)] = _rmspe(gap[m]) / max(rp, eps)
                     prows.append(dict(treated=tr, unit=u, phase=ph, rmspe_pre=rp, rmspe_post=_rmspe(gap[m]),
                                       rmspe_ratio=ratios[(u, ph)]))
             grows.append(pd.DataFrame({"treated": tr, "unit": u, "is_treated": u == tr, "period": periods,
@@ -337,6 +343,12 @@ def synthetic_control(
                 mine = dict(gap=gap, synth=synth, rmspe_pre=rp)
                 wrows += [dict(treated=tr, donor=d, weight=float(x)) for d, x in zip(others, w) if x > 1e-6]
                 n_used = int((w > 1e-6).sum())
+                if rp <= 1e3 * eps:
+                    warnings.warn(
+                        f"synthetic_control(): the pre-period fit of {tr} is exact (RMSPE {rp:.2g}): with "
+                        f"{len(others)} donors and {int(pre.sum())} pre-period values the weights interpolate, and "
+                        "the post/pre RMSPE ratio then ranks the exact fits by their post-period gap alone. "
+                        "Consider a smaller, more similar donor pool (`donors=`).", UserWarning, stacklevel=2)
         for ph, m in phases_of.items():
             if not m.any():
                 continue

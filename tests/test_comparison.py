@@ -114,6 +114,14 @@ def test_sc_incomplete_units_dropped_with_warning(factor):
     assert t["n_donors"].iloc[0] == 18
 
 
+def test_sc_exact_fit_warns_and_ratios_stay_finite():
+    data = factor_panel(8, n_units=15, sd=0.0)
+    with pytest.warns(UserWarning, match="pre-period fit of SY0001 is exact"):
+        res = synthetic_control(data, treated="SY0001")
+    assert np.isfinite(res.placebos["rmspe_ratio"]).all()
+    assert res.summary().query("phase == 'post'")["estimate"].iloc[0] == pytest.approx(-3.0, abs=1e-6)
+
+
 def test_sc_errors_and_input_unchanged(factor):
     before = factor.copy(deep=True)
     res = synthetic_control(factor, treated="SY0001", donors=[f"SY{i:04d}" for i in range(2, 10)])
