@@ -110,6 +110,9 @@ _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
 _DUTCH_DAY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _YEARS = (2000, 2035)
+_DUTCH_COLUMNS = {"waarde": "value", "eenheid": "unit", "maatstaf": "measure", "indicator": "measure",
+                  "periode": "period", "datum": "period", "date": "period", "groep": "group", "eenheid_id": "unit_id",
+                  "id": "unit_id", "pseudoniem": "unit_id", "gebied": "unit_id", "synthetisch": "synthetic"}
 _TRUE, _FALSE = {"true", "1", "ja", "yes", "waar"}, {"false", "0", "nee", "no", "onwaar", ""}
 _HINT = "Fix the file and run `cosie-analysis validate FILE` again; the format is described in docs/pilot-data.md."
 
@@ -355,9 +358,11 @@ def _check(frame: pd.DataFrame, line_label: str) -> tuple[list[RegisterProblem],
     flagged = {p.column for p in problems if p.row is None}
     for col in columns:
         if col not in REGISTER_COLUMNS and col not in flagged:
+            alias = _DUTCH_COLUMNS.get(str(col).strip().lower())
+            hint = f" Did you mean `{alias}`?" if alias else ""
             problems.append(RegisterProblem(
-                "column", f"not part of the register format. Allowed: {list(REGISTER_COLUMNS)}. Remove it, or rename it "
-                "if it is one of them (free-text columns easily end up holding names).", column=str(col)))
+                "column", f"not part of the register format.{hint} Allowed: {list(REGISTER_COLUMNS)}. Remove it, or "
+                "rename it if it is one of them (free-text columns easily end up holding names).", column=str(col)))
     dupcols = sorted({c for c in columns if columns.count(c) > 1})
     for col in dupcols:
         problems.append(RegisterProblem("column", "occurs more than once in the header; keep one.", column=col))
