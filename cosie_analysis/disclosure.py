@@ -12,7 +12,9 @@ Nieuwegein. A table of such counts is only exported after :func:`protect`:
 4. **Secondary suppression** within each group (e.g. ``before + during + after = total``): a group
    never has exactly one suppressed entry. If only one is suppressed, the smallest shown cell with a
    positive count is suppressed as well (the earliest one on ties); if there is none, the total is.
-   Then no suppressed value can be recovered by differencing the total and the shown cells.
+   Without rounding, a further cell is suppressed when the suppressed cells could only all be 1
+   (``1 + 1 + 50`` with the total 52 shown). Then no suppressed value can be recovered by
+   differencing the total and the shown cells (tested by brute force in ``tests/test_disclosure.py``).
 5. **Percentages** only with a denominator (the true group total) of at least ``min_denominator``,
    computed from the *rounded* counts so they reveal nothing beyond the exported counts.
 
@@ -58,6 +60,7 @@ __all__ = [
     "prepare_figure",
     "prepare_table",
     "protect",
+    "protect_for_export",
     "round_to_base",
     "suppress_small_n",
 ]
@@ -467,6 +470,59 @@ def check_exportable(
             "cosie_analysis.disclosure.protect(table, count=..., over='phase', by=[...]) first; or, if these are "
             "already published statistics (CBS tables are), pass published=True."
         )
+
+
+def protect_for_export(
+    table: pd.DataFrame,
+    *,
+    published: bool = False,
+    person_level: bool | None = None,
+    count: str = "value",
+    over: str = "phase",
+    by: str | Sequence[str] | None = None,
+    rules: DisclosureRules | None = None,
+) -> pd.DataFrame:
+    """The table an export function may write: protected when it holds person-level counts.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table to export; not modified.
+    published : bool, default False
+        True for published statistics only (CBS tables); refused for pilot-register rows.
+    person_level : bool, optional
+        As for :func:`check_exportable` (default: inferred).
+    count, over, by, rules
+        Passed to :func:`protect` when the table needs protecting.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``table`` when it is already protected, published or not person-level; otherwise
+        ``protect(table, count=count, over=over, by=by, rules=rules)``: suppressed counts are NaN
+        (written as ``"."``) and a ``disclosure`` column says why.
+
+    Raises
+    ------
+    DisclosureError
+        When ``table`` holds person-level values that :func:`protect` cannot handle (no ``over``
+        or ``count`` column, or values that are not whole counts, such as means per phase):
+        aggregate to counts per phase, or protect the counts before deriving means from them.
+    """
+    try:
+        check_exportable(table, published=published, person_level=person_level, count=count)
+        return table.copy()
+    except DisclosureError:
+        if DISCLOSURE_COLUMN in table.columns or published:
+            raise
+    try:
+        return protect(table, count=count, over=over, by=by, rules=rules)
+    except ParameterError as exc:
+        raise DisclosureError(
+            f"The table holds person-level counts and must be protected before export, but protect() could not do "
+            f"it automatically: {exc} Call cosie_analysis.disclosure.protect(...) with the right `count`, `over` and "
+            "`by` yourself."
+        ) from None
 
 
 def display_table(table: pd.DataFrame, *, count: str | None = None, decimals: int = 1) -> pd.DataFrame:

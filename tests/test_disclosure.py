@@ -15,6 +15,7 @@ from cosie_analysis.disclosure import (
     DisclosureError,
     DisclosureRules,
     check_exportable,
+    protect_for_export,
     display_table,
     export_notes,
     mark_suppressed,
@@ -300,3 +301,16 @@ def test_notes_for_plain_published_tables_are_empty():
     shown, notes = prepare_table(cbs, published=True)
     assert notes == [] and shown["value"].tolist() == ["43000"]
     assert export_notes(cbs, lang="en") == []
+
+
+def test_protect_for_export_protects_only_what_needs_it():
+    people = _table({"matches": [23, 4, 31]}).assign(unit="persons")
+    out = protect_for_export(people, by=["measure", "unit"])
+    assert out["disclosure"].tolist() == ["secondary", "primary", "shown", "shown"]
+    pd.testing.assert_frame_equal(protect_for_export(out), out)  # already protected: unchanged
+    kg = people.assign(unit="kg", value=[4000.5, 3.2, 10.0])
+    pd.testing.assert_frame_equal(protect_for_export(kg), kg)  # not person-level
+    pd.testing.assert_frame_equal(protect_for_export(people, published=True), people)
+    means = people.assign(value=[2.5, 0.4, 3.1])
+    with pytest.raises(DisclosureError, match=r"could not do it automatically: protect\(\): column `value` must hold whole"):
+        protect_for_export(means)
