@@ -630,7 +630,7 @@ def _result(codes, categories, index, name, s: PhaseScheme, rule: str) -> pd.Ser
 #: Fill colours of the phase spans: light, colour-blind safe (Paul Tol's pale/light schemes) and with
 #: distinct grey values (grey levels 242 before, 228 after, 212 and 194 for the two "during" tints;
 #: the second "during" tint alternates between sub-phases).
-PHASE_COLORS = {"before": "#F1F4F9", "during": "#F6D9BE", "during_alt": "#FAE8D8", "after": "#E2EDDA"}
+PHASE_COLORS = {"before": "#F5F7FB", "during": "#F2CCA8", "during_alt": "#F6DCC3", "after": "#E8F1E1"}
 KEY_DATE_STYLE = {"color": "#8C8C8C", "linewidth": 0.5, "linestyle": (0, (3, 2)), "zorder": 0.5}
 
 
