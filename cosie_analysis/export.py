@@ -50,6 +50,8 @@ def save_figure(
     source: str | None = None,
     lang: str = "nl",
     provenance: Mapping | None = None,
+    data: pd.DataFrame | None = None,
+    published: bool,
     out_dir: str | Path | None = None,
 ) -> list[Path]:
     """Save a figure for a report, in every format, with identical bytes for identical inputs.
@@ -70,6 +72,13 @@ def save_figure(
     provenance : mapping, optional
         Written into each file's metadata as JSON: e.g. ``source_tables``, ``data_sha256``,
         ``phase_scheme``, ``phase_rule``. ``synthetic=True`` also prints "SYNTHETIC DATA" on the figure.
+    data : pandas.DataFrame, optional
+        The frame behind the figure. It passes disclosure control
+        (:func:`cosie_analysis.disclosure.prepare_figure`): person-level pilot counts must have been
+        protected, and synthetic data is watermarked and noted under the figure.
+    published : bool
+        True when the figure shows published statistics only (CBS tables); False for anything built from
+        the pilots' own registers. Required, so that every export says which it is.
     out_dir : path-like, optional
         Default ``reports/figures``.
 
@@ -85,6 +94,17 @@ def save_figure(
     height_mm = height_mm or 0.6 * width_mm
     fig.set_size_inches(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH)
     info = _provenance(provenance)
+    notes: list[str] = []
+    if data is not None:
+        from cosie_analysis.disclosure import prepare_figure
+        from cosie_analysis.pilot import is_synthetic
+
+        notes = prepare_figure(fig, data, published=published, lang=lang)
+        if is_synthetic(data):
+            info["synthetic"] = True
+    info["published_statistics"] = published
+    if notes:
+        source = "; ".join([source] if source else []) + (" — " if source else "") + " ".join(notes)
     if source:
         engine = fig.get_layout_engine()
         band = _SOURCE_BAND_MM / height_mm
@@ -92,7 +112,7 @@ def save_figure(
             engine.set(rect=(0, band, 1, 1 - band))
         fig.text(0.01, 0.012, f"{text('source', lang)}: {source}", ha="left", va="bottom", fontsize=6.5,
                  color="#444444", gid="source_line")
-    if info.get("synthetic"):
+    if info.get("synthetic") and not any(t.get_gid() == "synthetic" for t in fig.texts):
         fig.text(0.99, 0.012, text("synthetic", lang), ha="right", va="bottom", fontsize=7, color="#C00000",
                  fontweight="bold", gid="synthetic_mark")
     description = json.dumps(info, sort_keys=True, ensure_ascii=False)
@@ -134,10 +154,10 @@ def save_table(
     lang: str = "nl",
     caption: str | None = None,
     source: str | None = None,
-    published: bool = True,
+    published: bool,
     out_dir: str | Path | None = None,
 ) -> list[Path]:
-    """Save a table as CSV, LaTeX (booktabs) and Markdown, rounded sensibly.
+    """Save a table as CSV, LaTeX (booktabs) and Markdown, rounded sensibly, after disclosure control.
 
     Parameters
     ----------
@@ -153,8 +173,10 @@ def save_table(
     caption, source : str, optional
         Written as the LaTeX caption and under the Markdown table.
     published : bool
-        True for tables of published statistics (CBS tables). Tables built from person-level pilot
-        registers must pass False, which applies disclosure control before anything is written.
+        True for tables of published statistics (CBS tables). Tables built from the pilots' own
+        registers pass False: :func:`cosie_analysis.disclosure.protect_for_export` then suppresses
+        small counts (shown as ``.``), rounds to base 5 and refuses what it cannot protect. Required,
+        so that every export says which it is.
     out_dir : path-like, optional
         Default ``reports/tables``.
 
@@ -165,11 +187,11 @@ def save_table(
     """
     check_choice("lang", lang, ("nl", "en"))
     out_dir = Path(out_dir) if out_dir else reports_dir() / "tables"
-    table = df.copy()
-    if not published:
-        from cosie_analysis.disclosure import protect_for_export
+    from cosie_analysis.disclosure import export_notes, protect_for_export
 
-        table = protect_for_export(table)
+    table = protect_for_export(df, published=published)
+    notes = export_notes(table, lang=lang)
+    protected = "disclosure" in table.columns
     digits = {}
     for col in table.columns:
         if pd.api.types.is_float_dtype(table[col]) or pd.api.types.is_integer_dtype(table[col]):
@@ -183,7 +205,10 @@ def save_table(
     for col, d in digits.items():
         shown[col] = [format_number(float(v), d, lang) if pd.notna(v) else "." for v in rounded[col]]
     shown = shown.astype(str)
-    footer = f"\n\n{text('source', lang)}: {source}\n" if source else "\n"
+    lines = ([f"{text('source', lang)}: {source}"] if source else []) + notes
+    footer = ("\n\n" + "\n\n".join(lines) + "\n") if lines else "\n"
+    if notes:
+        caption = " ".join([caption or ""] + notes).strip()
     align = ["right" if c in digits else "left" for c in shown.columns]
     markdown = (f"{caption}\n\n" if caption else "") + shown.to_markdown(index=False, colalign=align) + footer
     latex = shown.style.hide(axis="index").to_latex(
@@ -192,7 +217,7 @@ def save_table(
     )
     latex = latex.replace("\u2212", "-")
     latex = latex.replace("_", r"\_").replace(r"tab:" + name.replace("_", r"\_"), f"tab:{name}")
-    csv = rounded.to_csv(index=False, lineterminator="\n")
+    csv = rounded.to_csv(index=False, lineterminator="\n", na_rep="." if protected else "")
     writers = {
         out_dir / f"{name}.csv": lambda p: p.write_text(csv, encoding="utf-8"),
         out_dir / f"{name}.tex": lambda p: p.write_text(latex, encoding="utf-8"),

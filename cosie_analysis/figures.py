@@ -572,13 +572,13 @@ def build_report(
                 provenance = {"source_tables": built.source_tables, "data_sha256": ctx.data_sha256,
                               "phase_scheme": ctx.scheme, "phase_rule": ctx.rule, "figure": name, "lang": lang}
                 files = save_figure(built.fig, f"{name}_{lang}", source=built.source, lang=lang, height_mm=built.height_mm,
-                                    provenance=provenance, out_dir=out / "figures")
+                                    provenance=provenance, published=True, out_dir=out / "figures")
                 plt.close(built.fig)
             written += files
             index.append(f"- figure ({lang}): " + ", ".join(f"[{p.suffix[1:]}](figures/{p.name})" for p in files)
                          + f" — {text('source', lang)}: {built.source}")
             for table_name, table in built.tables.items():
-                tfiles = save_table(table, f"{table_name}_{lang}", lang=lang, source=built.source,
+                tfiles = save_table(table, f"{table_name}_{lang}", lang=lang, source=built.source, published=True,
                                     caption=spec.caption_nl if lang == "nl" else spec.caption_en, out_dir=out / "tables")
                 written += tfiles
                 index.append(f"- table `{table_name}` ({lang}): " + ", ".join(f"[{p.suffix[1:]}](tables/{p.name})" for p in tfiles))

@@ -355,6 +355,13 @@ def read_raw_observations(raw: str | Path | None = None, registry: dict | None =
     periods = parse_periods(obs["period"].unique()).set_index("period")
     obs = obs.join(periods, on="period")
     obs = obs[OBSERVATION_COLUMNS]
+    # the pilots' own registers (data/raw/pilot/*.csv, *.xlsx), validated on the way in
+    from cosie_analysis.pilot import register_observations
+
+    pilot = register_observations(raw / "pilot")
+    if len(pilot):
+        pilot = pilot.assign(region_name=pilot["region_name"].fillna(pilot["region_code"].map(names)))
+        obs = pd.concat([_normalise(obs), pilot[OBSERVATION_COLUMNS]], ignore_index=True)
     return _normalise(obs)
 
 
@@ -436,7 +443,7 @@ def build_observations(raw: str | Path | None = None, processed: str | Path | No
     obs = validate_observations(read_raw_observations(raw, registry))
     cross_entry = registry["tables"]["pc4_wijk"]
     crosswalk = lbm.read_pc4_wijk_crosswalk(raw / cross_entry["path"] / next(iter(cross_entry["files"])))
-    inputs = {}
+    inputs = {str(p.relative_to(raw)): sha256_file(p) for p in sorted((raw / "pilot").glob("*")) if p.is_file()}
     for table_id, entry in sorted(registry["tables"].items()):
         for name, info in sorted(entry["files"].items()):
             digest = sha256_file(raw / entry["path"] / name)

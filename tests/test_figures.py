@@ -89,7 +89,7 @@ def test_save_figure_is_byte_stable_and_carries_provenance(tmp_path):
     provenance = {"source_tables": ["47018NED"], "data_sha256": "ab" * 32, "phase_scheme": "measures", "phase_rule": "majority"}
     digests = []
     for run in range(2):
-        files = save_figure(_demo_figure(), "demo_nl", source="CBS/Politie, tabel 47018NED", provenance=provenance,
+        files = save_figure(_demo_figure(), "demo_nl", source="CBS/Politie, tabel 47018NED", provenance=provenance, published=True,
                             out_dir=tmp_path / f"run{run}")
         digests.append([hashlib.sha256(p.read_bytes()).hexdigest() for p in files])
         plt.close("all")
@@ -113,7 +113,7 @@ def test_save_table_rounds_and_localises(tmp_path):
     table = pd.DataFrame({"region": ["Houten", "Nieuwegein"], "estimate": [1.23456, -2.5], "p_value": [0.01234, 0.5],
                           "n": [5, 6], "missing": [np.nan, 1.5]})
     before = table.copy()
-    csv, tex, md = save_table(table, "demo", lang="nl", caption="Demo", source="CBS", out_dir=tmp_path)
+    csv, tex, md = save_table(table, "demo", lang="nl", caption="Demo", source="CBS", published=True, out_dir=tmp_path)
     pd.testing.assert_frame_equal(table, before)
     assert csv.read_text().splitlines() == ["region,estimate,p_value,n,missing", "Houten,1.23,0.012,5,",
                                             "Nieuwegein,-2.5,0.5,6,1.5"]
