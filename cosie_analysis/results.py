@@ -151,8 +151,11 @@ def period_index(data: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series,
     """
     values = data[period]
     if isinstance(values.dtype, pd.PeriodDtype):
-        freq = {"Y": "year", "Q": "quarter", "M": "month"}.get(values.dt.freqstr[0], None)
+        freq = {"Y": "year", "A": "year", "Q": "quarter", "M": "month"}.get(values.dtype.freq.freqstr[0], None)
         starts = values.dt.start_time
+        if freq is None:
+            raise ParameterError(f"Periods in `{period}` must be yearly, quarterly or monthly; got freq "
+                                 f"{values.dtype.freq.freqstr!r}.")
     elif pd.api.types.is_datetime64_any_dtype(values):
         starts = pd.Series(pd.to_datetime(values), index=data.index)
         freq = None
@@ -169,9 +172,10 @@ def period_index(data: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series,
                 "frequency first (column `frequency`)."
             )
         freq = freqs[0]
-    if freq is None:  # timestamps: infer
-        inferred = pd.infer_freq(pd.DatetimeIndex(starts.drop_duplicates().sort_values())) if starts.nunique() >= 3 else None
-        freq = {"M": "month", "Q": "quarter", "Y": "year", "A": "year"}.get((inferred or "Y")[0], "year")
+    if freq is None:  # timestamps: the median spacing of the distinct dates decides
+        gaps = np.diff(np.sort(starts.drop_duplicates().to_numpy())).astype("timedelta64[D]").astype(float)
+        step = float(np.median(gaps)) if len(gaps) else 365.0
+        freq = "year" if step >= 360 else "quarter" if step >= 85 else "month"
     pfreq = {"month": "M", "quarter": "Q", "year": "Y"}[freq]
     ordinal = starts.dt.to_period(pfreq).map(lambda p: p.ordinal).astype(int)
     return ordinal - ordinal.min(), starts, freq

@@ -186,6 +186,16 @@ def test_yearly_series_without_seasonality():
     assert "C(season)" not in res.formula
 
 
+def test_period_codes_periods_and_timestamps(counts):
+    a = interrupted_time_series(counts, family="poisson").summary()
+    b = interrupted_time_series(counts.assign(p=counts["period_start"].dt.to_period("M")), family="poisson",
+                                period="p").summary()
+    np.testing.assert_allclose(a["estimate"], b["estimate"])
+    # a timestamp is one day: 2020-03-01 lies before 12 March, so March 2020 counts as "before"
+    c = interrupted_time_series(counts, family="poisson", period="period_start")
+    assert c.design().query("level_during == 1")["period"].min() == pd.Timestamp("2020-04-01")
+
+
 def test_plot_and_describe(counts):
     res = interrupted_time_series(counts, family="poisson")
     ax = res.plot()
