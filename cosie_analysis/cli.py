@@ -57,7 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("fetch", help="fill data/raw from CBS (live) or from the offline mirror")
-    p.add_argument("--offline", action="store_true", help="copy from the mirror ($COSIE_MIRROR) only")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--offline", dest="offline", action="store_const", const=True, default=None,
+                      help="copy from the mirror ($COSIE_MIRROR) only")
+    mode.add_argument("--live", dest="offline", action="store_const", const=False,
+                      help="download from CBS, failing when it cannot be reached")
+    # default: live when CBS answers, otherwise the mirror
     p.add_argument("tables", nargs="*", help="registry ids to fetch (default: all)")
     p.set_defaults(func=_fetch)
 

@@ -177,3 +177,15 @@ def test_unreachable_cbs_falls_back_to_the_mirror(mirror, tmp_path):
 
     outcome = fetch(tables=["47024NED"], mirror=mirror, raw=tmp_path / "raw", session=Offline(), progress=False)
     assert outcome == {"47024NED": "mirror"}
+
+
+def test_cli_fetch_without_flags_chooses_the_mode_itself(monkeypatch):
+    """`cosie-analysis fetch` must let fetch() probe CBS (offline=None), not force live mode."""
+    import cosie_analysis.fetch as fetch_module
+    from cosie_analysis.cli import main
+
+    seen = {}
+    monkeypatch.setattr(fetch_module, "fetch", lambda **kw: seen.update(kw) or {})
+    assert main(["fetch"]) == 0 and seen["offline"] is None
+    assert main(["fetch", "--offline"]) == 0 and seen["offline"] is True
+    assert main(["fetch", "--live"]) == 0 and seen["offline"] is False
