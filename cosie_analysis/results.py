@@ -247,3 +247,80 @@ def select_one(mapping: dict, key, what: str, keys_desc: str) -> Any:
     if key not in mapping:
         raise ParameterError(f"`series` must be one of {list(mapping)[:10]!r}; got {key!r}.")
     return mapping[key]
+
+
+# ---------------------------------------------------------------------------- panels (comparisons)
+@dataclass(frozen=True)
+class Panel:
+    wide: pd.DataFrame  # units x periods (period codes), sorted by time
+    phase: pd.Series  # period code -> phase
+    start: pd.Series  # period code -> period_start
+    indicator: str | None
+    scheme_name: str
+    rule_name: str
+
+
+def to_list(x, name: str) -> list[str]:
+    if x is None:
+        return []
+    if isinstance(x, str):
+        return [x]
+    try:
+        return list(x)
+    except TypeError:
+        raise ParameterError(f"`{name}` must be a unit code or a list of codes; got {x!r}.") from None
+
+
+def panel_of(data, *, value, period, unit, indicator, scheme, rule, treated, function) -> Panel:
+    check_data(data, {"value": value, "period": period, "unit": unit}, function=function)
+    if not pd.api.types.is_numeric_dtype(data[value]):
+        raise ParameterError(f"`value` column {value!r} must be numeric; got dtype {data[value].dtype}.")
+    ind = None
+    if indicator is not None and indicator in data.columns:
+        found = pd.unique(data[indicator].dropna())
+        if len(found) > 1:
+            raise ParameterError(
+                f"{function}() compares one outcome; `data` holds {len(found)} values of column {indicator!r}: "
+                f"{list(found)[:10]!r}. Filter first, e.g. data[data[{indicator!r}] == {found[0]!r}]."
+            )
+        ind = str(found[0]) if len(found) else None
+    df = drop_missing(data[[unit, period, value]], [unit, period, value], function=function)
+    dup = df.duplicated([unit, period])
+    if dup.any():
+        raise ParameterError(f"{function}(): {int(dup.sum())} duplicated ({unit}, {period}) pair(s); each unit needs "
+                             "one value per period. Filter to one frequency and one indicator.")
+    units = set(df[unit])
+    missing = [t for t in treated if t not in units]
+    if missing:
+        raise ParameterError(f"`treated` unit(s) {missing!r} not found in column {unit!r}; "
+                             f"found e.g. {sorted(units)[:8]!r}.")
+    df, scheme_name, rule_name = with_phases(df, period, scheme, rule)
+    t, starts, _ = period_index(df, period)
+    df = df.assign(_t=t.to_numpy(), _start=starts.to_numpy())
+    per = df.drop_duplicates(period).sort_values("_t")
+    wide = df.pivot(index=unit, columns=period, values=value)[per[period].tolist()]
+    incomplete = wide.index[wide.isna().any(axis=1)]
+    bad_treated = [u for u in treated if u in incomplete]
+    if bad_treated:
+        raise ParameterError(f"treated unit(s) {bad_treated!r} lack values for some periods; synthetic control and "
+                             "the permutation tests need a complete series.")
+    if len(incomplete):
+        warnings.warn(f"{function}(): dropped {len(incomplete)} of {len(wide)} unit(s) without a complete series "
+                      f"over the {wide.shape[1]} periods, e.g. {list(incomplete[:5])!r}.", UserWarning, stacklevel=3)
+        wide = wide.drop(index=incomplete)
+    phase = pd.Series(per["phase"].to_numpy(), index=per[period].to_numpy())
+    if (phase == "before").sum() < 2 or (phase != "before").sum() < 1:
+        raise ParameterError(f"{function}() needs at least 2 'before' periods and 1 later period; found "
+                             f"{dict(phase.astype(str).value_counts())}.")
+    return Panel(wide, phase, pd.Series(per["_start"].to_numpy(), index=per[period].to_numpy()), ind,
+                  scheme_name, rule_name)
+
+
+def default_pool(data, unit, treated, given, name) -> list[str] | None:
+    given = to_list(given, name)
+    if given:
+        return given
+    if "region_level" in data.columns:  # compare like with like: municipalities with municipalities
+        levels = data.loc[data[unit].isin(treated), "region_level"].dropna().unique()
+        return sorted(set(data.loc[data["region_level"].isin(levels), unit]) - set(treated))
+    return None
