@@ -251,6 +251,14 @@ def phase_summary(
     check_choice("adjust", adjust, ADJUST_METHODS)
     if not pd.api.types.is_numeric_dtype(data[value]):
         raise ParameterError(f"`value` column {value!r} must be numeric; got dtype {data[value].dtype}.")
+    if "frequency" in data.columns and "frequency" not in by:
+        nfreq = data.groupby(list(by), observed=True)["frequency"].nunique() if by else pd.Series([data["frequency"].nunique()])
+        if (nfreq > 1).any():
+            raise ParameterError(
+                f"phase_summary(): {int((nfreq > 1).sum())} series mix frequencies (e.g. yearly and monthly values "
+                "of one indicator); their means are not comparable. Filter `data` to one frequency or add "
+                "'frequency' to `by`."
+            )
     df = drop_missing(data[list(by) + [period, value]], list(by) + [period, value], function="phase_summary")
     if df.empty:
         raise ParameterError("phase_summary(): no rows with a value left in `data`.")

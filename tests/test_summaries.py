@@ -136,6 +136,11 @@ def test_errors_name_parameter(two_series):
         phase_summary(two_series, conf_level=95)
     with pytest.raises(ParameterError, match="DataFrame"):
         phase_summary(two_series.to_dict())
+    mixed = pd.concat([two_series, yearly_panel(0, n_units=1, indicator="synthetic_counts")])
+    with pytest.raises(ParameterError, match="1 series mix frequencies"):
+        phase_summary(mixed)
+    out = phase_summary(mixed, by=("region_code", "indicator", "frequency")).summary()
+    assert set(out["frequency"]) == {"month", "year"}
 
 
 def test_plot_and_describe(two_series):
