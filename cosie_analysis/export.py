@@ -210,7 +210,7 @@ def save_table(
     if notes:
         caption = " ".join([caption or ""] + notes).strip()
     align = ["right" if c in digits else "left" for c in shown.columns]
-    markdown = (f"{caption}\n\n" if caption else "") + shown.to_markdown(index=False, colalign=align) + footer
+    markdown = (f"{caption}\n\n" if caption else "") + shown.to_markdown(index=False, colalign=align, disable_numparse=True) + footer
     latex = shown.style.hide(axis="index").to_latex(
         hrules=True, caption=caption, label=f"tab:{name}", position_float="centering",
         column_format="".join(a[0] for a in align),

@@ -565,7 +565,8 @@ def build_report(
              "settings in its metadata.", ""]
     for name in names:
         spec = FIGURES[name]
-        index += [f"## {name}", "", f"- nl: {spec.caption_nl}", f"- en: {spec.caption_en}"]
+        index += [f"## {name}", "", f"- nl: {spec.caption_nl}", f"- en: {spec.caption_en}",
+                  f"- command: `{COMMAND} {name}` (add `--lang nl` or `--lang en` for one language)"]
         for lang in langs:
             with report_style():
                 built = spec.build(ctx, lang)
