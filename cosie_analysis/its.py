@@ -292,6 +292,65 @@ def _validate(data, *, function, value, period, by, family, cov_type, seasonalit
     return check_conf_level(conf_level)
 
 
+def _series_design(g, name, *, function, value, period, seasonality, offset, exposure, placebo_start, min_segment):
+    """The design frame of one series: outcome, time index, season, offset, phase and break terms.
+
+    Returns ``(d, breaks, season, placebo_start_timestamp_or_None)``.
+    """
+    t, starts, freq = period_index(g, period)
+    n_gaps = int(t.max() - t.min() + 1 - t.nunique())
+    if n_gaps:
+        warnings.warn(f"{function}(): series {name} misses {n_gaps} period(s) between its first and last; the "
+                      "time index skips them, but HAC and AR(1) errors treat neighbouring rows as adjacent.",
+                      UserWarning, stacklevel=4)
+    order = np.argsort(t.to_numpy(), kind="stable")
+    g, t, starts = g.iloc[order], t.iloc[order], starts.iloc[order]
+    season = {"auto": {"month": "month", "quarter": "quarter"}.get(freq), "month": "month",
+              "quarter": "quarter", None: None}[seasonality]
+    d = pd.DataFrame({"y": g[value].to_numpy(float), "time": t.to_numpy(), "period": g[period].to_numpy(),
+                      "period_start": starts.to_numpy(), "phase": g["phase"].to_numpy()}, index=g.index)
+    if season:
+        d["season"] = starts.dt.month.to_numpy() if season == "month" else starts.dt.quarter.to_numpy()
+    if offset is not None:
+        d["offset"] = g[offset].to_numpy(float)
+    elif exposure is not None:
+        d["offset"] = np.log(g[exposure].to_numpy(float))
+    ps = None
+    if placebo_start is None:
+        d = d[d["phase"].notna()]
+        breaks = [b for b in ("during", "after") if (d["phase"] == b).any()]
+        if "during" not in breaks or (d["phase"] == "before").sum() < 3:
+            raise ParameterError(f"{function}(): series {name} needs at least 3 'before' periods and one 'during' "
+                                 f"period; found {dict(d['phase'].value_counts())}.")
+        if "after" not in breaks:
+            warnings.warn(f"{function}(): series {name} has no 'after' periods; fitting before/during only.",
+                          UserWarning, stacklevel=4)
+        on = {"during": (d["phase"] != "before").to_numpy(), "after": (d["phase"] == "after").to_numpy()}
+    else:
+        d = d[d["phase"] == "before"].copy()
+        ps = _placebo_start(d, placebo_start)
+        on = {"placebo": (d["period_start"] >= ps).to_numpy()}
+        breaks = ["placebo"]
+        m = SEASON_LENGTH[freq] if season else 1
+        need = max(3, m) if min_segment is None else int(min_segment)
+        n_on = int(on["placebo"].sum())
+        if min(n_on, len(d) - n_on) < need:
+            raise ParameterError(
+                f"placebo_in_time(): series {name} has {len(d)} 'before' period(s); with the placebo "
+                f"interruption at {ps.date()} there are {len(d) - n_on} before and {n_on} after it, but each "
+                f"side needs at least {need}: three points are the fewest that estimate a level and a slope "
+                f"with a residual left to estimate the noise, and for {freq}ly data with seasonal terms a "
+                f"full cycle ({m}) keeps the season terms from absorbing the placebo step. Move "
+                f"`placebo_start` or use a series with a longer pre-period (>= {2 * need} 'before' periods).")
+    d["phase_label"] = "before"
+    for b in breaks:
+        tb = d.loc[on[b], "time"].min()
+        d[f"level_{b}"] = on[b].astype(float)
+        d[f"slope_{b}"] = np.where(on[b], d["time"] - tb, 0.0)
+        d.loc[on[b], "phase_label"] = b
+    return d, breaks, season, ps
+
+
 def _run(data, *, function, value, period, by, scheme, rule, family, offset, exposure, seasonality, cov_type,
          hac_lags, conf_level, adjust, placebo_start=None, min_segment=None) -> ITSResult:
     by = as_tuple(by)
@@ -314,51 +373,9 @@ def _run(data, *, function, value, period, by, scheme, rule, family, offset, exp
         if g[period].duplicated().any():
             raise ParameterError(f"{function}(): series {name} has {int(g[period].duplicated().sum())} duplicated "
                                  f"period(s); add the column that tells them apart to `by`.")
-        t, starts, freq = period_index(g, period)
-        order = np.argsort(t.to_numpy(), kind="stable")
-        g, t, starts = g.iloc[order], t.iloc[order], starts.iloc[order]
-        season = {"auto": {"month": "month", "quarter": "quarter"}.get(freq), "month": "month",
-                  "quarter": "quarter", None: None}[seasonality]
-        d = pd.DataFrame({"y": g[value].to_numpy(float), "time": t.to_numpy(), "period": g[period].to_numpy(),
-                          "period_start": starts.to_numpy(), "phase": g["phase"].to_numpy()}, index=g.index)
-        if season:
-            d["season"] = starts.dt.month.to_numpy() if season == "month" else starts.dt.quarter.to_numpy()
-        if offset is not None:
-            d["offset"] = g[offset].to_numpy(float)
-        elif exposure is not None:
-            d["offset"] = np.log(g[exposure].to_numpy(float))
-        if placebo_start is None:
-            d = d[d["phase"].notna()]
-            breaks = [b for b in ("during", "after") if (d["phase"] == b).any()]
-            if "during" not in breaks or (d["phase"] == "before").sum() < 3:
-                raise ParameterError(f"{function}(): series {name} needs at least 3 'before' periods and one 'during' "
-                                     f"period; found {dict(d['phase'].value_counts())}.")
-            if "after" not in breaks:
-                warnings.warn(f"{function}(): series {name} has no 'after' periods; fitting before/during only.",
-                              UserWarning, stacklevel=3)
-            on = {"during": (d["phase"] != "before").to_numpy(), "after": (d["phase"] == "after").to_numpy()}
-        else:
-            d = d[d["phase"] == "before"].copy()
-            ps = _placebo_start(d, placebo_start)
-            on = {"placebo": (d["period_start"] >= ps).to_numpy()}
-            breaks = ["placebo"]
-            m = SEASON_LENGTH[freq] if season else 1
-            need = max(3, m) if min_segment is None else int(min_segment)
-            n_on = int(on["placebo"].sum())
-            if min(n_on, len(d) - n_on) < need:
-                raise ParameterError(
-                    f"placebo_in_time(): series {name} has {len(d)} 'before' period(s); with the placebo "
-                    f"interruption at {ps.date()} there are {len(d) - n_on} before and {n_on} after it, but each "
-                    f"side needs at least {need}: three points are the fewest that estimate a level and a slope "
-                    f"with a residual left to estimate the noise, and for {freq}ly data with seasonal terms a "
-                    f"full cycle ({m}) keeps the season terms from absorbing the placebo step. Move "
-                    f"`placebo_start` or use a series with a longer pre-period (>= {2 * need} 'before' periods).")
-        d["phase_label"] = "before"
-        for b in breaks:
-            tb = d.loc[on[b], "time"].min()
-            d[f"level_{b}"] = on[b].astype(float)
-            d[f"slope_{b}"] = np.where(on[b], d["time"] - tb, 0.0)
-            d.loc[on[b], "phase_label"] = b
+        d, breaks, season, ps = _series_design(g, name, function=function, value=value, period=period,
+                                               seasonality=seasonality, offset=offset, exposure=exposure,
+                                               placebo_start=placebo_start, min_segment=min_segment)
         res, formula, lags, df_resid = _fit_one(d, breaks, family=family, seasonal=bool(season), cov_type=cov_type,
                                                 hac_lags=hac_lags, conf_level=conf_level, has_offset="offset" in d)
         ci = np.asarray(res.conf_int(alpha=1 - conf_level))

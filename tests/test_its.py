@@ -225,11 +225,14 @@ def test_errors(counts):
         interrupted_time_series(counts, hac_lags=-1)
 
 
+@pytest.mark.filterwarnings("ignore:.*misses 2 period")
 def test_missing_and_no_after_warn(counts):
     data = counts.copy()
     data.loc[[3, 4], "value"] = np.nan
     with pytest.warns(UserWarning, match="dropped 2 of 144"):
         interrupted_time_series(data, family="poisson")
+    with pytest.warns(UserWarning, match="misses 2 period"):
+        interrupted_time_series(counts.drop(index=[3, 4]), family="poisson")
     with pytest.warns(UserWarning, match="no 'after' periods"):
         res = interrupted_time_series(counts[counts["period_start"] < "2022-01-01"], family="poisson")
     assert set(res.summary()["phase"]) == {"before", "during"}
