@@ -547,13 +547,13 @@ def interrupted_time_series(
     months, 2 for 14 years). With a few yearly points the intervals rest on few degrees of
     freedom: read them with care.
 
-    Coverage (``validation/README.md``, 500 synthetic 144-month series fitted with the true
+    Coverage (``validation/README.md``, 400 synthetic 144-month series fitted with the true
     model): Newey-West intervals are too narrow here, covering the level and slope changes
-    78-82% (Gaussian, AR(1) errors) and 79-82% (Poisson) of the time instead of 95%: the
+    78-82% of the time (Gaussian with AR(1) errors, and Poisson) instead of 95%: the
     three-phase design puts the "during" and "after" terms on short segments, where the
     sandwich estimator is biased downwards and noisy. ``cov_type="ar1"`` (Gaussian) covers
     93-95% and ``cov_type="model"`` (quasi-Poisson; counts without residual autocorrelation)
-    93-95%. Prefer those where their assumptions hold, and report which one was used.
+    93-96%. Prefer those where their assumptions hold, and report which one was used.
 
     A timestamp in ``period`` is one day, so a monthly series given by its first days puts
     March 2020 in "before"; pass CBS codes or pandas Periods to let ``rule`` decide for
