@@ -15,8 +15,10 @@ data: $(STAMP)
 	$(BIN)/cosie-analysis fetch $(FETCH_FLAGS)
 	$(BIN)/cosie-analysis build
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+# The test suite and every notebook under nbval (cells marked # NBVAL_CHECK_OUTPUT are compared);
+# the notebooks read the observation table, so the data target runs first.
+test: data
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
