@@ -144,6 +144,14 @@ def test_other_covariances_equal_direct_statsmodels(gaussian, counts):
         interrupted_time_series(counts, family="poisson", cov_type="ar1")
 
 
+def test_negbin_equals_direct_statsmodels(counts):
+    res = interrupted_time_series(counts, family="negbin")
+    direct = smf.negativebinomial(res.formula, res.design()).fit(disp=0, maxiter=500, cov_type="HAC",
+                                                                cov_kwds={"maxlags": 4})
+    np.testing.assert_allclose(res.model.params.to_numpy(), direct.params.to_numpy(), rtol=1e-6)
+    np.testing.assert_allclose(res.model.bse.to_numpy(), direct.bse.to_numpy(), rtol=1e-6)
+
+
 def test_several_series_one_table(counts):
     other = monthly_series(5, drop_during=0.0, region_code="SY0002")
     data = pd.concat([counts, other], ignore_index=True)

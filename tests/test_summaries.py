@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from cosie_analysis.errors import ParameterError  # noqa: E402
@@ -153,3 +155,19 @@ def test_plot_and_describe(two_series):
     assert "adjusted p" in res.describe("en")
     with pytest.raises(ParameterError, match="`lang`"):
         res.describe("de")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=25), st.sampled_from(["holm", "bh"]))
+def test_adjust_pvalues_equals_statsmodels(p, method):
+    from statsmodels.stats.multitest import multipletests
+
+    from cosie_analysis.results import adjust_pvalues
+
+    got = adjust_pvalues(p, method)
+    ref = multipletests(p, method={"holm": "holm", "bh": "fdr_bh"}[method])[1]
+    np.testing.assert_allclose(got, ref, atol=1e-12)
+    assert (got >= np.asarray(p) - 1e-15).all() and (got <= 1).all()
+    with_nan = adjust_pvalues(list(p) + [np.nan], method)
+    assert np.isnan(with_nan[-1]) and np.allclose(with_nan[:-1], got)
+
