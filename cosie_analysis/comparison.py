@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,9 @@ from cosie_analysis.results import (
     to_list,
 )
 from cosie_analysis.synth import SyntheticControlResult, _sc_weights, synthetic_control  # noqa: F401
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cosie_analysis.phases import PhaseScheme
 
 __all__ = ["synthetic_control", "diff_in_diff", "SyntheticControlResult", "DiDResult"]
 
@@ -164,7 +167,7 @@ def diff_in_diff(
     period: str = "period",
     unit: str = "region_code",
     indicator: str | None = "indicator",
-    scheme="measures",
+    scheme: str | PhaseScheme = "measures",
     rule: str = "majority",
     reference: str | None = None,
     cov_type: str = "cluster",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,9 @@ from cosie_analysis.results import (
     with_phases,
     z_or_t,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cosie_analysis.phases import PhaseScheme
 
 __all__ = ["interrupted_time_series", "placebo_in_time", "ITSResult", "hac_lag_rule"]
 
@@ -494,7 +497,7 @@ def interrupted_time_series(
     value: str = "value",
     period: str = "period",
     by: Sequence[str] | str | None = ("region_code", "indicator"),
-    scheme="measures",
+    scheme: str | PhaseScheme = "measures",
     rule: str = "majority",
     family: str = "gaussian",
     offset: str | None = None,
@@ -575,11 +578,11 @@ def interrupted_time_series(
 def placebo_in_time(
     data: pd.DataFrame,
     *,
-    placebo_start="middle",
+    placebo_start: str | pd.Timestamp = "middle",
     value: str = "value",
     period: str = "period",
     by: Sequence[str] | str | None = ("region_code", "indicator"),
-    scheme="measures",
+    scheme: str | PhaseScheme = "measures",
     rule: str = "majority",
     family: str = "gaussian",
     offset: str | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,9 @@ from cosie_analysis.results import (
     pct,
     with_phases,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cosie_analysis.phases import PhaseScheme
 
 __all__ = ["phase_summary", "PhaseSummary"]
 
@@ -168,7 +171,7 @@ def phase_summary(
     value: str = "value",
     period: str = "period",
     by: Sequence[str] | str | None = ("region_code", "indicator"),
-    scheme="measures",
+    scheme: str | PhaseScheme = "measures",
     rule: str = "majority",
     conf_level: float = 0.95,
     adjust: str = "holm",

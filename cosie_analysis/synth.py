@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,9 @@ from cosie_analysis.results import (
     pct,
     to_list,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cosie_analysis.phases import PhaseScheme
 
 __all__ = ["synthetic_control", "SyntheticControlResult"]
 
@@ -148,7 +151,7 @@ def synthetic_control(
     period: str = "period",
     unit: str = "region_code",
     indicator: str | None = "indicator",
-    scheme="measures",
+    scheme: str | PhaseScheme = "measures",
     rule: str = "majority",
     adjust: str = "holm",
 ) -> SyntheticControlResult:
