@@ -65,14 +65,14 @@ def test_planted_20pct_drop_recovered_counts(counts, family):
 
 
 def test_planted_drop_recovered_gaussian(gaussian):
-    res = interrupted_time_series(gaussian)
+    res = interrupted_time_series(gaussian, cov_type="hac")
     rel = _row(res, "relative_effect", "during")
     assert rel["estimate"] == pytest.approx(-0.20, abs=0.06)
     assert rel["ci_lower"] < -0.20 < rel["ci_upper"]
 
 
 def test_ols_equals_direct_statsmodels_fit(gaussian):
-    res = interrupted_time_series(gaussian)
+    res = interrupted_time_series(gaussian, cov_type="hac")
     n = len(gaussian)
     lags = hac_lag_rule(n)
     assert lags == 4 and set(res.summary()["hac_lags"]) == {4}
@@ -109,7 +109,7 @@ def test_ols_equals_direct_statsmodels_fit(gaussian):
 
 def test_poisson_equals_direct_glm_with_offset(counts):
     data = counts.assign(population=np.linspace(1e5, 1.2e5, len(counts)))
-    res = interrupted_time_series(data, family="poisson", exposure="population")
+    res = interrupted_time_series(data, family="poisson", exposure="population", cov_type="hac")
     d = res.design()
     direct = smf.glm(res.formula, d, family=sm.families.Poisson(), offset=np.log(data["population"].to_numpy())).fit(
         cov_type="HAC", cov_kwds={"maxlags": 4}
@@ -145,7 +145,7 @@ def test_other_covariances_equal_direct_statsmodels(gaussian, counts):
 
 
 def test_negbin_equals_direct_statsmodels(counts):
-    res = interrupted_time_series(counts, family="negbin")
+    res = interrupted_time_series(counts, family="negbin", cov_type="hac")
     direct = smf.negativebinomial(res.formula, res.design()).fit(disp=0, maxiter=500, cov_type="HAC",
                                                                 cov_kwds={"maxlags": 4})
     np.testing.assert_allclose(res.model.params.to_numpy(), direct.params.to_numpy(), rtol=1e-6)
@@ -188,7 +188,7 @@ def test_result_frozen_and_inputs_unchanged(counts):
 
 def test_yearly_series_without_seasonality():
     data = yearly_panel(3, n_units=1, effect=-5.0)
-    res = interrupted_time_series(data)
+    res = interrupted_time_series(data, cov_type="hac")
     t = res.summary()
     assert set(t["seasonality"]) == {"none"} and set(t["hac_lags"]) == {hac_lag_rule(14)} == {2}
     assert "C(season)" not in res.formula

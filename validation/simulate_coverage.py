@@ -77,8 +77,8 @@ def poisson_draw(rng):
 
 
 COV_TYPES = {"gaussian": ("hac", "ar1", "model"), "poisson": ("hac", "model")}
-COV_LABEL = {"hac": f"Newey-West HAC, lag {hac_lag_rule(len(T))} (default)", "ar1": "GLS with AR(1) errors",
-             "model": "model-based", "hc1": "HC1"}
+COV_LABEL = {"hac": f"Newey-West HAC, lag {hac_lag_rule(len(T))}", "ar1": "GLS with AR(1) errors; the Gaussian default",
+             "model": "model-based; the default for counts", "hc1": "HC1"}
 
 
 def _its_draw(args) -> list[tuple]:
