@@ -5,30 +5,19 @@ from __future__ import annotations
 import dataclasses
 import warnings
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.formula.api as smf
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-import statsmodels.formula.api as smf  # noqa: E402
-
-from cosie_analysis.comparison import _sc_weights, diff_in_diff, synthetic_control  # noqa: E402
-from cosie_analysis.errors import ParameterError  # noqa: E402
+from cosie_analysis.comparison import _sc_weights, diff_in_diff, synthetic_control
+from cosie_analysis.errors import ParameterError
 
 try:  # run from the repository root (``python -m pytest``) or from tests/
     from tests.synthetic import factor_panel, yearly_panel
 except ImportError:  # pragma: no cover
     from synthetic import factor_panel, yearly_panel
 
-pytest.importorskip("cosie_analysis.phases")
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

@@ -4,31 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-import statsmodels.api as sm  # noqa: E402
-import statsmodels.formula.api as smf  # noqa: E402
-
-from cosie_analysis.errors import ParameterError  # noqa: E402
-from cosie_analysis.its import hac_lag_rule, interrupted_time_series, placebo_in_time  # noqa: E402
+from cosie_analysis.errors import ParameterError
+from cosie_analysis.its import hac_lag_rule, interrupted_time_series, placebo_in_time
 
 try:  # run from the repository root (``python -m pytest``) or from tests/
     from tests.synthetic import monthly_series, yearly_panel
 except ImportError:  # pragma: no cover
     from synthetic import monthly_series, yearly_panel
 
-pytest.importorskip("cosie_analysis.phases")
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

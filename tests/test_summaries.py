@@ -4,32 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from scipy import stats  # noqa: E402
-
-from cosie_analysis.errors import ParameterError  # noqa: E402
-from cosie_analysis.summaries import phase_summary  # noqa: E402
+from cosie_analysis.errors import ParameterError
+from cosie_analysis.summaries import phase_summary
 
 try:  # run from the repository root (``python -m pytest``) or from tests/
     from tests.synthetic import monthly_series, yearly_panel
 except ImportError:  # pragma: no cover
     from synthetic import monthly_series, yearly_panel
 
-pytest.importorskip("cosie_analysis.phases")
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture
