@@ -593,6 +593,43 @@ def _cbs_code(start: pd.Series, frequency: pd.Series) -> pd.Series:
     ), index=start.index)
 
 
+def _fill_zero_periods(summed: pd.DataFrame, data: pd.DataFrame, kind: pd.Series) -> pd.DataFrame:
+    """Counts are events: a period inside the pilot's register span without a row had none.
+
+    For every count series (pilot, area, measure, group) add the missing periods of the same
+    frequency between the first and the last period that pilot's register covers, with value 0.
+    Amounts and scores are left alone (a missing weighing or survey is not a zero)."""
+    counts = data[kind == "count"]
+    if counts.empty:
+        return summed
+    freq = {"MM": "M", "KW": "Q", "JJ": "Y"}
+    parts = [summed]
+    is_count = summed["measure"].isin(counts["measure"].unique())
+    for (pilot, code_kind), span in data.groupby(["pilot", data["period_code"].str[4:6]])["period_code"]:
+        if code_kind not in freq:
+            continue
+        periods = pd.period_range(_code_to_period(span.min(), freq[code_kind]), _code_to_period(span.max(), freq[code_kind]))
+        codes = [_period_to_code(p, code_kind) for p in periods]
+        series = summed[is_count & (summed["pilot"] == pilot) & (summed["period_code"].str[4:6] == code_kind)]
+        for key, g in series.groupby(["pilot", "region_code", "measure", "group", "synthetic"], sort=False):
+            missing = sorted(set(codes) - set(g["period_code"]))
+            if missing:
+                parts.append(pd.DataFrame([dict(zip(["pilot", "region_code", "measure", "group", "synthetic"], key),
+                                                period_code=c, value=0.0) for c in missing]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _code_to_period(code: str, freq: str) -> pd.Period:
+    year, num = int(code[:4]), int(code[6:])
+    return pd.Period(year=year, freq="Y") if freq == "Y" else (
+        pd.Period(year=year, quarter=num, freq="Q") if freq == "Q" else pd.Period(year=year, month=num, freq="M"))
+
+
+def _period_to_code(period: pd.Period, code_kind: str) -> str:
+    num = {"JJ": 0, "KW": getattr(period, "quarter", 0), "MM": getattr(period, "month", 0)}[code_kind]
+    return f"{period.year}{code_kind}{num:02d}"
+
+
 def register_to_observations(register: pd.DataFrame, *, source_name: str = "register") -> pd.DataFrame:
     """Aggregate a pilot register into rows of the observation table.
 
@@ -618,6 +655,8 @@ def register_to_observations(register: pd.DataFrame, *, source_name: str = "regi
           quarters and years keep their own code. ``period_start``/``period_end`` are the first and
           last day (both included), ``frequency`` month, quarter or year.
         * ``value``: the sum over units and days for counts and amounts, the mean for scores.
+          A count measure gets 0 for every period (of its frequency) inside the span of the pilot's
+          register that has no row: an event register has no row for "no event".
         * ``status`` "definitive"; ``source_table`` ``"pilot register <name>"`` (``"SYNTHETIC pilot
           register <name>"`` for synthetic rows, whose labels also start with ``[SYNTHETISCH]`` /
           ``[SYNTHETIC]``); ``source_key`` the measure (and ``|group``).
@@ -644,6 +683,7 @@ def register_to_observations(register: pd.DataFrame, *, source_name: str = "regi
     keys = ["pilot", "region_code", "measure", "group", "period_code", "synthetic"]
     kind = data["measure"].map(measures["kind"])
     summed = data[kind != "score"].groupby(keys, sort=True)["value"].sum().reset_index()
+    summed = _fill_zero_periods(summed, data, kind)
     scores = data[kind == "score"].groupby(keys, sort=True)["value"].agg(["mean", "count"]).reset_index()
     parts = [summed.assign(suffix="", unit=summed["measure"].map(measures["unit"]))]
     if len(scores):

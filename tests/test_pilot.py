@@ -227,3 +227,22 @@ def test_validate_leaves_the_file_alone(tmp_path):
     validate_register(frame)
     pd.testing.assert_frame_equal(frame, copy)
     assert np.all(frame.columns == copy.columns)
+
+
+def test_months_without_events_count_as_zero_for_counts_only():
+    from cosie_analysis.pilot import register_to_observations
+
+    register = pd.DataFrame({
+        "pilot": ["houten"] * 4,
+        "unit_id": ["P0001", "P0002", "P0003", "P0004"],
+        "period": ["2020-01-10", "2020-03-02", "2020-01-15", "2020-04-20"],
+        "measure": ["matches", "matches", "intakes", "intakes"],
+        "value": [1, 1, 1, 1],
+        "unit": ["persons"] * 4,
+    })
+    obs = register_to_observations(register)
+    matches = obs[obs["indicator"] == "pilot_matches"].set_index("period")["value"]
+    # the register spans January to April: February and April had no match, so 0
+    assert matches.to_dict() == {"2020MM01": 1.0, "2020MM02": 0.0, "2020MM03": 1.0, "2020MM04": 0.0}
+    intakes = obs[obs["indicator"] == "pilot_intakes"].set_index("period")["value"]
+    assert intakes.to_dict() == {"2020MM01": 1.0, "2020MM02": 0.0, "2020MM03": 0.0, "2020MM04": 1.0}
