@@ -36,11 +36,12 @@ from cosie_analysis.regions import (
     NIEUWEGEIN,
     NIJPELS_PC4,
     PILOTS,
+    pilot_groups,
     pooled_rates,
 )
 from cosie_analysis.style import format_number, region_style, report_style, text
 
-__all__ = ["FIGURES", "ReportContext", "FigureOutput", "build_report", "figure_names"]
+__all__ = ["FIGURES", "ReportContext", "FigureOutput", "build_report", "figure_names", "report_context", "report_figure"]
 
 COMMAND = "cosie-analysis report"
 LANGS = ("nl", "en")
@@ -153,12 +154,8 @@ def national_burglary_its(ctx: ReportContext, lang: str) -> FigureOutput:
                         tables={"national_burglary_its": table})
 
 
-def _pilot_groups() -> dict:
-    return {HOUTEN: [HOUTEN], NIEUWEGEIN: [NIEUWEGEIN], "comparison": list(COMPARISON_GROUP), "NL": None}
-
-
 def pilot_crime_rates(ctx: ReportContext, lang: str) -> FigureOutput:
-    rates = pooled_rates(ctx.obs, list(MAIN_OFFENCES), _pilot_groups())
+    rates = pooled_rates(ctx.obs, list(MAIN_OFFENCES), pilot_groups())
     fig, axes = _subplots(2, 3, sharex=True)
     axes = axes.ravel()
     for ax, (key, names) in zip(axes, MAIN_OFFENCES.items()):
@@ -178,7 +175,7 @@ def pilot_crime_rates(ctx: ReportContext, lang: str) -> FigureOutput:
 def pilot_phase_comparison(ctx: ReportContext, lang: str) -> FigureOutput:
     from cosie_analysis.summaries import phase_summary
 
-    rates = pooled_rates(ctx.obs, list(MAIN_OFFENCES), _pilot_groups())
+    rates = pooled_rates(ctx.obs, list(MAIN_OFFENCES), pilot_groups())
     result = phase_summary(rates, by=("region_code", "source_key"), scheme=ctx.scheme, rule=ctx.rule)
     fig, axes = _subplots(2, 3)
     axes = axes.ravel()
@@ -509,12 +506,48 @@ def figure_names() -> list[str]:
     return list(FIGURES)
 
 
-def _context(scheme: str, rule: str) -> ReportContext:
+def report_context(scheme: str = "measures", rule: str = "majority") -> ReportContext:
+    """The context every report builder draws from: the observation table (built when needed), the
+    PC4-wijk crosswalk, the table's sha256, and the phase scheme and rule."""
     from cosie_analysis.observations import load_observations, observations_path, pc4_wijk_shares
 
     obs = load_observations()
     digest = hashlib.sha256(observations_path().read_bytes()).hexdigest()
     return ReportContext(obs=obs, crosswalk=pc4_wijk_shares(), data_sha256=digest, scheme=scheme, rule=rule)
+
+
+_CONTEXTS: dict = {}
+
+
+def report_figure(name: str, *, lang: str = "nl", scheme: str = "measures", rule: str = "majority",
+                  context: ReportContext | None = None) -> FigureOutput:
+    """Draw one of the report's figures (in the report style) without saving it, e.g. in a notebook.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`figure_names`.
+    lang : {"nl", "en"}
+    scheme, rule : str
+        Phase scheme and rule; ignored when ``context`` is given.
+    context : ReportContext, optional
+        Default: :func:`report_context`, made once per scheme and rule and reused, so that the
+        estimates behind several figures are computed once.
+
+    Returns
+    -------
+    FigureOutput
+        ``.fig`` (the Figure), ``.tables`` (name -> DataFrame behind the figure), ``.source``.
+    """
+    check_choice("name", name, list(FIGURES))
+    check_choice("lang", lang, LANGS)
+    if context is None:
+        key = (scheme, rule)
+        if key not in _CONTEXTS:
+            _CONTEXTS[key] = report_context(scheme, rule)
+        context = _CONTEXTS[key]
+    with report_style():
+        return FIGURES[name].build(context, lang)
 
 
 def build_report(
@@ -557,7 +590,7 @@ def build_report(
     for name in names:
         check_choice("names", name, list(FIGURES))
     out = Path(out_dir) if out_dir else reports_dir()
-    ctx = context or _context(scheme, rule)
+    ctx = context or report_context(scheme, rule)
     written: list[Path] = []
     index = ["# Report figures and tables", "",
              f"Made by `{COMMAND}` (run by `make report`). Phase scheme `{ctx.scheme}`, rule `{ctx.rule}`; "

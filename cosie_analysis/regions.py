@@ -17,6 +17,7 @@ __all__ = [
     "JUTPHAAS_WIJKERSLOOT",
     "NIJPELS_PC4",
     "MAIN_OFFENCES",
+    "pilot_groups",
     "pooled_rates",
 ]
 
@@ -41,6 +42,17 @@ MAIN_OFFENCES = {
     "1.4.5": ("Mishandeling", "Assault"),
     "1.4.4": ("Bedreiging", "Threat"),
 }
+
+
+def pilot_groups(towns: Sequence[str] = (HOUTEN, NIEUWEGEIN), comparison: Sequence[str] = COMPARISON_GROUP,
+                 nederland: bool = True) -> dict[str, list[str] | None]:
+    """The groups the report compares, for :func:`pooled_rates`: each pilot town on its own, the
+    comparison group pooled (code ``"comparison"``) and, with ``nederland``, every municipality (``"NL"``)."""
+    groups: dict[str, list[str] | None] = {town: [town] for town in towns}
+    groups["comparison"] = list(comparison)
+    if nederland:
+        groups["NL"] = None
+    return groups
 
 
 def pooled_rates(

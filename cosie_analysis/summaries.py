@@ -28,7 +28,7 @@ from cosie_analysis.results import (
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
 
-__all__ = ["phase_summary", "PhaseSummary"]
+__all__ = ["phase_summary", "phase_totals", "PhaseSummary"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -321,3 +321,45 @@ def phase_summary(
         method="welch_t",
         by=by,
     )
+
+
+def phase_totals(
+    data: pd.DataFrame,
+    *,
+    value: str = "value",
+    period: str = "period",
+    by: Sequence[str] | str | None = ("indicator",),
+    scheme="measures",
+    rule: str = "majority",
+) -> pd.DataFrame:
+    """Sum a count per group and corona phase: the table that disclosure control protects.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long rows with a period column (CBS codes, Periods or dates) and a count; not modified.
+    value, period : str
+        The count column and the period column.
+    by : str or sequence of str, optional
+        Grouping columns (default ``("indicator",)``).
+    scheme, rule
+        Phase scheme and straddling rule, as :func:`cosie_analysis.assign_phase`; periods that
+        ``rule="exclude"`` leaves without a phase are dropped (with its warning).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` columns, ``phase`` (text: before, during, after; only phases with rows), ``value``
+        (the sum, under the name given by ``value``), ``n_periods`` (periods summed),
+        ``phase_scheme`` and ``phase_rule``. Feed it to :func:`cosie_analysis.protect` before export.
+    """
+    by = list(as_tuple(by))
+    check_data(data, {"value": value, "period": period, **{f"by[{i}]": c for i, c in enumerate(by)}},
+               function="phase_totals")
+    d, scheme_name, rule_name = with_phases(data[by + [period, value]], period, scheme, rule)
+    d = d.dropna(subset=["phase"])
+    out = (d.groupby(by + ["phase"], observed=True, sort=True)
+           .agg(**{value: (value, "sum"), "n_periods": (period, "nunique")}).reset_index())
+    out["phase"] = out["phase"].astype(str)
+    out["phase_scheme"], out["phase_rule"] = scheme_name, rule_name
+    return out

@@ -115,6 +115,9 @@ def report_style():
     """Use the package's matplotlib style inside a ``with`` block."""
     import matplotlib.pyplot as plt
 
+    # Resolve the backend first: leaving the context restores the rcParams, and restoring a
+    # not-yet-resolved backend would switch away from e.g. Jupyter's inline backend.
+    plt.get_backend()
     path = resources.files("cosie_analysis").joinpath("style/cosie.mplstyle")
     with resources.as_file(path) as p, plt.style.context(str(p)):
         yield
