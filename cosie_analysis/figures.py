@@ -396,7 +396,7 @@ def bijstand_baseline(ctx: ReportContext, lang: str) -> FigureOutput:
         ax.set_ylim(bottom=0)
         tables.append(d[d["region_code"].isin([HOUTEN, NIEUWEGEIN, "NL01"])][["indicator", "region_code", "period", "value"]])
     handles, labels = axes[0].get_legend_handles_labels()
-    handles.append(plt_patch())
+    handles.append(_box_patch())
     labels.append({"nl": "alle gemeenten: kwartielen en mediaan, snorharen tot 1,5 x IQR (uitschieters niet getekend)",
                    "en": "all municipalities: quartiles and median, whiskers to 1.5 x IQR (outliers not drawn)"}[lang])
     fig.legend(handles, labels, loc="outside upper center", ncol=2, frameon=False)
@@ -407,7 +407,7 @@ def bijstand_baseline(ctx: ReportContext, lang: str) -> FigureOutput:
                         ["83450NED", "83747NED", "84066NED"], height_mm=90, tables={"bijstand_baseline": table})
 
 
-def plt_patch():
+def _box_patch():
     from matplotlib.patches import Patch
 
     return Patch(facecolor="white", edgecolor="#888888")

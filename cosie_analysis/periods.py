@@ -12,7 +12,7 @@ import pandas as pd
 
 from cosie_analysis.errors import ParameterError
 
-__all__ = ["FREQUENCIES", "PERIOD_PATTERN", "parse_period", "parse_periods"]
+__all__ = ["FREQUENCIES", "PERIOD_PATTERN", "is_period_code", "parse_period", "parse_periods"]
 
 #: CBS period-code letters -> our frequency name and the pandas period frequency.
 FREQUENCIES = {"JJ": ("year", "Y"), "KW": ("quarter", "Q"), "MM": ("month", "M")}
@@ -28,6 +28,11 @@ def _check(code: str) -> re.Match | None:
     if (kind == "JJ" and num != 0) or (kind != "JJ" and not 1 <= num <= _MAX_NUM[kind]):
         return None
     return m
+
+
+def is_period_code(code) -> bool:
+    """True for a valid CBS period code (``YYYYJJ00``, ``YYYYKW01-04``, ``YYYYMM01-12``)."""
+    return _check(code) is not None
 
 
 def parse_period(code: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:

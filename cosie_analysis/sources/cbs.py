@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import InputFileError, ParameterError
-from cosie_analysis.periods import parse_periods
+from cosie_analysis.periods import is_period_code, parse_periods
 from cosie_analysis.sources._csv import MAX_LISTED, read_csv_checked, to_number
 
 __all__ = [
@@ -57,10 +57,8 @@ def check_period_codes(path: Path, frame: pd.DataFrame, column: str = "Perioden"
     except ParameterError:
         pass
     bad_rows = []
-    from cosie_analysis.periods import _check  # the single-code validator
-
     for i, (code, line) in enumerate(zip(codes, frame["_line"])):
-        if _check(code) is None:
+        if not is_period_code(code):
             bad_rows.append(f"row {i + 1} (line {line}): {code!r}")
     raise InputFileError(
         path,
