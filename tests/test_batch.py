@@ -1,0 +1,139 @@
+"""Batch estimation equals the one-by-one statsmodels fits (to 1e-8), on synthetic panels and real data."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cosie_analysis.batch import batch_its, batch_phase_summary
+from cosie_analysis.errors import ParameterError
+from cosie_analysis.its import interrupted_time_series
+from cosie_analysis.summaries import phase_summary
+from synthetic import monthly_series, yearly_panel
+
+TOL = dict(rtol=1e-8, atol=1e-12)
+COVS = [("gaussian", c) for c in ("ar1", "model", "hc1", "hac")] + [("poisson", c) for c in ("model", "hac", "hc1")]
+
+
+def _quiet(fn, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def monthly() -> pd.DataFrame:
+    """Five monthly series: Poisson counts with a planted 20% drop, two with AR(1) Gaussian noise."""
+    frames = [monthly_series(i, family="poisson", region_code=f"SY{i + 1:04d}") for i in range(3)]
+    frames += [monthly_series(10 + i, family="gaussian", ar=0.5, sd=8.0, region_code=f"SY{i + 4:04d}").assign(
+        value=lambda d: d["value"].round()) for i in range(2)]
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def yearly() -> pd.DataFrame:
+    """Twelve yearly series (2012-2025) of positive counts with a population column."""
+    d = yearly_panel(3, n_units=12)
+    return d.assign(value=d["value"].round(), population=1000.0 + 10 * d.groupby("region_code").cumcount())
+
+
+@pytest.mark.parametrize("family,cov_type", COVS)
+@pytest.mark.parametrize("panel", ["monthly", "yearly"])
+def test_batch_equals_one_by_one(panel, family, cov_type, request):
+    data = request.getfixturevalue(panel)
+    before = data.copy()
+    one = _quiet(interrupted_time_series, data, family=family, cov_type=cov_type)
+    batch = _quiet(batch_its, data, family=family, cov_type=cov_type, progress=False)
+    pd.testing.assert_frame_equal(batch.summary(), one.summary(), **TOL)
+    pd.testing.assert_frame_equal(batch.plot_data(), one.plot_data(), **TOL)
+    pd.testing.assert_frame_equal(data, before)  # input unchanged
+    assert batch.formula == one.formula and batch.fallback == ()
+
+
+def test_batch_poisson_with_exposure_and_default_cov(yearly):
+    one = _quiet(interrupted_time_series, yearly, family="poisson", exposure="population")
+    batch = _quiet(batch_its, yearly, family="poisson", exposure="population", progress=False)
+    assert set(batch.summary()["cov_type"]) == {"model"}
+    pd.testing.assert_frame_equal(batch.summary(), one.summary(), **TOL)
+    pd.testing.assert_frame_equal(batch.plot_data(), one.plot_data(), **TOL)
+
+
+def test_batch_models_and_designs_refit_on_access(monthly):
+    one = _quiet(interrupted_time_series, monthly, family="poisson")
+    batch = _quiet(batch_its, monthly, family="poisson", progress=False)
+    key = ("SY0002", "synthetic_counts")
+    assert len(batch.models) == len(one.models) == 5 and key in batch.models
+    np.testing.assert_allclose(batch.models[key].params, one.models[key].params, rtol=1e-10)
+    pd.testing.assert_frame_equal(batch.design(key), one.design(key))
+    ax = batch.plot(series=key, lang="en")
+    assert len(ax.lines) == 3
+    assert "SY0002" in batch.describe("en")
+
+
+def test_series_with_missing_periods_fall_back_with_a_warning(monthly):
+    data = monthly.drop(index=monthly.index[(monthly["region_code"] == "SY0001") & (monthly["period"] == "2015MM06")])
+    one = _quiet(interrupted_time_series, data, family="gaussian", cov_type="hac")
+    with pytest.warns(UserWarning, match=r"1 of 5 series miss periods .* fitted one by one"):
+        batch = batch_its(data, family="gaussian", cov_type="hac", progress=False)
+    assert batch.fallback == (("SY0001", "synthetic_counts"),)
+    pd.testing.assert_frame_equal(batch.summary(), one.summary(), **TOL)
+    pd.testing.assert_frame_equal(batch.plot_data(), one.plot_data(), **TOL)
+
+
+def test_series_with_different_spans_form_their_own_groups(yearly):
+    data = yearly[~((yearly["region_code"] == "SY0003") & (yearly["period"] == "2012JJ00"))]
+    one = _quiet(interrupted_time_series, data, cov_type="hc1")
+    batch = _quiet(batch_its, data, cov_type="hc1", progress=False)
+    pd.testing.assert_frame_equal(batch.summary(), one.summary(), **TOL)
+    assert batch.fallback == ()
+
+
+def test_batch_its_refuses_what_it_cannot_compute(yearly):
+    with pytest.raises(ParameterError, match=r"`family` must be one of \['gaussian', 'poisson'\]; got 'negbin'"):
+        batch_its(yearly, family="negbin")
+    with pytest.raises(ParameterError, match=r"cov_type='ar1' \(GLS with AR\(1\) errors\) needs family='gaussian'"):
+        batch_its(yearly, family="poisson", cov_type="ar1")
+    zero = yearly.assign(value=np.where(yearly["region_code"] == "SY0002", 0.0, yearly["value"]))
+    with pytest.raises(ParameterError, match=r"1 series have only zero counts"):
+        batch_its(zero, family="poisson")
+    dup = pd.concat([yearly, yearly.iloc[:1]])
+    with pytest.raises(ParameterError, match="duplicated period"):
+        batch_its(dup)
+
+
+@pytest.mark.parametrize("panel", ["monthly", "yearly"])
+def test_batch_phase_summary_equals_phase_summary(panel, request):
+    data = request.getfixturevalue(panel)
+    # a phase with one observation and a series without "after" exercise the Welch edge cases
+    data = data[~((data["region_code"] == "SY0002") & data["period"].str[:4].astype(int).between(2021, 2025))]
+    data = data[~((data["region_code"] == "SY0003") & (data["period"].str[:4].astype(int) >= 2022))]
+    one = _quiet(phase_summary, data)
+    with pytest.warns(UserWarning, match=r"2 series x phase combination\(s\) have no observations"):
+        batch = batch_phase_summary(data)
+    pd.testing.assert_frame_equal(batch.summary(), one.summary(), rtol=1e-10, atol=1e-12)
+
+
+# --------------------------------------------------------------------------------------- real data
+def _well_posed(obs: pd.DataFrame, offences: list[str], n_regions: int) -> pd.DataFrame:
+    """Yearly municipal counts of some offences, series whose counts are all positive: their Poisson
+    MLE exists and their OLS fit is not exact, so the estimates are determined beyond rounding."""
+    d = obs[(obs["region_level"] == "gemeente") & (obs["frequency"] == "year") & obs["indicator"].isin(offences)]
+    regions = sorted(d["region_code"].unique())[:n_regions]
+    d = d[d["region_code"].isin(regions)]
+    positive = d.groupby(["region_code", "indicator"])["value"].transform("min") > 0
+    return d[positive]
+
+
+@pytest.mark.realdata
+def test_batch_equals_one_by_one_on_real_data(observations):
+    data = _well_posed(observations, ["crime_1_1_1", "crime_2_2_1"], 20)
+    assert data.groupby(["region_code", "indicator"]).ngroups >= 30
+    for family, cov_type in [("gaussian", "ar1"), ("gaussian", "hac"), ("poisson", "model"), ("poisson", "hac")]:
+        one = _quiet(interrupted_time_series, data, family=family, cov_type=cov_type)
+        batch = batch_its(data, family=family, cov_type=cov_type, progress=False)
+        pd.testing.assert_frame_equal(batch.summary(), one.summary(), **TOL)
+    pd.testing.assert_frame_equal(batch_phase_summary(data).summary(), phase_summary(data).summary(),
+                                  rtol=1e-10, atol=1e-12)
