@@ -55,10 +55,25 @@ def _date_formatter(lang: str):
 
 
 def midpoints(data: pd.DataFrame) -> pd.Series:
-    """The middle day of each period (``period_start`` .. ``period_end``): where a yearly or quarterly
-    value belongs on a time axis, so that 2020 sits inside the corona span and not on its edge."""
+    """The middle day of each period: where a yearly or quarterly value belongs on a time axis, so
+    that 2020 sits inside the corona span and not on its edge.
+
+    Uses ``period_start`` and ``period_end``; without ``period_end``, the CBS code in ``period``
+    gives the end; without either, ``period_start`` itself is returned.
+    """
     start = pd.to_datetime(data["period_start"])
-    return (start + (pd.to_datetime(data["period_end"]) - start) / 2).dt.normalize()
+    if "period_end" in data:
+        end = pd.to_datetime(data["period_end"])
+    elif "period" in data and data["period"].map(lambda c: isinstance(c, str)).all():
+        from cosie_analysis.periods import is_period_code, parse_periods
+
+        if not all(is_period_code(c) for c in pd.unique(data["period"])):
+            return start
+        ends = parse_periods(pd.unique(data["period"])).set_index("period")["period_end"]
+        end = pd.to_datetime(data["period"].map(ends))
+    else:
+        return start
+    return (start + (end - start) / 2).dt.normalize()
 
 
 def drop_phase_labels(ax):

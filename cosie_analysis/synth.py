@@ -108,15 +108,17 @@ class SyntheticControlResult(Result):
         g = self.gaps[self.gaps["treated"] == tr]
         if ax is None:
             _, ax = plt.subplots()
+        from cosie_analysis.plotting import midpoints  # yearly values sit mid-year, inside their phase
+
         me = g[g["is_treated"]]
-        x = pd.to_datetime(me["period_start"])
+        x = midpoints(me)
         if kind == "paths":
             ax.plot(x, me["observed"], color="C0", marker="o", label=tr)
-            ax.plot(x, me["synthetic"], color="C1", linestyle="--",
+            ax.plot(x, me["synthetic"], color="0.25", linestyle="--",
                     label={"nl": "synthetische controle", "en": "synthetic control"}[lang])
         else:
             for _, p in g[~g["is_treated"]].groupby("unit"):
-                ax.plot(pd.to_datetime(p["period_start"]), p["gap"], color="0.8", linewidth=0.6)
+                ax.plot(midpoints(p), p["gap"], color="0.8", linewidth=0.6)
             ax.plot(x, me["gap"], color="C0", marker="o", label=tr)
             ax.axhline(0, color="0.3", linewidth=0.8)
         draw_phases(ax, self.scheme, lang=lang, key_dates=False)
