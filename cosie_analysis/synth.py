@@ -246,27 +246,39 @@ def synthetic_control(
     # floor of the pre-period RMSPE: exact (interpolating) fits get the same finite denominator,
     # so ratios are not driven by rounding noise of the order of 1e-13
     eps = 1e-6 * max(float(np.nanstd(W.to_numpy(float)[:, pre])), 1e-12)
-    rows, wrows, grows, prows = [], [], [], []
-    for tr in treated_l:
-        units = [tr] + pool
-        ratios = {}
-        for u in units:
-            others = [d for d in pool if d != u]
-            Y0 = W.loc[others].to_numpy(float).T
-            y1 = W.loc[u].to_numpy(float)
+    # Placebo pool. A donor's placebo fit (from the other donors) does not depend on the treated
+    # unit, so it is fitted once and reused for every treated unit; the donor matrix is taken from
+    # one array. Same inputs to the same NNLS, so the same numbers as fitting unit by unit.
+    Y = W.to_numpy(float)
+    row = {u: i for i, u in enumerate(W.index)}
+    pool_rows = np.array([row[d] for d in pool])
+    fits: dict = {}
+
+    def fit(u):
+        if u not in fits:
+            keep = np.array([d != u for d in pool])
+            Y0 = Y[pool_rows[keep]].T
+            y1 = Y[row[u]]
             w = _sc_weights(y1[pre], Y0[pre])
             synth = Y0 @ w
             gap = y1 - synth
             rp = _rmspe(gap[pre])
-            for ph, m in phases_of.items():
-                if m.any():
-                    ratios[(u, ph)] = _rmspe(gap[m]) / max(rp, eps)
-                    prows.append(dict(treated=tr, unit=u, phase=ph, rmspe_pre=rp, rmspe_post=_rmspe(gap[m]),
-                                      rmspe_ratio=ratios[(u, ph)]))
-            grows.append(pd.DataFrame({"treated": tr, "unit": u, "is_treated": u == tr, "period": periods,
-                                       "period_start": panel.start.to_numpy(), "phase": panel.phase.to_numpy(),
-                                       "observed": y1, "synthetic": synth, "gap": gap}))
+            post = {ph: (_rmspe(gap[m]), _rmspe(gap[m]) / max(rp, eps)) for ph, m in phases_of.items() if m.any()}
+            fits[u] = (keep, w, y1, synth, gap, rp, post)
+        return fits[u]
+
+    rows, wrows, prows, gap_parts = [], [], [], []
+    for tr in treated_l:
+        units = [tr] + pool
+        ratios = {}
+        for u in units:
+            keep, w, y1, synth, gap, rp, post = fit(u)
+            for ph, (r_post, ratio) in post.items():
+                ratios[(u, ph)] = ratio
+                prows.append(dict(treated=tr, unit=u, phase=ph, rmspe_pre=rp, rmspe_post=r_post, rmspe_ratio=ratio))
+            gap_parts.append((y1, synth, gap))
             if u == tr:
+                others = [d for d, k in zip(pool, keep) if k]
                 mine = dict(gap=gap, synth=synth, rmspe_pre=rp)
                 wrows += [dict(treated=tr, donor=d, weight=float(x)) for d, x in zip(others, w) if x > 1e-6]
                 n_used = int((w > 1e-6).sum())
@@ -299,4 +311,16 @@ def synthetic_control(
     return SyntheticControlResult(
         table=table[order], phase_scheme=panel.scheme_name, phase_rule=panel.rule_name, conf_level=np.nan,
         method="synthetic_control", unit=unit, weights=pd.DataFrame(wrows, columns=["treated", "donor", "weight"]),
-        gaps=pd.concat(grows, ignore_index=True), placebos=pd.DataFrame(prows), scheme=scheme)
+        gaps=_gap_frame(treated_l, pool, periods, panel, gap_parts), placebos=pd.DataFrame(prows), scheme=scheme)
+
+
+def _gap_frame(treated_l, pool, periods, panel, parts) -> pd.DataFrame:
+    """Every unit's path as if treated, one block of periods per treated unit x unit (in fit order)."""
+    n, k = len(periods), len(pool) + 1
+    treated = np.repeat(np.array(treated_l, dtype=object), k * n)
+    unit = np.repeat(np.array([u for tr in treated_l for u in [tr] + pool], dtype=object), n)
+    y1, synth, gap = (np.concatenate([p[i] for p in parts]) for i in range(3))
+    return pd.DataFrame({"treated": treated, "unit": unit, "is_treated": treated == unit,
+                         "period": np.tile(periods, len(parts)), "period_start": np.tile(panel.start.to_numpy(), len(parts)),
+                         "phase": np.tile(panel.phase.to_numpy(), len(parts)), "observed": y1, "synthetic": synth,
+                         "gap": gap})

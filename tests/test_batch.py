@@ -137,3 +137,42 @@ def test_batch_equals_one_by_one_on_real_data(observations):
         pd.testing.assert_frame_equal(batch.summary(), one.summary(), **TOL)
     pd.testing.assert_frame_equal(batch_phase_summary(data).summary(), phase_summary(data).summary(),
                                   rtol=1e-10, atol=1e-12)
+
+
+# ------------------------------------------------------------------ synthetic control placebo pool
+def _placebo_loop(data: pd.DataFrame, treated: list[str]):
+    """The placebo pool fitted unit by unit, every treated unit on its own: the reference."""
+    from cosie_analysis.phases import assign_phase
+    from cosie_analysis.synth import _sc_weights
+
+    wide = data.pivot(index="region_code", columns="period", values="value").sort_index(axis=1)
+    phase = assign_phase(pd.Series(wide.columns)).astype(str).to_numpy()
+    pre, post = phase == "before", phase != "before"
+    pool = [u for u in wide.index if u not in treated]
+    gaps, ratios = [], []
+    for tr in treated:
+        for u in [tr] + pool:
+            others = [d for d in pool if d != u]
+            Y0, y1 = wide.loc[others].to_numpy(float).T, wide.loc[u].to_numpy(float)
+            gap = y1 - Y0 @ _sc_weights(y1[pre], Y0[pre])
+            gaps.append(gap)
+            ratios.append((tr, u, np.sqrt(np.mean(gap[post] ** 2)) / np.sqrt(np.mean(gap[pre] ** 2))))
+    return np.concatenate(gaps), pd.DataFrame(ratios, columns=["treated", "unit", "rmspe_ratio"])
+
+
+def test_synthetic_control_placebo_pool_equals_unit_by_unit_fits():
+    from cosie_analysis.comparison import synthetic_control
+    from synthetic import factor_panel
+
+    data = factor_panel(5, n_units=15)
+    treated = ["SY0001", "SY0007"]
+    res = _quiet(synthetic_control, data, treated=treated)
+    gaps, ratios = _placebo_loop(data, treated)
+    np.testing.assert_array_equal(res.gaps["gap"].to_numpy(), gaps)  # same inputs to the same NNLS: bit for bit
+    post = res.placebos[res.placebos["phase"] == "post"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(post[["treated", "unit"]], ratios[["treated", "unit"]], check_dtype=False)
+    np.testing.assert_allclose(post["rmspe_ratio"], ratios["rmspe_ratio"], rtol=1e-12)
+    for tr in treated:
+        mine = ratios[ratios["treated"] == tr]
+        rank = 1 + int((mine["rmspe_ratio"].iloc[1:] >= mine["rmspe_ratio"].iloc[0]).sum())
+        assert res.summary().query("treated == @tr and phase == 'post'")["rank"].item() == rank
