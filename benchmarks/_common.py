@@ -1,0 +1,58 @@
+"""Shared helpers of the benchmarks: the machine they ran on and the observation table."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def machine() -> str:
+    """One line: cores, CPU model, memory, Python and package versions."""
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        mem = f"{kb / 2**20:.0f} GiB"
+    except (OSError, StopIteration):
+        pass
+    try:
+        nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        nproc = str(os.cpu_count())
+    versions = []
+    for name in ("numpy", "pandas", "scipy", "statsmodels"):
+        try:
+            mod = __import__(name)
+            versions.append(f"{name} {mod.__version__}")
+        except ImportError:
+            pass
+    blas = os.environ.get("OPENBLAS_CORETYPE")
+    return (f"nproc {nproc}; CPU {cpu}; memory {mem}; Python {platform.python_version()}; " + ", ".join(versions)
+            + (f"; OPENBLAS_CORETYPE={blas}" if blas else ""))
+
+
+def observations():
+    """The real observation table (built first when missing, like the notebooks)."""
+    sys.path.insert(0, str(ROOT))
+    import cosie_analysis as ca
+
+    return ca.load_observations()
+
+
+def crime_by_municipality(obs):
+    """Yearly registered crime per municipality, the 12 offence types (counts, not rates)."""
+    d = obs[(obs["region_level"] == "gemeente") & (obs["frequency"] == "year")
+            & obs["indicator"].str.fullmatch(r"crime_\d_\d_\d")]
+    return d.reset_index(drop=True)

@@ -1,0 +1,61 @@
+"""``make report`` end to end after installation: wall time and peak memory.
+
+Run: .venv/bin/python benchmarks/bench_report.py
+
+Needs the installed .venv (``make report`` or ``make test`` once) and the offline mirror; fetch runs
+with ``FETCH_FLAGS=--offline`` so no network is used. Writes the report set to reports/ (build
+outputs). Measured with ``/usr/bin/time -v`` when present (else ``resource.getrusage``), both over
+the child processes: the peak is the largest resident set of any one process of the run. Baseline
+(same run): ``make data`` alone, the fetch and build steps every ``make report`` starts with.
+Goals: under 60 s, under 1 GB.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import shutil
+import subprocess
+import time
+
+from _common import ROOT, machine
+
+TIME = "/usr/bin/time"
+
+
+def measure(target: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of ``make <target>``."""
+    cmd = ["make", target, "FETCH_FLAGS=--offline"]
+    env = dict(os.environ, MPLBACKEND="Agg")
+    if shutil.which(TIME):
+        t0 = time.perf_counter()
+        p = subprocess.run([TIME, "-v", *cmd], cwd=ROOT, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        if p.returncode:
+            raise SystemExit(f"make {target} failed:\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}")
+        kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
+        return wall, kb / 1024
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(after, before) / 1024  # kB on Linux; a lower bound if an earlier child was larger
+
+
+def main() -> None:
+    if not (ROOT / ".venv" / ".installed").exists():
+        raise SystemExit("Install first: `make report` (or `make test`) creates .venv; this benchmark times the run after that.")
+    print(f"machine: {machine()}")
+    t_data, m_data = measure("data")
+    t_rep, m_rep = measure("report")
+    print(f"make data (fetch --offline + build): {t_data:.1f} s, peak {m_data:.0f} MiB")
+    print(f"make report (end to end): {t_rep:.1f} s, peak {m_rep:.0f} MiB -> {t_rep / t_data:.1f}x make data; "
+          f"report step alone about {t_rep - t_data:.1f} s")
+    print(f"goal < 60 s: {'met' if t_rep < 60 else 'NOT met'} ({t_rep / 60:.2f} of it); "
+          f"goal < 1 GB: {'met' if m_rep < 1024 else 'NOT met'} ({m_rep / 1024:.2f} of it)")
+
+
+if __name__ == "__main__":
+    main()
