@@ -47,6 +47,8 @@ _LAZY = {
     "synthetic_control": "comparison",
     "diff_in_diff": "comparison",
     "placebo_in_time": "its",
+    "batch_its": "batch",
+    "batch_phase_summary": "batch",
     # the pilots' own registers and disclosure control
     "validate_register": "pilot",
     "read_register": "pilot",

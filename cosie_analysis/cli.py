@@ -18,8 +18,11 @@ def _fetch(args) -> int:
 
 
 def _build(args) -> int:
-    from cosie_analysis.observations import build_observations
+    from cosie_analysis.observations import build_observations, is_current
 
+    if not args.force and is_current():
+        print("data/processed is up to date with data/raw and the registry (use --force to rebuild)")
+        return 0
     path = build_observations()
     print(f"wrote {path}")
     return 0
@@ -67,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_fetch)
 
     p = sub.add_parser("build", help="build data/processed/observations.parquet from data/raw")
+    p.add_argument("--force", action="store_true", help="rebuild even when the output is up to date")
     p.set_defaults(func=_build)
 
     p = sub.add_parser("validate", help="check a pilot register (.csv or .xlsx) and list every problem")

@@ -34,6 +34,7 @@ __all__ = [
     "OBSERVATION_COLUMNS",
     "STATUSES",
     "build_observations",
+    "is_current",
     "load_observations",
     "observations_path",
     "pc4_wijk_shares",
@@ -477,6 +478,19 @@ def _stale(target: Path, raw: Path) -> bool:
     built = target.stat().st_mtime
     newest = max((p.stat().st_mtime for p in raw.rglob("*") if p.is_file() and ".snapshots" not in p.parts), default=0)
     return newest > built or (REGISTRY_PATH.is_file() and REGISTRY_PATH.stat().st_mtime > built)
+
+
+def is_current() -> bool:
+    """True when every processed output exists and is newer than ``data/raw`` and the registry, and
+    the package code that builds it has not changed since (so ``cosie-analysis build`` may skip)."""
+    processed = processed_dir()
+    outputs = [processed / n for n in ("observations.parquet", "observations.csv", "pc4_wijk_crosswalk.parquet",
+                                       "pc4_wijk_crosswalk.csv", "observations.sources.json")]
+    if any(_stale(p, raw_dir()) for p in outputs):
+        return False
+    code = Path(__file__).parent
+    newest_code = max(p.stat().st_mtime for p in [*code.glob("*.py"), *code.glob("sources/*.py"), *code.glob("resources/*")])
+    return newest_code <= min(p.stat().st_mtime for p in outputs)
 
 
 def load_observations(*, rebuild: bool = False) -> pd.DataFrame:

@@ -157,3 +157,22 @@ def test_load_observations_builds_when_missing(use_real_data, tmp_path, monkeypa
     obs = ca.load_observations()
     assert (data / "processed" / "observations.parquet").is_file()
     assert len(obs) == len(pd.read_parquet(use_real_data / "processed" / "observations.parquet"))
+
+
+def test_cli_build_skips_when_current_and_rebuilds_after_raw_changes(real_data_dir, tmp_path, monkeypatch, capsys):
+    import os
+    import shutil
+
+    from cosie_analysis.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(real_data_dir / "raw", data / "raw")
+    monkeypatch.setenv("COSIE_DATA_DIR", str(data))
+    assert main(["build"]) == 0 and "wrote" in capsys.readouterr().out
+    parquet = data / "processed" / "observations.parquet"
+    first = parquet.stat().st_mtime_ns
+    assert main(["build"]) == 0 and "up to date" in capsys.readouterr().out
+    assert parquet.stat().st_mtime_ns == first
+    newer = parquet.stat().st_mtime + 10
+    os.utime(data / "raw" / "cbs" / "47024NED" / "data.csv", (newer, newer))
+    assert main(["build"]) == 0 and "wrote" in capsys.readouterr().out
