@@ -44,17 +44,30 @@ def measure(target: str) -> tuple[float, float]:
     return wall, max(after, before) / 1024  # kB on Linux; a lower bound if an earlier child was larger
 
 
+def clear_data() -> None:
+    """Remove the build outputs under data/ (keeping the committed READMEs and registry): a cold run."""
+    for folder in (ROOT / "data" / "raw", ROOT / "data" / "processed"):
+        for path in folder.iterdir():
+            if path.name == "README.md":
+                continue
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
 def main() -> None:
     if not (ROOT / ".venv" / ".installed").exists():
         raise SystemExit("Install first: `make report` (or `make test`) creates .venv; this benchmark times the run after that.")
     print(f"machine: {machine()}")
-    t_data, m_data = measure("data")
-    t_rep, m_rep = measure("report")
-    print(f"make data (fetch --offline + build): {t_data:.1f} s, peak {m_data:.0f} MiB")
-    print(f"make report (end to end): {t_rep:.1f} s, peak {m_rep:.0f} MiB -> {t_rep / t_data:.1f}x make data; "
-          f"report step alone about {t_rep - t_data:.1f} s")
-    print(f"goal < 60 s: {'met' if t_rep < 60 else 'NOT met'} ({t_rep / 60:.2f} of it); "
-          f"goal < 1 GB: {'met' if m_rep < 1024 else 'NOT met'} ({m_rep / 1024:.2f} of it)")
+    clear_data()
+    t_data, m_data = measure("data")  # cold: fetch from the mirror and build
+    clear_data()
+    t_rep, m_rep = measure("report")  # cold: fetch, build, every figure and table
+    t_warm, m_warm = measure("report")  # data current: build skipped, report redrawn
+    print(f"make data, cold (fetch --offline + build): {t_data:.1f} s, peak {m_data:.0f} MiB")
+    print(f"make report, cold (end to end from empty data/): {t_rep:.1f} s, peak {m_rep:.0f} MiB "
+          f"-> {t_rep / t_data:.1f}x make data; report step alone about {t_rep - t_data:.1f} s")
+    print(f"make report, warm (data current, build skipped): {t_warm:.1f} s, peak {m_warm:.0f} MiB")
+    print(f"goal < 60 s (cold): {'met' if t_rep < 60 else 'NOT met'} ({t_rep / 60:.2f} of it); "
+          f"goal < 1 GB: {'met' if max(m_rep, m_warm) < 1024 else 'NOT met'} ({max(m_rep, m_warm) / 1024:.2f} of it)")
 
 
 if __name__ == "__main__":

@@ -110,15 +110,16 @@ class SyntheticControlResult(Result):
             _, ax = plt.subplots()
         from cosie_analysis.plotting import midpoints  # yearly values sit mid-year, inside their phase
 
+        g = g.assign(_x=midpoints(g))  # once for all units: the placebos share the periods
         me = g[g["is_treated"]]
-        x = midpoints(me)
+        x = me["_x"]
         if kind == "paths":
             ax.plot(x, me["observed"], color="C0", marker="o", label=tr)
             ax.plot(x, me["synthetic"], color="0.25", linestyle="--",
                     label={"nl": "synthetische controle", "en": "synthetic control"}[lang])
         else:
             for _, p in g[~g["is_treated"]].groupby("unit"):
-                ax.plot(midpoints(p), p["gap"], color="0.8", linewidth=0.6)
+                ax.plot(p["_x"], p["gap"], color="0.8", linewidth=0.6)
             ax.plot(x, me["gap"], color="C0", marker="o", label=tr)
             ax.axhline(0, color="0.3", linewidth=0.8)
         draw_phases(ax, self.scheme, lang=lang, key_dates=False)
