@@ -215,24 +215,10 @@ def test_did_errors():
         diff_in_diff(data, treated="SY0001", unit="gemeente")
 
 
-def _real_observations(request):
-    """The real observation table: the session fixture ``observations`` when a conftest provides
-    it, else ``load_observations()``; skips cleanly when neither is available."""
-    try:
-        return request.getfixturevalue("observations")
-    except pytest.FixtureLookupError:
-        pass
-    obs_mod = pytest.importorskip("cosie_analysis.observations")
-    try:
-        return obs_mod.load_observations()
-    except Exception as exc:  # data not fetched/built, or the mirror is missing
-        pytest.skip(f"observations not available: {exc}")
-
-
 @pytest.mark.realdata
 @pytest.mark.parametrize("treated", ["GM0321", "GM0356"])
-def test_real_synthetic_control_burglary_per_1000(request, treated):
-    obs = _real_observations(request)
+def test_real_synthetic_control_burglary_per_1000(observations, treated):
+    obs = observations
     d = obs[(obs["indicator"] == "crime_1_1_1_per_1000") & (obs["frequency"] == "year")
             & (obs["region_level"] == "gemeente")]
     if treated not in set(d["region_code"]):

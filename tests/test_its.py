@@ -259,23 +259,9 @@ def test_placebo_in_time_refuses_short_pre_period(counts):
         placebo_in_time(counts, placebo_start="soon")
 
 
-def _real_observations(request):
-    """The real observation table: the session fixture ``observations`` when a conftest provides
-    it, else ``load_observations()``; skips cleanly when neither is available."""
-    try:
-        return request.getfixturevalue("observations")
-    except pytest.FixtureLookupError:
-        pass
-    obs_mod = pytest.importorskip("cosie_analysis.observations")
-    try:
-        return obs_mod.load_observations()
-    except Exception as exc:  # data not fetched/built, or the mirror is missing
-        pytest.skip(f"observations not available: {exc}")
-
-
 @pytest.mark.realdata
-def test_real_national_monthly_burglary(request):
-    obs = _real_observations(request)
+def test_real_national_monthly_burglary(observations):
+    obs = observations
     s = obs[(obs["indicator"] == "crime_1_1_1") & (obs["frequency"] == "month") & (obs["region_code"] == "NL00")]
     if s.empty:
         pytest.skip("no national monthly residential burglary in the observation table")
