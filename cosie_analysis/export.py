@@ -138,11 +138,17 @@ def save_figure(
 
 
 def _decimals_for(column: str, values: pd.Series, default: int) -> int:
-    if column in ("p_value", "p_adjusted", "p_permutation"):
+    """p-values 3 decimals; whole numbers 0; otherwise ``default``, or more (at most 4) when that
+    would print the column's smallest non-zero value as 0 (log-scale slopes, small p floors)."""
+    if column in ("p_value", "p_adjusted", "p_permutation", "p_min"):
         return 3
     present = np.asarray(values.dropna(), dtype=float)
     if pd.api.types.is_integer_dtype(values) or (len(present) and np.all(np.isclose(present % 1, 0))):
         return 0
+    nonzero = np.abs(present[np.isfinite(present) & (present != 0)])
+    if len(nonzero):
+        needed = 1 - int(np.floor(np.log10(nonzero.min())))  # two significant digits of the smallest
+        return int(min(max(default, needed), 4))
     return default
 
 
@@ -203,7 +209,9 @@ def save_table(
         rounded[col] = rounded[col].round(d) if d else rounded[col].round(0).astype("Int64")
     shown = rounded.copy()
     for col, d in digits.items():
-        shown[col] = [format_number(float(v), d, lang) if pd.notna(v) else "." for v in rounded[col]]
+        # "." marks a cell suppressed by disclosure control; elsewhere an empty cell means "not available"
+        shown[col] = [format_number(float(v), d, lang) if pd.notna(v) else ("." if protected else "")
+                      for v in rounded[col]]
     shown = shown.astype(str)
     lines = ([f"{text('source', lang)}: {source}"] if source else []) + notes
     footer = ("\n\n" + "\n\n".join(lines) + "\n") if lines else "\n"

@@ -41,7 +41,8 @@ from cosie_analysis.regions import (
 )
 from cosie_analysis.style import format_number, region_style, report_style, text
 
-__all__ = ["FIGURES", "ReportContext", "FigureOutput", "build_report", "figure_names", "report_context", "report_figure"]
+__all__ = ["FIGURES", "ReportContext", "FigureOutput", "build_report", "figure_names", "report_context", "report_figure",
+           "write_index"]
 
 COMMAND = "cosie-analysis report"
 LANGS = ("nl", "en")
@@ -550,6 +551,11 @@ def report_figure(name: str, *, lang: str = "nl", scheme: str = "measures", rule
         return FIGURES[name].build(context, lang)
 
 
+def _variant(scheme: str, rule: str) -> str:
+    """File-name suffix for a non-default phase scheme or rule, so report sets never mix silently."""
+    return "" if (scheme, rule) == ("measures", "majority") else f"__{scheme}-{rule}"
+
+
 def build_report(
     *,
     langs: Sequence[str] = LANGS,
@@ -558,8 +564,9 @@ def build_report(
     context: ReportContext | None = None,
     scheme: str = "measures",
     rule: str = "majority",
+    progress: bool = True,
 ) -> list[Path]:
-    """Write the report's figures, tables and ``index.md``.
+    """Write the report's figures and tables, then rewrite ``index.md`` from every figure on disk.
 
     Parameters
     ----------
@@ -572,12 +579,22 @@ def build_report(
     context : ReportContext, optional
         Default: the observation table from :func:`cosie_analysis.load_observations`.
     scheme, rule : str
-        The phase scheme and straddling rule used throughout (recorded in every file).
+        The phase scheme and straddling rule used throughout (recorded in every file). Other than
+        the default ("measures", "majority") they also go into the file names
+        (``pilot_phase_comparison_en__support-majority.png``), so sets made with different phases
+        sit side by side instead of overwriting each other.
+    progress : bool
+        Print a line per figure.
 
     Returns
     -------
     list of pathlib.Path
         Every file written, ``index.md`` last.
+
+    Notes
+    -----
+    The index lists every report figure found in ``figures/`` (not only those of this run), each with
+    the scheme, rule, source and tables read from the figure file's own metadata.
     """
     import matplotlib
 
@@ -591,35 +608,72 @@ def build_report(
         check_choice("names", name, list(FIGURES))
     out = Path(out_dir) if out_dir else reports_dir()
     ctx = context or report_context(scheme, rule)
+    variant = _variant(ctx.scheme, ctx.rule)
     written: list[Path] = []
-    index = ["# Report figures and tables", "",
-             f"Made by `{COMMAND}` (run by `make report`). Phase scheme `{ctx.scheme}`, rule `{ctx.rule}`; "
-             f"observation table sha256 `{ctx.data_sha256[:16]}…`. Every file records its sources and these "
-             "settings in its metadata.", ""]
     for name in names:
         spec = FIGURES[name]
-        index += [f"## {name}", "", f"- nl: {spec.caption_nl}", f"- en: {spec.caption_en}",
-                  f"- command: `{COMMAND} {name}` (add `--lang nl` or `--lang en` for one language)"]
         for lang in langs:
+            if progress:
+                print(f"{name} ({lang})", flush=True)
             with report_style():
                 built = spec.build(ctx, lang)
+                table_stems = [f"{t}_{lang}{variant}" for t in built.tables]
                 provenance = {"source_tables": built.source_tables, "data_sha256": ctx.data_sha256,
-                              "phase_scheme": ctx.scheme, "phase_rule": ctx.rule, "figure": name, "lang": lang}
-                files = save_figure(built.fig, f"{name}_{lang}", source=built.source, lang=lang, height_mm=built.height_mm,
-                                    provenance=provenance, published=True, out_dir=out / "figures")
+                              "phase_scheme": ctx.scheme, "phase_rule": ctx.rule, "figure": name, "lang": lang,
+                              "source": built.source, "tables": table_stems}
+                files = save_figure(built.fig, f"{name}_{lang}{variant}", source=built.source, lang=lang,
+                                    height_mm=built.height_mm, provenance=provenance, published=True,
+                                    out_dir=out / "figures")
                 plt.close(built.fig)
             written += files
-            index.append(f"- figure ({lang}): " + ", ".join(f"[{p.suffix[1:]}](figures/{p.name})" for p in files)
-                         + f" — {text('source', lang)}: {built.source}")
-            for table_name, table in built.tables.items():
-                tfiles = save_table(table, f"{table_name}_{lang}", lang=lang, source=built.source, published=True,
-                                    caption=spec.caption_nl if lang == "nl" else spec.caption_en, out_dir=out / "tables")
-                written += tfiles
-                index.append(f"- table `{table_name}` ({lang}): " + ", ".join(f"[{p.suffix[1:]}](tables/{p.name})" for p in tfiles))
-        index.append("")
-    index_path = out / "index.md"
+            for stem, table in zip(table_stems, built.tables.values()):
+                written += save_table(table, stem, lang=lang, source=built.source, published=True,
+                                      caption=spec.caption_nl if lang == "nl" else spec.caption_en, out_dir=out / "tables")
+    written.append(write_index(out))
+    return written
+
+
+def _svg_provenance(path: Path) -> dict:
+    import json
+    import re
+    from html import unescape
+
+    match = re.search(r"<dc:description>(.*?)</dc:description>", path.read_text(encoding="utf-8"), re.S)
+    return json.loads(unescape(match.group(1))) if match else {}
+
+
+def write_index(out_dir: str | Path | None = None) -> Path:
+    """Rewrite ``reports/index.md`` from the report figures on disk, with captions, sources, phase
+    settings and tables (read from each figure's metadata) and the command that makes each figure."""
+    import re
+
     from cosie_analysis._io import atomic_write_bytes
 
-    atomic_write_bytes(index_path, ("\n".join(index) + "\n").encode("utf-8"))
-    written.append(index_path)
-    return written
+    out = Path(out_dir) if out_dir else reports_dir()
+    lines = ["# Report figures and tables", "",
+             f"Made by `{COMMAND}` (run by `make report`); every figure below is listed with the phase scheme and "
+             "rule, the source and the observation table (sha256) it was made from, as recorded in its metadata.", ""]
+    for name, spec in FIGURES.items():
+        found = sorted((out / "figures").glob(f"{name}_*.svg")) if (out / "figures").is_dir() else []
+        found = [p for p in found if re.fullmatch(rf"{re.escape(name)}_(nl|en)(__[\w.-]+)?\.svg", p.name)]
+        if not found:
+            continue
+        lines += [f"## {name}", "", f"- nl: {spec.caption_nl}", f"- en: {spec.caption_en}",
+                  f"- command: `{COMMAND} {name}` (`--lang nl|en` for one language, `--scheme`/`--rule` for other phases)"]
+        for svg in found:
+            info = _svg_provenance(svg)
+            stem = svg.stem
+            formats = [f"[{fmt}](figures/{stem}.{fmt})" for fmt in ("pdf", "svg", "png") if (out / "figures" / f"{stem}.{fmt}").is_file()]
+            lang = info.get("lang", "?")
+            lines.append(f"- figure `{stem}`: " + ", ".join(formats)
+                         + f" — scheme `{info.get('phase_scheme')}`, rule `{info.get('phase_rule')}`, data "
+                         f"`{str(info.get('data_sha256', ''))[:12]}`; {text('source', lang) if lang in LANGS else 'source'}: "
+                         f"{info.get('source', '')}")
+            for table in info.get("tables", []):
+                tfiles = [f"[{fmt}](tables/{table}.{fmt})" for fmt in ("csv", "tex", "md") if (out / "tables" / f"{table}.{fmt}").is_file()]
+                if tfiles:
+                    lines.append(f"  - table `{table}`: " + ", ".join(tfiles))
+        lines.append("")
+    path = out / "index.md"
+    atomic_write_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    return path

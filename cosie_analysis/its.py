@@ -130,8 +130,15 @@ class ITSResult(Result):
         x = pd.to_datetime(d["period_start"]).to_numpy()
         ax.plot(x, d["observed"], marker="o", markersize=2.5, linewidth=0.6, color="0.3", label=words[0])
         ax.plot(x, d["fitted"], color="C0", label=words[1])
-        ax.plot(x, d["counterfactual"], color="C1", linestyle="--", label=words[2])
-        ax.fill_between(x, d["counterfactual_lower"], d["counterfactual_upper"], color="C1", alpha=0.2, linewidth=0)
+        # the counterfactual differs from the fit only from the interruption on: draw it from there
+        # (with the last pre-interruption point, so the line joins the fit)
+        interrupted = (d["phase"].astype(str) != "before").to_numpy() if self.placebo_start is None else (
+            pd.to_datetime(d["period_start"]) >= self.placebo_start).to_numpy()
+        start = max(int(np.argmax(interrupted)) - 1, 0) if interrupted.any() else len(d)
+        cf = d.iloc[start:]
+        xc = x[start:]
+        ax.plot(xc, cf["counterfactual"], color="C1", linestyle="--", label=words[2])
+        ax.fill_between(xc, cf["counterfactual_lower"], cf["counterfactual_upper"], color="C1", alpha=0.2, linewidth=0)
         if self.placebo_start is not None:
             ax.axvline(self.placebo_start, color="0.4", linestyle=":", label="placebo")
         else:

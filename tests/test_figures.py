@@ -118,7 +118,7 @@ def test_save_table_rounds_and_localises(tmp_path):
     assert csv.read_text().splitlines() == ["region,estimate,p_value,n,missing", "Houten,1.23,0.012,5,",
                                             "Nieuwegein,-2.5,0.5,6,1.5"]
     text = md.read_text()
-    assert "| Houten     |       1,23 |     0,012 |   5 |         . |" in text
+    assert "| Houten     |       1,23 |     0,012 |   5 |           |" in text  # not available: empty, not "."
     assert text.rstrip().endswith("Bron: CBS")
     latex = tex.read_text()
     assert "\\toprule" in latex and "\\bottomrule" in latex and "-2,50" in latex and "p\\_value" in latex
@@ -145,3 +145,21 @@ def test_report_builds_every_figure_and_is_byte_stable(real_data_dir, tmp_path, 
         assert hashlib.sha256(path.read_bytes()).hexdigest() == hashlib.sha256(
             (tmp_path / "a" / path.parent.name / path.name).read_bytes()).hexdigest(), path.name
     assert len(first) > len(second)
+
+
+@pytest.mark.realdata
+def test_partial_runs_keep_the_index_complete_and_schemes_apart(real_data_dir, tmp_path, monkeypatch):
+    from cosie_analysis.figures import build_report
+
+    monkeypatch.setenv("COSIE_DATA_DIR", str(real_data_dir))
+    build_report(out_dir=tmp_path, names=["corona_timeline", "liveability_nijpels"], progress=False)
+    build_report(out_dir=tmp_path, names=["corona_timeline"], langs=["en"], progress=False)
+    build_report(out_dir=tmp_path, names=["liveability_nijpels"], langs=["en"], scheme="support", progress=False)
+    index = (tmp_path / "index.md").read_text()
+    for stem in ("corona_timeline_nl", "corona_timeline_en", "liveability_nijpels_nl", "liveability_nijpels_en",
+                 "liveability_nijpels_en__support-majority"):
+        assert f"- figure `{stem}`" in index, stem
+    assert "scheme `support`" in index and "scheme `measures`" in index
+    default = (tmp_path / "figures" / "liveability_nijpels_en.svg").read_text()
+    assert '"phase_scheme": "measures"' in default.replace("&quot;", '"'), "the default set was overwritten"
+    assert (tmp_path / "tables" / "liveability_nijpels_en__support-majority.csv").is_file()
