@@ -109,6 +109,9 @@ def _shared_legend(fig, axes, lang: str, *, ncol=4, phases=True, remove=True):
     from cosie_analysis.plotting import phase_legend_handles
 
     handles, labels = axes[0].get_legend_handles_labels()
+    provisional = [str(getattr(h, "get_gid", lambda: "")() or "").startswith("provisional") for h in handles]
+    order = [i for i, p in enumerate(provisional) if not p] + [i for i, p in enumerate(provisional) if p]
+    handles, labels = [handles[i] for i in order], [labels[i] for i in order]
     if phases:
         extra = phase_legend_handles(lang)
         handles, labels = handles + extra, labels + [h.get_label() for h in extra]
@@ -165,7 +168,7 @@ def pilot_crime_rates(ctx: ReportContext, lang: str) -> FigureOutput:
                         ylabel=_per_1000(lang) if ax in (axes[0], axes[3]) else None)
         ax.set_title(names[0] if lang == "nl" else names[1], loc="left")
         ax.set_ylim(bottom=0)
-    _shared_legend(fig, list(axes), lang)
+    _shared_legend(fig, list(axes), lang, ncol=3)
     table = rates.assign(offence=rates["source_key"].map(lambda k: MAIN_OFFENCES[k][0 if lang == "nl" else 1]))
     return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
                         ["47018NED", "70072NED"], height_mm=115,

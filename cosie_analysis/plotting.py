@@ -154,7 +154,8 @@ def plot_timeseries(
     phases, key_dates, phase_labels : bool
         Shade the phases; mark the key dates; name the phases at the top.
     markers : bool, optional
-        Markers on the points (default: when there are at most 30 points per line).
+        Markers on the points (default: when there are at most 30 points per line). With markers,
+        rows whose ``status`` is "provisional" get open symbols (and one legend entry).
     ax : matplotlib Axes, optional
 
     Returns
@@ -173,6 +174,7 @@ def plot_timeseries(
     if "region_name" in data and not labels:
         names = dict(zip(data[hue], data["region_name"].astype(object).where(data["region_name"].notna(), data[hue])))
     ordered = data.sort_values(x)
+    provisional_labelled = False
     for key in region_order(pd.unique(ordered[hue])):
         g = ordered[ordered[hue] == key]
         style = region_style(str(key))
@@ -180,6 +182,15 @@ def plot_timeseries(
         ax.plot(pd.to_datetime(g[x]).to_numpy(), g[y].to_numpy(dtype=float), color=style["color"],
                 linestyle=style["linestyle"], marker=style["marker"] if show_markers else None, markersize=3,
                 label=names.get(key, _role_label(str(key), lang)), gid=f"series:{key}")
+        if show_markers and "status" in g:
+            prov = g[g["status"] == "provisional"]
+            if len(prov):  # provisional values: open symbols
+                ax.plot(pd.to_datetime(prov[x]).to_numpy(), prov[y].to_numpy(dtype=float), linestyle="none",
+                        marker=style["marker"], markersize=3, markerfacecolor="white", markeredgecolor=style["color"],
+                        gid=f"provisional:{key}", zorder=3,
+                        label=None if provisional_labelled else {"nl": "voorlopig (open symbool)",
+                                                                   "en": "provisional (open symbol)"}[lang])
+                provisional_labelled = True
     if phases:
         from cosie_analysis.phases import draw_phases
 

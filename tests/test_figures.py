@@ -163,3 +163,12 @@ def test_partial_runs_keep_the_index_complete_and_schemes_apart(real_data_dir, t
     default = (tmp_path / "figures" / "liveability_nijpels_en.svg").read_text()
     assert '"phase_scheme": "measures"' in default.replace("&quot;", '"'), "the default set was overwritten"
     assert (tmp_path / "tables" / "liveability_nijpels_en__support-majority.csv").is_file()
+
+
+def test_provisional_values_get_open_symbols():
+    data = _series(codes=("GM0321",)).assign(status="definitive")
+    data.loc[data["period"].isin(["2022JJ00", "2023JJ00"]), "status"] = "provisional"
+    ax = plot_timeseries(data, lang="nl")
+    (open_line,) = [l for l in ax.get_lines() if l.get_gid() == "provisional:GM0321"]
+    assert len(open_line.get_xdata()) == 2 and open_line.get_markerfacecolor() == "white"
+    assert "voorlopig (open symbool)" in ax.get_legend_handles_labels()[1]
