@@ -28,7 +28,7 @@ import shutil
 import warnings
 from pathlib import Path
 
-from cosie_analysis.errors import FetchError, RegistryError
+from cosie_analysis.errors import FetchError
 from cosie_analysis.paths import REGISTRY_PATH, mirror_dir, raw_dir
 from cosie_analysis._io import atomic_write_bytes
 from cosie_analysis.registry import load_registry, save_registry, sha256_file

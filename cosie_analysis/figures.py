@@ -19,7 +19,7 @@ import pandas as pd
 
 from cosie_analysis.errors import check_choice
 from cosie_analysis.export import save_figure, save_table
-from cosie_analysis.paths import processed_dir, reports_dir
+from cosie_analysis.paths import reports_dir
 from cosie_analysis.plotting import (
     format_axes,
     plot_its,
@@ -29,7 +29,6 @@ from cosie_analysis.plotting import (
     plot_timeseries,
 )
 from cosie_analysis.regions import (
-    COMPARISON_GROUP,
     HOUTEN,
     JUTPHAAS_WIJKERSLOOT,
     MAIN_OFFENCES,

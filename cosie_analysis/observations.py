@@ -472,25 +472,32 @@ def build_observations(raw: str | Path | None = None, processed: str | Path | No
     return target
 
 
+def _newest_input(raw: Path) -> float:
+    """The latest modification time among the raw files (snapshots aside) and the registry."""
+    times = [p.stat().st_mtime for p in raw.rglob("*") if p.is_file() and ".snapshots" not in p.parts]
+    if REGISTRY_PATH.is_file():
+        times.append(REGISTRY_PATH.stat().st_mtime)
+    return max(times, default=0.0)
+
+
 def _stale(target: Path, raw: Path) -> bool:
-    if not target.is_file():
-        return True
-    built = target.stat().st_mtime
-    newest = max((p.stat().st_mtime for p in raw.rglob("*") if p.is_file() and ".snapshots" not in p.parts), default=0)
-    return newest > built or (REGISTRY_PATH.is_file() and REGISTRY_PATH.stat().st_mtime > built)
+    return not target.is_file() or _newest_input(raw) > target.stat().st_mtime
+
+
+#: Every file ``build_observations`` writes to ``data/processed``.
+PROCESSED_FILES = ("observations.parquet", "observations.csv", "pc4_wijk_crosswalk.parquet",
+                   "pc4_wijk_crosswalk.csv", "observations.sources.json")
 
 
 def is_current() -> bool:
     """True when every processed output exists and is newer than ``data/raw`` and the registry, and
     the package code that builds it has not changed since (so ``cosie-analysis build`` may skip)."""
-    processed = processed_dir()
-    outputs = [processed / n for n in ("observations.parquet", "observations.csv", "pc4_wijk_crosswalk.parquet",
-                                       "pc4_wijk_crosswalk.csv", "observations.sources.json")]
-    if any(_stale(p, raw_dir()) for p in outputs):
+    outputs = [processed_dir() / name for name in PROCESSED_FILES]
+    if not all(p.is_file() for p in outputs):
         return False
     code = Path(__file__).parent
     newest_code = max(p.stat().st_mtime for p in [*code.glob("*.py"), *code.glob("sources/*.py"), *code.glob("resources/*")])
-    return newest_code <= min(p.stat().st_mtime for p in outputs)
+    return max(_newest_input(raw_dir()), newest_code) <= min(p.stat().st_mtime for p in outputs)
 
 
 def load_observations(*, rebuild: bool = False) -> pd.DataFrame:

@@ -24,7 +24,6 @@ import csv
 import difflib
 import io
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources

@@ -7,7 +7,7 @@ in the report). Draw inside :func:`cosie_analysis.style.report_style` for the re
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd

@@ -3,8 +3,6 @@ real observation table built once per test session into a temporary data folder.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import matplotlib

@@ -101,4 +101,4 @@ def test_many_problems_are_reported_at_once(workspace):
         return b.replace(b"1.1.1,GM0000,2015JJ00,", b"1.1.1,GM0000,2015JJ00,x", 1)
 
     _edit(workspace[0] / CRIME, two_faults)
-    err = _build_fails(workspace, r"2 value\(s\) are not numbers: row 3 \(line 4\): 'abc'; row 4 \(line 5\): 'x")
+    _build_fails(workspace, r"2 value\(s\) are not numbers: row 3 \(line 4\): 'abc'; row 4 \(line 5\): 'x")
