@@ -28,8 +28,8 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="time the statsmodels loop on 400 series only")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
-    from cosie_analysis.batch import batch_its
-    from cosie_analysis.its import interrupted_time_series
+    from cosie_analysis.estimate.batch import batch_its
+    from cosie_analysis.estimate.its import interrupted_time_series
 
     data = crime_by_municipality(observations())
     keys = ["region_code", "indicator"]

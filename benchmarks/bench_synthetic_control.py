@@ -24,7 +24,7 @@ TREATED = ["GM0321", "GM0356"]
 def unit_by_unit(data, treated):
     """The baseline: every treated unit's placebo pool refitted from scratch, unit by unit."""
     from cosie_analysis.phases import assign_phase
-    from cosie_analysis.synth import _sc_weights
+    from cosie_analysis.estimate.synth import _sc_weights
 
     wide = data.pivot(index="region_code", columns="period", values="value").dropna().sort_index(axis=1)
     import pandas as pd
@@ -51,7 +51,7 @@ def best_of(fn, k=3):
 
 def main() -> None:
     warnings.simplefilter("ignore")
-    from cosie_analysis.comparison import synthetic_control
+    from cosie_analysis.estimate.comparison import synthetic_control
 
     obs = observations()
     data = obs[(obs["indicator"] == "crime_1_1_1_per_1000") & (obs["region_level"] == "gemeente")]

@@ -11,7 +11,7 @@ __all__ = ["main"]
 
 
 def _fetch(args) -> int:
-    from cosie_analysis.fetch import fetch
+    from cosie_analysis.data.fetch import fetch
 
     fetch(offline=args.offline, tables=args.tables or None)
     return 0
@@ -29,7 +29,7 @@ def _build(args) -> int:
 
 
 def _report(args) -> int:
-    from cosie_analysis.figures import build_report
+    from cosie_analysis.report.figures import build_report
 
     langs = [args.lang] if args.lang else ["nl", "en"]
     files = build_report(langs=langs, names=args.figures or None, scheme=args.scheme, rule=args.rule)
@@ -38,7 +38,7 @@ def _report(args) -> int:
 
 
 def _validate(args) -> int:
-    from cosie_analysis.pilot import validate_register
+    from cosie_analysis.pilot.register import validate_register
 
     problems = validate_register(args.file)
     for problem in problems:

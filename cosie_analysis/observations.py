@@ -20,10 +20,11 @@ import pandas as pd
 from cosie_analysis._io import atomic_write
 from cosie_analysis.errors import InputFileError
 from cosie_analysis.paths import REGISTRY_PATH, processed_dir, raw_dir
-from cosie_analysis.periods import parse_periods
-from cosie_analysis.registry import load_registry, sha256_file
-from cosie_analysis.sources import cbs, leefbaarometer as lbm
-from cosie_analysis.sources.cbs import (
+from cosie_analysis.data.periods import parse_periods
+from cosie_analysis.data.registry import load_registry, sha256_file
+from cosie_analysis.data.schema import OBSERVATION_COLUMNS, STATUSES, normalise as _normalise, validate_observations  # noqa: F401
+from cosie_analysis.data.sources import cbs, leefbaarometer as lbm
+from cosie_analysis.data.sources.cbs import (
     STATUS_DEFINITIVE,
     STATUS_NOT_AVAILABLE,
     STATUS_PROVISIONAL,
@@ -41,13 +42,6 @@ __all__ = [
     "validate_observations",
 ]
 
-#: The observation table's columns, in order.
-OBSERVATION_COLUMNS = [
-    "indicator", "label_nl", "label_en", "unit", "region_code", "region_name", "region_level",
-    "period", "period_start", "period_end", "frequency", "value", "status", "source_table", "source_key",
-]
-#: Status values, from best to worst; a derived value takes the worst status of its inputs.
-STATUSES = [STATUS_DEFINITIVE, STATUS_PROVISIONAL, STATUS_SUPPRESSED, STATUS_NOT_AVAILABLE]
 
 _REGION_LEVEL = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 
@@ -357,58 +351,13 @@ def read_raw_observations(raw: str | Path | None = None, registry: dict | None =
     obs = obs.join(periods, on="period")
     obs = obs[OBSERVATION_COLUMNS]
     # the pilots' own registers (data/raw/pilot/*.csv, *.xlsx), validated on the way in
-    from cosie_analysis.pilot import register_observations
+    from cosie_analysis.pilot.register import register_observations
 
     pilot = register_observations(raw / "pilot")
     if len(pilot):
         pilot = pilot.assign(region_name=pilot["region_name"].fillna(pilot["region_code"].map(names)))
         obs = pd.concat([_normalise(obs), pilot[OBSERVATION_COLUMNS]], ignore_index=True)
     return _normalise(obs)
-
-
-def _normalise(obs: pd.DataFrame) -> pd.DataFrame:
-    """Fixed dtypes and a fixed row order, so the same input gives the same bytes."""
-    text = [c for c in OBSERVATION_COLUMNS if c not in ("period_start", "period_end", "value")]
-    out = obs.copy()
-    for c in text:
-        out[c] = out[c].astype("string")
-    for c in ("period_start", "period_end"):
-        out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
-    out["value"] = out["value"].astype("float64")
-    return out.sort_values(["indicator", "region_code", "period"], kind="mergesort", ignore_index=True)
-
-
-def validate_observations(obs: pd.DataFrame) -> pd.DataFrame:
-    """Check a frame against the observation schema; returns it unchanged or raises.
-
-    Raises
-    ------
-    ValueError
-        Listing every problem: missing columns, unknown status or frequency values, duplicate
-        ``(indicator, region_code, period)`` keys, values present where the status says missing.
-    """
-    problems = []
-    missing = [c for c in OBSERVATION_COLUMNS if c not in obs.columns]
-    if missing:
-        raise ValueError(f"Observation table lacks column(s) {missing}. Expected: {OBSERVATION_COLUMNS}.")
-    bad_status = sorted(set(obs["status"].dropna()) - set(STATUSES))
-    if bad_status:
-        problems.append(f"unknown status value(s) {bad_status}; allowed: {STATUSES}")
-    bad_freq = sorted(set(obs["frequency"].dropna()) - {"year", "quarter", "month"})
-    if bad_freq:
-        problems.append(f"unknown frequency value(s) {bad_freq}")
-    dup = obs.duplicated(["indicator", "region_code", "period"])
-    if dup.any():
-        first = obs.loc[dup, ["indicator", "region_code", "period"]].head(3).to_dict("records")
-        problems.append(f"{int(dup.sum())} duplicate (indicator, region_code, period) keys, e.g. {first}")
-    missing_status = obs["status"].isin([STATUS_SUPPRESSED, STATUS_NOT_AVAILABLE])
-    if (missing_status & obs["value"].notna()).any():
-        problems.append("rows with a value although their status says suppressed or not available")
-    if (obs["value"].isna() & ~missing_status).any():
-        problems.append("rows without a value although their status says definitive or provisional")
-    if problems:
-        raise ValueError("Observation table is invalid: " + "; ".join(problems) + ".")
-    return obs
 
 
 def build_observations(raw: str | Path | None = None, processed: str | Path | None = None,
@@ -496,7 +445,7 @@ def is_current() -> bool:
     if not all(p.is_file() for p in outputs):
         return False
     code = Path(__file__).parent
-    newest_code = max(p.stat().st_mtime for p in [*code.glob("*.py"), *code.glob("sources/*.py"), *code.glob("resources/*")])
+    newest_code = max(p.stat().st_mtime for p in [*code.rglob("*.py"), *code.glob("resources/*")])
     return max(_newest_input(raw_dir()), newest_code) <= min(p.stat().st_mtime for p in outputs)
 
 

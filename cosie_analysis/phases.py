@@ -26,16 +26,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError, check_choice
-from cosie_analysis.periods import PERIOD_PATTERN, parse_period
-
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.axes import Axes
+from cosie_analysis.data.periods import PERIOD_PATTERN, parse_period
+from cosie_analysis.words import PHASE_LABELS as _PHASE_LABELS, check_lang
 
 __all__ = [
     "PHASES",
@@ -47,7 +45,6 @@ __all__ = [
     "Subphase",
     "assign_phase",
     "assign_subphase",
-    "draw_phases",
     "get_scheme",
     "load_timeline",
     "phase_label",
@@ -57,11 +54,8 @@ __all__ = [
 PHASES = ("before", "during", "after")
 #: How a period that straddles a boundary is assigned (see :func:`assign_phase`).
 RULES = ("majority", "start", "end", "exclude")
-#: Display labels per language.
-PHASE_LABELS = {
-    "nl": {"before": "voor corona", "during": "tijdens corona", "after": "na corona"},
-    "en": {"before": "before corona", "during": "during corona", "after": "after corona"},
-}
+#: Display labels per language (the words live in :mod:`cosie_analysis.words`).
+PHASE_LABELS = _PHASE_LABELS
 #: Columns of the timeline table, in order.
 TIMELINE_COLUMNS = (
     "date", "kind", "scope", "key_date", "disputed",
@@ -283,14 +277,14 @@ def get_scheme(scheme: str | PhaseScheme | Mapping | Sequence = "measures") -> P
 
 
 def phase_label(phase: str, lang: str = "nl") -> str:
-    """The display label of a phase: ``"voor corona"`` / ``"before corona"`` and so on.
+    """The display label of a phase: ``"vóór corona"`` / ``"before corona"`` and so on.
 
     Parameters
     ----------
     phase : {"before", "during", "after"}
     lang : {"nl", "en"}
     """
-    check_choice("lang", lang, PHASE_LABELS)
+    check_lang(lang)
     check_choice("phase", phase, PHASES)
     return PHASE_LABELS[lang][phase]
 
@@ -586,7 +580,7 @@ def assign_subphase(
     """
     s = get_scheme(scheme)
     check_choice("rule", rule, RULES)
-    check_choice("lang", lang, PHASE_LABELS)
+    check_lang(lang)
     if not s.subphases:
         raise ParameterError(f"The phase scheme {s.name!r} has no subphases; pass a scheme with `subphases`.")
     first, end, valid, index = _as_bounds(values)
@@ -623,115 +617,3 @@ def _result(codes, categories, index, name, s: PhaseScheme, rule: str) -> pd.Ser
         phase_during=f"[{s.during_start.date()}, {s.during_end.date()})",
     )
     return out
-
-
-# ---------------------------------------------------------------------------------------------- drawing
-
-#: Fill colours of the phase spans: light, colour-blind safe (Paul Tol's pale/light schemes) and with
-#: distinct grey values (grey levels 242 before, 228 after, 212 and 194 for the two "during" tints;
-#: the second "during" tint alternates between sub-phases).
-PHASE_COLORS = {"before": "#F5F7FB", "during": "#F2CCA8", "during_alt": "#F6DCC3", "after": "#E8F1E1"}
-KEY_DATE_STYLE = {"color": "#8C8C8C", "linewidth": 0.5, "linestyle": (0, (3, 2)), "zorder": 0.5}
-
-
-def draw_phases(
-    ax: Axes,
-    scheme: str | PhaseScheme | Mapping | Sequence = "measures",
-    *,
-    lang: str = "nl",
-    subphases: bool = False,
-    key_dates: bool | Sequence = True,
-    labels: bool = True,
-) -> Axes:
-    """Shade the before/during/after spans on a date axis and mark the key dates.
-
-    Call it after plotting the data: it shades the current x-range and keeps the x-limits.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-        An axes with a time x-axis: matplotlib date units (``ax.plot(dates, y)``, seaborn) or the
-        period units pandas uses for ``Series.plot()`` of a regular time index.
-    scheme : str, PhaseScheme, mapping or pair of dates, default "measures"
-        See :func:`get_scheme`.
-    lang : {"nl", "en"}, default "nl"
-        Language of the labels.
-    subphases : bool, default False
-        Shade the scheme's sub-phases of ``during`` in alternating tints and label them.
-    key_dates : bool or sequence of dates, default True
-        True marks the timeline's key dates (``load_timeline()["key_date"]``), a sequence marks
-        those dates, False none. Only dates inside the x-range are drawn, as thin dashed lines.
-    labels : bool, default True
-        Write the phase (and sub-phase) labels at the top of the spans.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The same axes. Added artists carry ``gid`` values ``"phase:<phase>"``,
-        ``"subphase:<name_en>"``, ``"key_date:<YYYY-MM-DD>"`` and ``"phase_label:<phase>"``.
-
-    Notes
-    -----
-    A span covers the days ``[start, end)``: it is drawn from midnight of the start day to midnight
-    of the end day, so a boundary sits at the start of the first day of the next phase. Only the
-    visible parts of the spans are drawn; spans outside the x-range are left out.
-    """
-    import matplotlib.transforms as mtransforms
-
-    s = get_scheme(scheme)
-    check_choice("lang", lang, PHASE_LABELS)
-    to_x = _x_converter(ax)
-    x0, x1 = ax.get_xlim()
-    start, end = to_x(s.during_start), to_x(s.during_end)
-    spans = [("before", x0, min(start, x1)), ("during", max(start, x0), min(end, x1)), ("after", max(end, x0), x1)]
-    trans = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
-    for phase, a, b in spans:
-        if b <= a:
-            continue
-        if phase == "during" and subphases and s.subphases:
-            for i, sub in enumerate(s.subphases):
-                sa = max(to_x(sub.start), x0)
-                sb = min(to_x(sub.end), x1)
-                if sb <= sa:
-                    continue
-                color = PHASE_COLORS["during" if i % 2 == 0 else "during_alt"]
-                ax.axvspan(sa, sb, color=color, lw=0, zorder=0, gid=f"subphase:{sub.name_en}")
-                if labels:
-                    ax.text((sa + sb) / 2, 0.90, sub.name_nl if lang == "nl" else sub.name_en, transform=trans,
-                            ha="center", va="top", fontsize="x-small", rotation=90, color="#333333",
-                            gid=f"subphase_label:{sub.name_en}")  # fmt: skip
-        else:
-            ax.axvspan(a, b, color=PHASE_COLORS[phase], lw=0, zorder=0, gid=f"phase:{phase}")
-        if labels:
-            ax.text((a + b) / 2, 0.98, PHASE_LABELS[lang][phase], transform=trans, ha="center", va="top",
-                    fontsize="small", color="#222222", gid=f"phase_label:{phase}")  # fmt: skip
-    if key_dates is True:
-        dates = load_timeline().loc[lambda t: t["key_date"], "date"]
-    elif key_dates is False or key_dates is None:
-        dates = []
-    else:
-        dates = [_day(d, "key_dates") for d in key_dates]
-    for d in pd.unique(pd.DatetimeIndex(dates)) if len(dates) else []:
-        x = to_x(pd.Timestamp(d))
-        if x0 <= x <= x1:
-            ax.axvline(x, gid=f"key_date:{pd.Timestamp(d).date()}", **KEY_DATE_STYLE)
-    ax.set_xlim(x0, x1)
-    return ax
-
-
-def _x_converter(ax):
-    """Day -> x position: matplotlib date numbers, or pandas period ordinals on a ``Series.plot`` axis."""
-    import matplotlib.dates as mdates
-
-    axis = ax.xaxis
-    converter = axis.get_converter() if hasattr(axis, "get_converter") else getattr(axis, "converter", None)
-    freq = getattr(ax, "freq", None)
-    if freq is None or type(converter).__name__ != "PeriodConverter":
-        return lambda ts: float(mdates.date2num(pd.Timestamp(ts)))
-
-    def to_period_x(ts):
-        # a period's ordinal marks its start; days inside it are placed proportionally
-        p = pd.Period(pd.Timestamp(ts), freq=freq)
-        return p.ordinal + (pd.Timestamp(ts) - p.start_time) / (p.end_time - p.start_time + pd.Timedelta(1, "ns"))
-
-    return to_period_x

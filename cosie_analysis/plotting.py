@@ -7,14 +7,21 @@ in the report). Draw inside :func:`cosie_analysis.style.report_style` for the re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError, check_choice
-from cosie_analysis.regions import PILOTS
-from cosie_analysis.style import MONTHS, number_formatter, region_order, region_style, text
+from cosie_analysis.data.regions import PILOTS
+from cosie_analysis.words import PHASE_WORDS, check_lang
+from cosie_analysis.style import KEY_DATE_STYLE, MONTHS, PHASE_COLORS, number_formatter, region_order, region_style, text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from cosie_analysis.phases import PhaseScheme
 
 __all__ = [
     "plot_timeseries",
@@ -27,12 +34,9 @@ __all__ = [
     "drop_phase_labels",
     "phase_legend_handles",
     "midpoints",
+    "draw_phases",
 ]
 
-PHASE_WORDS = {
-    "nl": {"before": "vóór", "during": "tijdens", "after": "na"},
-    "en": {"before": "before", "during": "during", "after": "after"},
-}
 
 
 def _axes(ax):
@@ -65,7 +69,7 @@ def midpoints(data: pd.DataFrame) -> pd.Series:
     if "period_end" in data:
         end = pd.to_datetime(data["period_end"])
     elif "period" in data and data["period"].map(lambda c: isinstance(c, str)).all():
-        from cosie_analysis.periods import is_period_code, parse_periods
+        from cosie_analysis.data.periods import is_period_code, parse_periods
 
         if not all(is_period_code(c) for c in pd.unique(data["period"])):
             return start
@@ -88,7 +92,7 @@ def phase_legend_handles(lang: str = "nl") -> list:
     """Legend patches for the three phases, in the colours ``draw_phases`` uses."""
     from matplotlib.patches import Patch
 
-    from cosie_analysis.phases import PHASE_COLORS, PHASE_LABELS
+    from cosie_analysis.phases import PHASE_LABELS
 
     return [Patch(facecolor=PHASE_COLORS[p], edgecolor="#999999", linewidth=0.4, label=PHASE_LABELS[lang][p])
             for p in ("before", "during", "after")]
@@ -162,7 +166,7 @@ def plot_timeseries(
     -------
     matplotlib.axes.Axes
     """
-    from cosie_analysis.results import check_data
+    from cosie_analysis._checks import check_data
 
     if x is None:
         check_data(data, {"period_start": "period_start", "period_end": "period_end"}, function="plot_timeseries")
@@ -192,8 +196,6 @@ def plot_timeseries(
                                                                    "en": "provisional (open symbol)"}[lang])
                 provisional_labelled = True
     if phases:
-        from cosie_analysis.phases import draw_phases
-
         draw_phases(ax, scheme, lang=lang, key_dates=key_dates, labels=phase_labels)
     return format_axes(ax, lang=lang, ylabel=ylabel, date_axis=True)
 
@@ -320,7 +322,7 @@ def plot_ranking(
     matplotlib.axes.Axes
         Values on the x axis, rank on the y axis (1 = highest at the top).
     """
-    from cosie_analysis.results import check_data
+    from cosie_analysis._checks import check_data
 
     check_data(data, {"value": value, "unit": unit}, function="plot_ranking")
     highlight = dict(PILOTS if highlight is None else highlight)
@@ -351,3 +353,108 @@ def plot_ranking(
         ax.set_xlabel(xlabel)
     ax.legend(loc="upper left")
     return ax
+
+
+def draw_phases(
+    ax: Axes,
+    scheme: str | PhaseScheme | Mapping | Sequence = "measures",
+    *,
+    lang: str = "nl",
+    subphases: bool = False,
+    key_dates: bool | Sequence = True,
+    labels: bool = True,
+) -> Axes:
+    """Shade the before/during/after spans on a date axis and mark the key dates.
+
+    Call it after plotting the data: it shades the current x-range and keeps the x-limits.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        An axes with a time x-axis: matplotlib date units (``ax.plot(dates, y)``, seaborn) or the
+        period units pandas uses for ``Series.plot()`` of a regular time index.
+    scheme : str, PhaseScheme, mapping or pair of dates, default "measures"
+        See :func:`get_scheme`.
+    lang : {"nl", "en"}, default "nl"
+        Language of the labels.
+    subphases : bool, default False
+        Shade the scheme's sub-phases of ``during`` in alternating tints and label them.
+    key_dates : bool or sequence of dates, default True
+        True marks the timeline's key dates (``load_timeline()["key_date"]``), a sequence marks
+        those dates, False none. Only dates inside the x-range are drawn, as thin dashed lines.
+    labels : bool, default True
+        Write the phase (and sub-phase) labels at the top of the spans.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The same axes. Added artists carry ``gid`` values ``"phase:<phase>"``,
+        ``"subphase:<name_en>"``, ``"key_date:<YYYY-MM-DD>"`` and ``"phase_label:<phase>"``.
+
+    Notes
+    -----
+    A span covers the days ``[start, end)``: it is drawn from midnight of the start day to midnight
+    of the end day, so a boundary sits at the start of the first day of the next phase. Only the
+    visible parts of the spans are drawn; spans outside the x-range are left out.
+    """
+    import matplotlib.transforms as mtransforms
+
+    from cosie_analysis.phases import PHASE_LABELS, _day, get_scheme, load_timeline
+
+    s = get_scheme(scheme)
+    check_lang(lang)
+    to_x = _x_converter(ax)
+    x0, x1 = ax.get_xlim()
+    start, end = to_x(s.during_start), to_x(s.during_end)
+    spans = [("before", x0, min(start, x1)), ("during", max(start, x0), min(end, x1)), ("after", max(end, x0), x1)]
+    trans = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
+    for phase, a, b in spans:
+        if b <= a:
+            continue
+        if phase == "during" and subphases and s.subphases:
+            for i, sub in enumerate(s.subphases):
+                sa = max(to_x(sub.start), x0)
+                sb = min(to_x(sub.end), x1)
+                if sb <= sa:
+                    continue
+                color = PHASE_COLORS["during" if i % 2 == 0 else "during_alt"]
+                ax.axvspan(sa, sb, color=color, lw=0, zorder=0, gid=f"subphase:{sub.name_en}")
+                if labels:
+                    ax.text((sa + sb) / 2, 0.90, sub.name_nl if lang == "nl" else sub.name_en, transform=trans,
+                            ha="center", va="top", fontsize="x-small", rotation=90, color="#333333",
+                            gid=f"subphase_label:{sub.name_en}")  # fmt: skip
+        else:
+            ax.axvspan(a, b, color=PHASE_COLORS[phase], lw=0, zorder=0, gid=f"phase:{phase}")
+        if labels:
+            ax.text((a + b) / 2, 0.98, PHASE_LABELS[lang][phase], transform=trans, ha="center", va="top",
+                    fontsize="small", color="#222222", gid=f"phase_label:{phase}")  # fmt: skip
+    if key_dates is True:
+        dates = load_timeline().loc[lambda t: t["key_date"], "date"]
+    elif key_dates is False or key_dates is None:
+        dates = []
+    else:
+        dates = [_day(d, "key_dates") for d in key_dates]
+    for d in pd.unique(pd.DatetimeIndex(dates)) if len(dates) else []:
+        x = to_x(pd.Timestamp(d))
+        if x0 <= x <= x1:
+            ax.axvline(x, gid=f"key_date:{pd.Timestamp(d).date()}", **KEY_DATE_STYLE)
+    ax.set_xlim(x0, x1)
+    return ax
+
+
+def _x_converter(ax):
+    """Day -> x position: matplotlib date numbers, or pandas period ordinals on a ``Series.plot`` axis."""
+    import matplotlib.dates as mdates
+
+    axis = ax.xaxis
+    converter = axis.get_converter() if hasattr(axis, "get_converter") else getattr(axis, "converter", None)
+    freq = getattr(ax, "freq", None)
+    if freq is None or type(converter).__name__ != "PeriodConverter":
+        return lambda ts: float(mdates.date2num(pd.Timestamp(ts)))
+
+    def to_period_x(ts):
+        # a period's ordinal marks its start; days inside it are placed proportionally
+        p = pd.Period(pd.Timestamp(ts), freq=freq)
+        return p.ordinal + (pd.Timestamp(ts) - p.start_time) / (p.end_time - p.start_time + pd.Timedelta(1, "ns"))
+
+    return to_period_x

@@ -33,7 +33,7 @@ def mirror() -> Path:
 @pytest.fixture(scope="session")
 def real_data_dir(mirror, tmp_path_factory) -> Path:
     """A data folder with raw/ fetched offline from the mirror and processed/ built from it."""
-    from cosie_analysis.fetch import fetch
+    from cosie_analysis.data.fetch import fetch
     from cosie_analysis.observations import build_observations
 
     data = tmp_path_factory.mktemp("data")

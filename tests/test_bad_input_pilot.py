@@ -9,7 +9,7 @@ import pytest
 
 from cosie_analysis import cli
 from cosie_analysis.errors import InputFileError, ParameterError
-from cosie_analysis.pilot import read_register, register_observations, validate_register
+from cosie_analysis.pilot.register import read_register, register_observations, validate_register
 
 HEADER = "pilot,unit_id,period,measure,value,unit,group\n"
 OK_ROW = "houten,P0001,2020-06-22,matches,1,persons,vrijwilligerswerk\n"

@@ -1,4 +1,4 @@
-"""Tests of cosie_analysis.comparison: synthetic_control and diff_in_diff."""
+"""Tests of cosie_analysis.estimate.comparison: synthetic_control and diff_in_diff."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from cosie_analysis.comparison import _sc_weights, diff_in_diff, synthetic_control
+from cosie_analysis.estimate.comparison import _sc_weights, diff_in_diff, synthetic_control
 from cosie_analysis.errors import ParameterError
 
 try:  # run from the repository root (``python -m pytest``) or from tests/

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cosie_analysis.disclosure import (
+from cosie_analysis.report.disclosure import (
     SUPPRESSED_MARK,
     DisclosureError,
     DisclosureRules,
@@ -26,7 +26,7 @@ from cosie_analysis.disclosure import (
     suppress_small_n,
 )
 from cosie_analysis.errors import ParameterError
-from cosie_analysis.pilot import SYNTHETIC_LABEL, register_to_observations, synthetic_register
+from cosie_analysis.pilot.register import SYNTHETIC_LABEL, register_to_observations, synthetic_register
 from cosie_analysis.phases import assign_phase
 
 PHASES = ["before", "during", "after"]

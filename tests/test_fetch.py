@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from cosie_analysis.errors import FetchError
-from cosie_analysis.fetch import CATALOGS, fetch
+from cosie_analysis.data.fetch import CATALOGS, fetch
 from cosie_analysis.paths import REGISTRY_PATH
-from cosie_analysis.registry import load_registry, sha256_file
+from cosie_analysis.data.registry import load_registry, sha256_file
 
 
 def test_registry_hashes_match_the_mirror(mirror):
@@ -180,7 +180,7 @@ def test_unreachable_cbs_falls_back_to_the_mirror(mirror, tmp_path):
 
 def test_cli_fetch_without_flags_chooses_the_mode_itself(monkeypatch):
     """`cosie-analysis fetch` must let fetch() probe CBS (offline=None), not force live mode."""
-    import cosie_analysis.fetch as fetch_module
+    import cosie_analysis.data.fetch as fetch_module
     from cosie_analysis.cli import main
 
     seen = {}

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cosie_analysis.export import save_figure, save_table
+from cosie_analysis.report.export import save_figure, save_table
 from cosie_analysis.plotting import plot_phase_comparison, plot_ranking, plot_timeseries
 from cosie_analysis.style import format_number, number_formatter, region_style
 
@@ -127,7 +127,7 @@ def test_save_table_rounds_and_localises(tmp_path):
 @pytest.mark.realdata
 def test_report_builds_every_figure_and_is_byte_stable(real_data_dir, tmp_path, monkeypatch):
     """The whole report on the real data, in both languages, twice: identical bytes."""
-    from cosie_analysis.figures import FIGURES, build_report
+    from cosie_analysis.report.figures import FIGURES, build_report
 
     monkeypatch.setenv("COSIE_DATA_DIR", str(real_data_dir))
     first = build_report(out_dir=tmp_path / "a")
@@ -149,7 +149,7 @@ def test_report_builds_every_figure_and_is_byte_stable(real_data_dir, tmp_path, 
 
 @pytest.mark.realdata
 def test_partial_runs_keep_the_index_complete_and_schemes_apart(real_data_dir, tmp_path, monkeypatch):
-    from cosie_analysis.figures import build_report
+    from cosie_analysis.report.figures import build_report
 
     monkeypatch.setenv("COSIE_DATA_DIR", str(real_data_dir))
     build_report(out_dir=tmp_path, names=["corona_timeline", "liveability_nijpels"], progress=False)

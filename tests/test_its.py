@@ -1,4 +1,4 @@
-"""Tests of cosie_analysis.its: interrupted_time_series and placebo_in_time."""
+"""Tests of cosie_analysis.estimate.its: interrupted_time_series and placebo_in_time."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
 from cosie_analysis.errors import ParameterError
-from cosie_analysis.its import hac_lag_rule, interrupted_time_series, placebo_in_time
+from cosie_analysis.estimate.its import hac_lag_rule, interrupted_time_series, placebo_in_time
 
 try:  # run from the repository root (``python -m pytest``) or from tests/
     from tests.synthetic import monthly_series, yearly_panel

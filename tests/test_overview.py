@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from cosie_analysis.errors import ParameterError
-from cosie_analysis.overview import PILOT_AREAS, compact_periods, coverage, plot_coverage
+from cosie_analysis.report.overview import PILOT_AREAS, compact_periods, coverage, plot_coverage
 
 pytestmark = pytest.mark.realdata
 

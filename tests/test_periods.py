@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from cosie_analysis.errors import ParameterError
-from cosie_analysis.periods import parse_period, parse_periods
+from cosie_analysis.data.periods import parse_period, parse_periods
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 import cosie_analysis as ca  # noqa: E402
 from cosie_analysis.errors import ParameterError  # noqa: E402
+from cosie_analysis.plotting import draw_phases  # noqa: E402
 from cosie_analysis.phases import (  # noqa: E402
     PHASES,
     SCHEMES,
@@ -27,7 +28,6 @@ from cosie_analysis.phases import (  # noqa: E402
     PhaseScheme,
     assign_phase,
     assign_subphase,
-    draw_phases,
     get_scheme,
     load_timeline,
     phase_label,
@@ -214,9 +214,9 @@ def test_bad_boundaries_and_subphases():
 
 
 def test_phase_label():
-    assert phase_label("before") == "voor corona"
+    assert phase_label("before") == "vóór corona"
     assert phase_label("during", lang="en") == "during corona"
-    assert [phase_label(p, "nl") for p in PHASES] == ["voor corona", "tijdens corona", "na corona"]
+    assert [phase_label(p, "nl") for p in PHASES] == ["vóór corona", "tijdens corona", "na corona"]
     with pytest.raises(ParameterError, match=r"`lang` must be one of \['nl', 'en'\]; got 'de'"):
         phase_label("before", lang="de")
 
@@ -450,7 +450,7 @@ def test_draw_phases_spans_key_dates_and_dutch_labels():
     assert during.get_x() + during.get_width() == pytest.approx(mdates.date2num(pd.Timestamp("2022-03-23")))
     key = load_timeline().query("key_date")["date"].drop_duplicates()
     assert len(ax.lines) - n_lines == len(key) == len(_gids(ax.lines, "key_date:"))
-    assert [t.get_text() for t in ax.texts] == ["voor corona", "tijdens corona", "na corona"]
+    assert [t.get_text() for t in ax.texts] == ["vóór corona", "tijdens corona", "na corona"]
 
 
 def test_draw_phases_english_subphases_and_clipping():
@@ -485,7 +485,7 @@ def test_draw_phases_on_a_pandas_series_plot():
 def test_phase_colours_distinct_in_grey_scale():
     from matplotlib.colors import to_rgb
 
-    from cosie_analysis.phases import PHASE_COLORS
+    from cosie_analysis.style import PHASE_COLORS
 
     grey = {k: np.dot(to_rgb(c), [0.299, 0.587, 0.114]) for k, c in PHASE_COLORS.items()}
     levels = sorted(grey.values())

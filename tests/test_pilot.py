@@ -13,7 +13,7 @@ from cosie_analysis import cli
 from cosie_analysis.observations import OBSERVATION_COLUMNS, validate_observations
 from cosie_analysis.paths import REPO_ROOT
 from cosie_analysis.phases import assign_phase
-from cosie_analysis.pilot import (
+from cosie_analysis.pilot.register import (
     PLANTED_EFFECTS,
     REGISTER_COLUMNS,
     bsn_11_test,
@@ -230,7 +230,7 @@ def test_validate_leaves_the_file_alone(tmp_path):
 
 
 def test_months_without_events_count_as_zero_for_counts_only():
-    from cosie_analysis.pilot import register_to_observations
+    from cosie_analysis.pilot.register import register_to_observations
 
     register = pd.DataFrame({
         "pilot": ["houten"] * 4,

@@ -1,4 +1,4 @@
-"""Tests of cosie_analysis.summaries.phase_summary."""
+"""Tests of cosie_analysis.estimate.summaries.phase_summary."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from cosie_analysis.errors import ParameterError
-from cosie_analysis.summaries import phase_summary
+from cosie_analysis.estimate.summaries import phase_summary
 
 try:  # run from the repository root (``python -m pytest``) or from tests/
     from tests.synthetic import monthly_series, yearly_panel
@@ -151,7 +151,7 @@ def test_plot_and_describe(two_series):
 def test_adjust_pvalues_equals_statsmodels(p, method):
     from statsmodels.stats.multitest import multipletests
 
-    from cosie_analysis.results import adjust_pvalues
+    from cosie_analysis.estimate._common import adjust_pvalues
 
     got = adjust_pvalues(p, method)
     ref = multipletests(p, method={"holm": "holm", "bh": "fdr_bh"}[method])[1]
@@ -164,7 +164,7 @@ def test_adjust_pvalues_equals_statsmodels(p, method):
 
 def test_phase_totals_equal_an_independent_sum():
     from cosie_analysis.phases import assign_phase
-    from cosie_analysis.summaries import phase_totals
+    from cosie_analysis.estimate.summaries import phase_totals
 
     months = [f"{y}MM{m:02d}" for y in (2019, 2020, 2021, 2022) for m in range(1, 13)]
     data = pd.DataFrame({"indicator": ["a"] * 48 + ["b"] * 48, "period": months * 2,

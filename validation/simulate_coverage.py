@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import cosie_analysis as ca  # noqa: E402
-from cosie_analysis.its import hac_lag_rule  # noqa: E402
+from cosie_analysis.estimate.its import hac_lag_rule  # noqa: E402
 
 MONTHS = pd.period_range("2012-01", "2023-12", freq="M")
 CODES = [f"{p.year}MM{p.month:02d}" for p in MONTHS]

@@ -23,7 +23,8 @@ __all__ = [
     "text",
 ]
 
-from cosie_analysis.regions import COMPARISON_GROUP, PILOTS as PILOT_CODES
+from cosie_analysis.data.regions import COMPARISON_GROUP, PILOTS as PILOT_CODES
+from cosie_analysis.words import MONTHS, WORDS, format_number, word
 
 #: Fixed colour, line style and marker per region role (Okabe-Ito colours).
 REGION_STYLES = {
@@ -37,30 +38,17 @@ REGION_STYLES = {
 _ROLE_BY_CODE = {"GM0321": "houten", "GM0356": "nieuwegein", "NL00": "nederland", "NL01": "nederland",
                  "NL": "nederland", "comparison": "comparison"}
 
-#: Words used on axes and in legends, by language.
-NUMBER_TEXT = {
-    "nl": {
-        "comparison": "Vergelijkingsgroep (overige WIL-gemeenten)", "nederland": "Nederland",
-        "source": "Bron", "per_1000": "per 1.000 inwoners", "year": "Jaar", "month": "Maand",
-        "synthetic": "SYNTHETISCHE DATA",
-    },
-    "en": {
-        "comparison": "Comparison group (other WIL municipalities)", "nederland": "Netherlands",
-        "source": "Source", "per_1000": "per 1,000 inhabitants", "year": "Year", "month": "Month",
-        "synthetic": "SYNTHETIC DATA",
-    },
-}
+#: Kept for existing imports: the words live in :mod:`cosie_analysis.words`.
+NUMBER_TEXT = WORDS
 
-MONTHS = {
-    "nl": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-}
+#: Fill colours of the phase spans: light, colour-blind safe (Paul Tol's pale/light schemes) and with
+#: distinct grey values (grey levels 242 before, 228 after, 212 and 194 for the two "during" tints;
+#: the second "during" tint alternates between sub-phases).
+PHASE_COLORS = {"before": "#F5F7FB", "during": "#F2CCA8", "during_alt": "#F6DCC3", "after": "#E8F1E1"}
+KEY_DATE_STYLE = {"color": "#8C8C8C", "linewidth": 0.5, "linestyle": (0, (3, 2)), "zorder": 0.5}
 
 
-def text(key: str, lang: str = "nl") -> str:
-    """A fixed word or phrase in Dutch or English (see ``NUMBER_TEXT``)."""
-    return NUMBER_TEXT[lang][key]
-
+text = word
 
 #: Legend order of the region roles.
 ROLE_ORDER = ["houten", "nieuwegein", "comparison", "nederland", "highlight", "other"]
@@ -77,16 +65,6 @@ def region_style(code: str) -> dict:
     ``"highlight"``, ...); any other code is grey."""
     role = code if code in REGION_STYLES else _ROLE_BY_CODE.get(code, "other")
     return dict(REGION_STYLES[role])
-
-
-def format_number(x: float, decimals: int = 0, lang: str = "nl") -> str:
-    """``1234.5`` -> ``"1.234,5"`` (nl) or ``"1,234.5"`` (en). NaN -> ``"."`` (CBS's missing mark)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "."
-    s = f"{x:,.{decimals}f}"
-    if lang == "nl":
-        s = s.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-    return s.replace("-", "\u2212")
 
 
 def number_formatter(lang: str = "nl"):

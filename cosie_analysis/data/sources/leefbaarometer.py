@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cosie_analysis.sources._csv import read_csv_checked, to_number
+from cosie_analysis.data.sources._csv import read_csv_checked, to_number
 
 __all__ = [
     "LBM2_DIMENSIONS",

@@ -31,7 +31,7 @@ from pathlib import Path
 from cosie_analysis.errors import FetchError
 from cosie_analysis.paths import REGISTRY_PATH, mirror_dir, raw_dir
 from cosie_analysis._io import atomic_write_bytes
-from cosie_analysis.registry import load_registry, save_registry, sha256_file
+from cosie_analysis.data.registry import load_registry, save_registry, sha256_file
 
 __all__ = ["fetch", "CATALOGS", "cbs_reachable", "download_odata_table"]
 

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import InputFileError, ParameterError
-from cosie_analysis.periods import is_period_code, parse_periods
-from cosie_analysis.sources._csv import MAX_LISTED, read_csv_checked, to_number
+from cosie_analysis.data.periods import is_period_code, parse_periods
+from cosie_analysis.data.sources._csv import MAX_LISTED, read_csv_checked, to_number
 
 __all__ = [
     "ODataTable",

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cosie_analysis._checks import as_tuple, check_conf_level, check_data, check_lang, drop_missing, to_list  # noqa: F401
 from cosie_analysis.errors import ParameterError, check_choice
 
 __all__ = ["Result", "adjust_pvalues", "ADJUST_METHODS", "PHASES"]
@@ -74,52 +75,6 @@ def adjust_within(table: pd.DataFrame, family: str | list[str], method: str) -> 
     return out
 
 
-def check_data(data, columns: dict[str, str | None], *, function: str) -> None:
-    """Raise ParameterError when ``data`` is not a DataFrame or lacks a role column.
-
-    ``columns`` maps the parameter name to the column it names (None = not used).
-    """
-    if not isinstance(data, pd.DataFrame):
-        raise ParameterError(
-            f"`data` of {function}() must be a pandas DataFrame in the long observation layout; "
-            f"got {type(data).__name__}."
-        )
-    missing = [f"`{param}`={col!r}" for param, col in columns.items() if col is not None and col not in data.columns]
-    if missing:
-        raise ParameterError(
-            f"{function}(): column(s) not found in `data`: {', '.join(missing)}. "
-            f"Found: {list(data.columns)}. Pass the right column name to the parameter."
-        )
-
-
-def check_conf_level(conf_level) -> float:
-    if not isinstance(conf_level, (int, float)) or not 0 < conf_level < 1:
-        raise ParameterError(f"`conf_level` must be a number between 0 and 1 (e.g. 0.95); got {conf_level!r}.")
-    return float(conf_level)
-
-
-def as_tuple(by) -> tuple[str, ...]:
-    if by is None:
-        return ()
-    if isinstance(by, str):
-        return (by,)
-    return tuple(by)
-
-
-def drop_missing(data: pd.DataFrame, columns, *, function: str) -> pd.DataFrame:
-    """Return the rows without missing values in ``columns``; warn with the count dropped."""
-    mask = data[list(columns)].isna().any(axis=1)
-    if mask.any():
-        warnings.warn(
-            f"{function}(): dropped {int(mask.sum())} of {len(data)} row(s) with a missing value in "
-            f"{list(columns)}.",
-            UserWarning,
-            stacklevel=3,
-        )
-        return data.loc[~mask]
-    return data
-
-
 def with_phases(data: pd.DataFrame, period: str, scheme, rule: str) -> tuple[pd.DataFrame, str, str]:
     """A copy of ``data`` with a ``phase`` column; also the scheme's name and the rule used."""
     from cosie_analysis.phases import assign_phase, get_scheme
@@ -160,7 +115,7 @@ def period_index(data: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series,
         starts = pd.Series(pd.to_datetime(values), index=data.index)
         freq = None
     else:
-        from cosie_analysis.periods import parse_periods
+        from cosie_analysis.data.periods import parse_periods
 
         codes, uniques = pd.factorize(values.astype(str))
         parsed = parse_periods(list(uniques))  # each distinct code once
@@ -228,11 +183,6 @@ class Result:
         )
 
 
-def check_lang(lang: str) -> str:
-    check_choice("lang", lang, ["nl", "en"])
-    return lang
-
-
 def select_one(mapping: dict, key, what: str, keys_desc: str) -> Any:
     """Pick one entry of a per-series mapping; explain how when the choice is ambiguous."""
     if key is None:
@@ -258,17 +208,6 @@ class Panel:
     indicator: str | None
     scheme_name: str
     rule_name: str
-
-
-def to_list(x, name: str) -> list[str]:
-    if x is None:
-        return []
-    if isinstance(x, str):
-        return [x]
-    try:
-        return list(x)
-    except TypeError:
-        raise ParameterError(f"`{name}` must be a unit code or a list of codes; got {x!r}.") from None
 
 
 def panel_of(data, *, value, period, unit, indicator, scheme, rule, treated, function) -> Panel:

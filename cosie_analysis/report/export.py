@@ -74,7 +74,7 @@ def save_figure(
         ``phase_scheme``, ``phase_rule``. ``synthetic=True`` also prints "SYNTHETIC DATA" on the figure.
     data : pandas.DataFrame, optional
         The frame behind the figure. It passes disclosure control
-        (:func:`cosie_analysis.disclosure.prepare_figure`): person-level pilot counts must have been
+        (:func:`cosie_analysis.report.disclosure.prepare_figure`): person-level pilot counts must have been
         protected, and synthetic data is watermarked and noted under the figure.
     published : bool
         True when the figure shows published statistics only (CBS tables); False for anything built from
@@ -96,8 +96,8 @@ def save_figure(
     info = _provenance(provenance)
     notes: list[str] = []
     if data is not None:
-        from cosie_analysis.disclosure import prepare_figure
-        from cosie_analysis.pilot import is_synthetic
+        from cosie_analysis.report.disclosure import prepare_figure
+        from cosie_analysis.pilot.register import is_synthetic
 
         notes = prepare_figure(fig, data, published=published, lang=lang)
         if is_synthetic(data):
@@ -180,7 +180,7 @@ def save_table(
         Written as the LaTeX caption and under the Markdown table.
     published : bool
         True for tables of published statistics (CBS tables). Tables built from the pilots' own
-        registers pass False: :func:`cosie_analysis.disclosure.protect_for_export` then suppresses
+        registers pass False: :func:`cosie_analysis.report.disclosure.protect_for_export` then suppresses
         small counts (shown as ``.``), rounds to base 5 and refuses what it cannot protect. Required,
         so that every export says which it is.
     out_dir : path-like, optional
@@ -193,7 +193,7 @@ def save_table(
     """
     check_choice("lang", lang, ("nl", "en"))
     out_dir = Path(out_dir) if out_dir else reports_dir() / "tables"
-    from cosie_analysis.disclosure import export_notes, protect_for_export
+    from cosie_analysis.report.disclosure import export_notes, protect_for_export
 
     table = protect_for_export(df, published=published)
     notes = export_notes(table, lang=lang)

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import CosieError, ParameterError
-from cosie_analysis.results import check_data, check_lang
+from cosie_analysis._checks import check_data, check_lang
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -354,7 +354,7 @@ def suppress_small_n(
 
 
 def _pilot_person_level_indicators() -> set[str]:
-    from cosie_analysis.pilot import load_measures
+    from cosie_analysis.pilot.register import load_measures
 
     m = load_measures()
     return {"pilot_" + name for name in m.loc[m["person_level"], "measure"]}
@@ -375,7 +375,7 @@ def _person_level_reasons(table: pd.DataFrame) -> list[str]:
         if hits:
             reasons.append(f"indicator(s) {hits[:5]} count people in a pilot register")
     if "measure" in table.columns and "pilot" in table.columns:
-        from cosie_analysis.pilot import load_measures
+        from cosie_analysis.pilot.register import load_measures
 
         m = load_measures()
         hits = sorted(set(table["measure"].dropna().astype(str)) & set(m.loc[m["person_level"], "measure"]))
@@ -459,7 +459,7 @@ def check_exportable(
         if _from_pilot_register(table):
             raise DisclosureError(
                 "published=True, but the table holds rows from a pilot register (the pilots' own data), which "
-                "are not published statistics. Protect them with cosie_analysis.disclosure.protect(...) first."
+                "are not published statistics. Protect them with cosie_analysis.report.disclosure.protect(...) first."
             )
         return
     reasons = [] if person_level is False else _person_level_reasons(table)
@@ -467,7 +467,7 @@ def check_exportable(
         why = "; ".join(reasons) if reasons else "person_level=True was passed"
         raise DisclosureError(
             f"Refusing to export an unprotected table of person-level counts ({why}). Run "
-            "cosie_analysis.disclosure.protect(table, count=..., over='phase', by=[...]) first; or, if these are "
+            "cosie_analysis.report.disclosure.protect(table, count=..., over='phase', by=[...]) first; or, if these are "
             "already published statistics (CBS tables are), pass published=True."
         )
 
@@ -520,7 +520,7 @@ def protect_for_export(
     except ParameterError as exc:
         raise DisclosureError(
             f"The table holds person-level counts and must be protected before export, but protect() could not do "
-            f"it automatically: {exc} Call cosie_analysis.disclosure.protect(...) with the right `count`, `over` and "
+            f"it automatically: {exc} Call cosie_analysis.report.disclosure.protect(...) with the right `count`, `over` and "
             "`by` yourself."
         ) from None
 
@@ -567,10 +567,10 @@ def export_notes(table: pd.DataFrame, *, lang: str = "nl") -> list[str]:
     Returns
     -------
     list of str
-        Zero, one or two lines: a synthetic-data warning when :func:`cosie_analysis.pilot.is_synthetic`
+        Zero, one or two lines: a synthetic-data warning when :func:`cosie_analysis.pilot.register.is_synthetic`
         says so, and the disclosure rules when the table was protected.
     """
-    from cosie_analysis.pilot import SYNTHETIC_LABEL, is_synthetic
+    from cosie_analysis.pilot.register import SYNTHETIC_LABEL, is_synthetic
 
     check_lang(lang)
     notes = []
@@ -628,7 +628,7 @@ def mark_suppressed(ax: Axes, x, *, y=0.0, lang: str = "nl") -> Axes:
 
 def mark_synthetic(fig: Figure, *, lang: str = "nl") -> Text:
     """Stamp a figure as synthetic: a large diagonal watermark (``gid="synthetic"``)."""
-    from cosie_analysis.pilot import SYNTHETIC_LABEL
+    from cosie_analysis.pilot.register import SYNTHETIC_LABEL
 
     check_lang(lang)
     return fig.text(0.5, 0.5, SYNTHETIC_LABEL[lang], rotation=25, ha="center", va="center", fontsize=16,
@@ -644,7 +644,7 @@ def prepare_figure(
     :func:`export_notes` for the caption or the source line under the figure.
     """
     check_exportable(data, published=published, person_level=person_level)
-    from cosie_analysis.pilot import is_synthetic
+    from cosie_analysis.pilot.register import is_synthetic
 
     if is_synthetic(data) and not any(t.get_gid() == "synthetic" for t in fig.texts):
         mark_synthetic(fig, lang=lang)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError, check_choice
-from cosie_analysis.results import (
+from cosie_analysis.estimate._common import (
     ADJUST_METHODS,
     PHASES,
     Result,
@@ -236,7 +236,7 @@ def phase_summary(
     -----
     The tests treat the observations of a phase as independent draws around the phase mean. For
     autocorrelated monthly series this understates the uncertainty: use
-    :func:`~cosie_analysis.its.interrupted_time_series` for inference on trends. Phase intervals
+    :func:`~cosie_analysis.estimate.its.interrupted_time_series` for inference on trends. Phase intervals
     are half-open, ``[start, end)``; see :mod:`cosie_analysis.phases` for how periods that
     straddle a boundary are assigned. The family for ``p_adjusted`` is all tests of the same
     contrast (during vs before, or after vs before) across the series in the call; with one

@@ -2,7 +2,7 @@
 
 ``cosie-analysis report`` (what ``make report`` runs after fetch and build) calls :func:`build_report`,
 which runs every builder in :data:`FIGURES` for each language, saves the figures with
-:func:`cosie_analysis.export.save_figure` and the tables with :func:`cosie_analysis.export.save_table`,
+:func:`cosie_analysis.report.export.save_figure` and the tables with :func:`cosie_analysis.report.export.save_table`,
 and writes ``reports/index.md`` listing every file with its caption, source and command.
 """
 
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import check_choice
-from cosie_analysis.export import save_figure, save_table
+from cosie_analysis.report.export import save_figure, save_table
 from cosie_analysis.paths import reports_dir
 from cosie_analysis.plotting import (
     format_axes,
@@ -28,7 +28,7 @@ from cosie_analysis.plotting import (
     plot_synthetic_control,
     plot_timeseries,
 )
-from cosie_analysis.regions import (
+from cosie_analysis.data.regions import (
     HOUTEN,
     JUTPHAAS_WIJKERSLOOT,
     MAIN_OFFENCES,
@@ -146,7 +146,7 @@ def national_crime_monthly(ctx: ReportContext, lang: str) -> FigureOutput:
 
 
 def national_burglary_its(ctx: ReportContext, lang: str) -> FigureOutput:
-    from cosie_analysis.its import interrupted_time_series
+    from cosie_analysis.estimate.its import interrupted_time_series
 
     data = _rows(ctx.obs, indicator="crime_1_1_1", region_code="NL00", frequency="month")
     result = ctx.once("its_burglary", lambda: interrupted_time_series(data, family="poisson", scheme=ctx.scheme, rule=ctx.rule))
@@ -176,7 +176,7 @@ def pilot_crime_rates(ctx: ReportContext, lang: str) -> FigureOutput:
 
 
 def pilot_phase_comparison(ctx: ReportContext, lang: str) -> FigureOutput:
-    from cosie_analysis.summaries import phase_summary
+    from cosie_analysis.estimate.summaries import phase_summary
 
     rates = pooled_rates(ctx.obs, list(MAIN_OFFENCES), pilot_groups())
     result = phase_summary(rates, by=("region_code", "source_key"), scheme=ctx.scheme, rule=ctx.rule)
@@ -194,7 +194,7 @@ def pilot_phase_comparison(ctx: ReportContext, lang: str) -> FigureOutput:
 
 
 def _synthetic_control_figure(ctx: ReportContext, lang: str, key: str) -> FigureOutput:
-    from cosie_analysis.comparison import synthetic_control
+    from cosie_analysis.estimate.comparison import synthetic_control
 
     data = _all_municipal_rates(ctx.obs, key)
     def fit():
@@ -237,7 +237,7 @@ def synthetic_control_vandalism(ctx, lang):
 
 
 def ranking_change(ctx: ReportContext, lang: str) -> FigureOutput:
-    from cosie_analysis.summaries import phase_summary
+    from cosie_analysis.estimate.summaries import phase_summary
 
     fig, axes = _subplots(1, 2)
     tables = []
@@ -351,7 +351,7 @@ def liveability_nijpels(ctx: ReportContext, lang: str) -> FigureOutput:
             label={"nl": f"postcode {NIJPELS_PC4} (Nijpelsplantsoen)", "en": f"postcode {NIJPELS_PC4} (Nijpelsplantsoen)"}[lang],
             gid=f"series:{NIJPELS_PC4}")
     ax.axhline(0, color="black", linestyle=":", linewidth=1, label={"nl": "gemiddelde van Nederland", "en": "Dutch mean"}[lang])
-    from cosie_analysis.phases import draw_phases
+    from cosie_analysis.plotting import draw_phases
 
     draw_phases(ax, ctx.scheme, lang=lang, key_dates=False, labels=False)
     format_axes(ax, lang=lang, date_axis=True, legend=False,
@@ -419,7 +419,8 @@ def _box_patch():
 def corona_timeline(ctx: ReportContext, lang: str) -> FigureOutput:
     import matplotlib.dates as mdates
 
-    from cosie_analysis.phases import PHASE_COLORS, SCHEMES, load_timeline
+    from cosie_analysis.phases import SCHEMES, load_timeline
+    from cosie_analysis.style import PHASE_COLORS
 
     timeline = load_timeline()
     num = mdates.date2num

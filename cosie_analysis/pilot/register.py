@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import InputFileError, ParameterError, check_choice
-from cosie_analysis.periods import parse_period
+from cosie_analysis.data.periods import parse_period
 
 __all__ = [
     "IDENTIFIER_COLUMN_HINTS",
@@ -218,7 +218,7 @@ def _excel_text(value) -> str:
 
 def _read_text(path: Path) -> tuple[pd.DataFrame, list[RegisterProblem], str, str]:
     """All cells as stripped text plus ``_row``/``_line``; file problems; the line label; the delimiter."""
-    from cosie_analysis.sources._csv import _decode
+    from cosie_analysis.data.sources._csv import _decode
 
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -368,7 +368,7 @@ def _check(frame: pd.DataFrame, line_label: str) -> tuple[list[RegisterProblem],
     missing = [c for c, (req, _) in REGISTER_COLUMNS.items() if req and c not in columns]
     for col in missing:
         problems.append(RegisterProblem("column", f"required column not found. Found: {columns}. "
-                                        "Copy the header of the template (cosie_analysis.pilot.template_path()).", column=col))
+                                        "Copy the header of the template (cosie_analysis.pilot.register.template_path()).", column=col))
     if missing or dupcols:
         return problems, pd.DataFrame()
     measures = _measures().set_index("measure")
@@ -663,11 +663,11 @@ def register_to_observations(register: pd.DataFrame, *, source_name: str = "regi
     Notes
     -----
     The result holds unprotected counts of people: keep it in ``data/processed`` and export it
-    only through :func:`cosie_analysis.disclosure.protect`.
+    only through :func:`cosie_analysis.report.disclosure.protect`.
     """
-    from cosie_analysis.observations import OBSERVATION_COLUMNS, _normalise
-    from cosie_analysis.periods import parse_periods
-    from cosie_analysis.sources.cbs import STATUS_DEFINITIVE
+    from cosie_analysis.data.schema import OBSERVATION_COLUMNS, normalise as _normalise
+    from cosie_analysis.data.periods import parse_periods
+    from cosie_analysis.data.sources.cbs import STATUS_DEFINITIVE
 
     reg = read_register(register)
     if reg.empty:
@@ -735,7 +735,7 @@ def register_observations(folder: str | Path | None = None) -> pd.DataFrame:
         For the first file with problems (listing all of its problems), or when two files give the
         same indicator, region and period.
     """
-    from cosie_analysis.observations import OBSERVATION_COLUMNS, _normalise
+    from cosie_analysis.data.schema import OBSERVATION_COLUMNS, normalise as _normalise
     from cosie_analysis.paths import raw_dir
 
     folder = Path(folder) if folder is not None else raw_dir() / "pilot"

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError, check_choice
-from cosie_analysis.results import (
+from cosie_analysis.estimate._common import (
     ADJUST_METHODS,
     Result,
     adjust_within,
@@ -142,7 +142,7 @@ class ITSResult(Result):
         if self.placebo_start is not None:
             ax.axvline(self.placebo_start, color="0.4", linestyle=":", label="placebo")
         else:
-            from cosie_analysis.phases import draw_phases
+            from cosie_analysis.plotting import draw_phases
 
             draw_phases(ax, self.scheme, lang=lang, key_dates=False)
         ax.legend(fontsize="small")
@@ -445,7 +445,7 @@ def _placebo_start(d: pd.DataFrame, placebo_start) -> pd.Timestamp:
     if isinstance(placebo_start, str) and placebo_start == "middle":
         return pd.Timestamp(d["period_start"].sort_values().iloc[len(d) // 2])
     try:
-        from cosie_analysis.periods import parse_period
+        from cosie_analysis.data.periods import parse_period
 
         return parse_period(placebo_start)[0]
     except ParameterError:

@@ -1,7 +1,7 @@
 """Designs for one treated unit: synthetic control and difference-in-differences, with permutation inference.
 
-``synthetic_control`` lives in :mod:`cosie_analysis.synth` and is re-exported here; this module
-holds difference-in-differences. Both share the panel preparation in :mod:`cosie_analysis.results`.
+``synthetic_control`` lives in :mod:`cosie_analysis.estimate.synth` and is re-exported here; this module
+holds difference-in-differences. Both share the panel preparation in :mod:`cosie_analysis.estimate._common`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError, check_choice
-from cosie_analysis.results import (
+from cosie_analysis.estimate._common import (
     ADJUST_METHODS,
     PHASES,
     Result,
@@ -28,7 +28,7 @@ from cosie_analysis.results import (
     panel_of,
     to_list,
 )
-from cosie_analysis.synth import SyntheticControlResult, _sc_weights, synthetic_control  # noqa: F401
+from cosie_analysis.estimate.synth import SyntheticControlResult, _sc_weights, synthetic_control  # noqa: F401
 
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
@@ -104,7 +104,7 @@ class DiDResult(Result):
             ax.set_xlabel({"nl": "periode t.o.v. laatste periode vóór corona", "en": "period relative to the last pre-corona period"}[lang])
             ax.set_ylabel({"nl": "effect", "en": "effect"}[lang])
         else:
-            from cosie_analysis.phases import draw_phases
+            from cosie_analysis.plotting import draw_phases
 
             labels = {"nl": {"treated": "behandeld", "controls": "controles"}, "en": {"treated": "treated", "controls": "controls"}}[lang]
             for grp, g in d.groupby("group"):

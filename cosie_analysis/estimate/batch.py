@@ -4,7 +4,7 @@ For rankings, funnel plots and placebo pools the same model is fitted for every 
 many indicators. Series that share their periods share the ITS design matrix, so a group of them
 is fitted at once: one least-squares solve with the outcomes as columns of a matrix (Gaussian),
 or IRLS run over all series together (Poisson), with the covariances computed as stacked arrays.
-The algorithms are those statsmodels runs for :func:`~cosie_analysis.its.interrupted_time_series`
+The algorithms are those statsmodels runs for :func:`~cosie_analysis.estimate.its.interrupted_time_series`
 (same start values, convergence rules and covariance formulas), so the estimates and errors agree
 with the one-by-one fits to rounding (``tests/test_batch.py`` checks 1e-8).
 """
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError, check_choice
-from cosie_analysis.its import (
+from cosie_analysis.estimate.its import (
     HAC_RULE,
     ITSResult,
     _fit_one,
@@ -30,7 +30,7 @@ from cosie_analysis.its import (
     hac_lag_rule,
     resolve_cov_type,
 )
-from cosie_analysis.results import (
+from cosie_analysis.estimate._common import (
     ADJUST_METHODS,
     PHASES,
     adjust_within,
@@ -41,7 +41,7 @@ from cosie_analysis.results import (
     period_index,
     with_phases,
 )
-from cosie_analysis.summaries import PhaseSummary
+from cosie_analysis.estimate.summaries import PhaseSummary
 
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
@@ -68,7 +68,7 @@ def batch_phase_summary(
     conf_level: float = 0.95,
     adjust: str = "holm",
 ) -> PhaseSummary:
-    """:func:`~cosie_analysis.summaries.phase_summary` for many series at once, vectorised.
+    """:func:`~cosie_analysis.estimate.summaries.phase_summary` for many series at once, vectorised.
 
     Takes the same arguments and returns the same result (same rows, columns and values, to
     rounding of the sums): the descriptives come from one grouped aggregation over all series
@@ -77,13 +77,13 @@ def batch_phase_summary(
     Parameters
     ----------
     data, value, period, by, scheme, rule, conf_level, adjust
-        As :func:`~cosie_analysis.summaries.phase_summary`.
+        As :func:`~cosie_analysis.estimate.summaries.phase_summary`.
 
     Returns
     -------
     PhaseSummary
         One row per series x phase; the columns are those of
-        :func:`~cosie_analysis.summaries.phase_summary`: the ``by`` columns, ``phase``, ``n``,
+        :func:`~cosie_analysis.estimate.summaries.phase_summary`: the ``by`` columns, ``phase``, ``n``,
         ``mean``, ``sd``, ``median``, ``min``, ``max``, ``estimate``, ``std_err``, ``ci_lower``,
         ``ci_upper``, ``relative_change``, ``relative_std_err``, ``relative_ci_lower``,
         ``relative_ci_upper``, ``statistic``, ``df``, ``p_value``, ``p_adjusted``, ``adjust``,
@@ -92,7 +92,7 @@ def batch_phase_summary(
     Raises
     ------
     ParameterError
-        As :func:`~cosie_analysis.summaries.phase_summary`.
+        As :func:`~cosie_analysis.estimate.summaries.phase_summary`.
 
     Warns
     -----
@@ -218,7 +218,7 @@ class _LazyMap(Mapping):
 
 @dataclass(frozen=True, repr=False)
 class BatchITSResult(ITSResult):
-    """Result of :func:`batch_its` (frozen): an :class:`~cosie_analysis.its.ITSResult`.
+    """Result of :func:`batch_its` (frozen): an :class:`~cosie_analysis.estimate.its.ITSResult`.
 
     ``summary()``, ``plot_data()``, ``plot()`` and ``describe()`` are those of the one-by-one
     result. ``models[key]`` and ``designs[key]`` build the statsmodels fit and the design frame
@@ -364,7 +364,7 @@ def _two_sided(z, df):
 
 def _group_tables(X, names, d, breaks, B, V, off, family, df_resid, conf_level):
     """Coefficient and effect rows (S x R arrays) and the fitted curves, as _run and _effects build them."""
-    from cosie_analysis.results import z_or_t
+    from cosie_analysis.estimate._common import z_or_t
 
     q = z_or_t(conf_level, df_resid)
     se_b = np.sqrt(np.einsum("skk->sk", V))
@@ -470,7 +470,7 @@ def batch_its(
     progress: bool = True,
     chunk_size: int = 2048,
 ) -> BatchITSResult:
-    """:func:`~cosie_analysis.its.interrupted_time_series` for many series at once.
+    """:func:`~cosie_analysis.estimate.its.interrupted_time_series` for many series at once.
 
     The same model, covariance and output as the one-by-one function, computed per group of
     series that share their periods: one design matrix, the outcomes as a matrix.
@@ -478,11 +478,11 @@ def batch_its(
     Parameters
     ----------
     data, value, period, by, scheme, rule, offset, exposure, seasonality, hac_lags, conf_level, adjust
-        As :func:`~cosie_analysis.its.interrupted_time_series`.
+        As :func:`~cosie_analysis.estimate.its.interrupted_time_series`.
     family : {"gaussian", "poisson"}, default "gaussian"
         OLS or Poisson GLM (log link). For "negbin" use ``interrupted_time_series``.
     cov_type : {"auto", "ar1", "model", "hc1", "hac"}, default "auto"
-        As :func:`~cosie_analysis.its.interrupted_time_series` ("auto": "ar1" for Gaussian,
+        As :func:`~cosie_analysis.estimate.its.interrupted_time_series` ("auto": "ar1" for Gaussian,
         "model", i.e. quasi-Poisson, for counts). Gaussian supports all four; Poisson "model",
         "hac" and "hc1" (statsmodels' GLM "HC1" is the sandwich without small-sample factor).
     progress : bool, default True
@@ -505,7 +505,7 @@ def batch_its(
     Raises
     ------
     ParameterError
-        As :func:`~cosie_analysis.its.interrupted_time_series`, and for a family or
+        As :func:`~cosie_analysis.estimate.its.interrupted_time_series`, and for a family or
         covariance type the batch path does not compute.
 
     Warns

@@ -1,6 +1,6 @@
 """Synthetic control for one treated unit, with placebo-in-space permutation inference.
 
-Public through :mod:`cosie_analysis.comparison` (``synthetic_control``), beside ``diff_in_diff``.
+Public through :mod:`cosie_analysis.estimate.comparison` (``synthetic_control``), beside ``diff_in_diff``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError, check_choice
-from cosie_analysis.results import (
+from cosie_analysis.estimate._common import (
     ADJUST_METHODS,
     Result,
     adjust_within,
@@ -96,7 +96,7 @@ class SyntheticControlResult(Result):
         """
         import matplotlib.pyplot as plt
 
-        from cosie_analysis.phases import draw_phases
+        from cosie_analysis.plotting import draw_phases
 
         check_choice("kind", kind, ["paths", "gaps"])
         check_lang(lang)

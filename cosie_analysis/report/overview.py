@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError, check_choice
-from cosie_analysis.results import as_tuple, check_data
+from cosie_analysis._checks import as_tuple, check_data
 
 __all__ = ["coverage", "plot_coverage", "compact_periods", "PILOT_AREAS"]
 
@@ -138,7 +138,7 @@ def coverage(
     Examples
     --------
     >>> import cosie_analysis as ca
-    >>> from cosie_analysis.overview import coverage
+    >>> from cosie_analysis.report.overview import coverage
     >>> coverage(ca.load_observations(), by=("source_table", "region_level"))  # doctest: +SKIP
     """
     by = as_tuple(by)
@@ -243,7 +243,7 @@ def plot_coverage(
     """
     from matplotlib.patches import Patch
 
-    from cosie_analysis.phases import draw_phases
+    from cosie_analysis.plotting import draw_phases
     from cosie_analysis.plotting import format_axes, phase_legend_handles
 
     check_choice("lang", lang, list(_WORDS))

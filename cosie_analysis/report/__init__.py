@@ -1,0 +1,1 @@
+"""Figures and tables: the report builders, exports and the disclosure control applied to them."""

@@ -1,1 +1,0 @@
-"""One module per publisher layout: reading it (and, in :mod:`cosie_analysis.fetch`, fetching it)."""
