@@ -83,6 +83,7 @@ _LAZY = {
     "plot_synthetic_control": "plotting",
     "plot_event_study": "plotting",
     "plot_ranking": "plotting",
+    "plot_facets": "facets",
     "pooled_rates": "data.regions",
     "report_style": "style",
     # errors
