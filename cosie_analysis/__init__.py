@@ -14,6 +14,7 @@ Typical use in a notebook::
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -62,8 +63,7 @@ _LAZY = {
     "protect_for_export": "report.disclosure",
     "check_exportable": "report.disclosure",
     "DisclosureRules": "report.disclosure",
-    "DisclosureError": "report.disclosure",
-    "SUPPRESSED_MARK": "report.disclosure",
+        "SUPPRESSED_MARK": "report.disclosure",
     "suppress_small_n": "report.disclosure",
     "mark_suppressed": "report.disclosure",
     # report
@@ -91,7 +91,79 @@ _LAZY = {
     "RegistryError": "errors",
     "FetchError": "errors",
     "ParameterError": "errors",
+    "SchemaError": "errors",
+    "DisclosureError": "errors",
 }
+
+if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_api_docs.py keeps it in step with _LAZY
+    from cosie_analysis.data.fetch import fetch
+    from cosie_analysis.data.periods import parse_period, parse_periods
+    from cosie_analysis.data.regions import pilot_groups, pooled_rates
+    from cosie_analysis.errors import (
+        CosieError,
+        DisclosureError,
+        FetchError,
+        InputFileError,
+        ParameterError,
+        RegistryError,
+        SchemaError,
+    )
+    from cosie_analysis.estimate.batch import batch_its, batch_phase_summary
+    from cosie_analysis.estimate.comparison import diff_in_diff, synthetic_control
+    from cosie_analysis.estimate.its import interrupted_time_series, placebo_in_time
+    from cosie_analysis.estimate.summaries import phase_summary, phase_totals
+    from cosie_analysis.observations import (
+        OBSERVATION_COLUMNS,
+        build_observations,
+        load_observations,
+        pc4_wijk_shares,
+        validate_observations,
+    )
+    from cosie_analysis.phases import (
+        PHASES,
+        PHASE_LABELS,
+        PhaseScheme,
+        RULES,
+        SCHEMES,
+        Subphase,
+        assign_phase,
+        assign_subphase,
+        get_scheme,
+        load_timeline,
+        phase_label,
+    )
+    from cosie_analysis.pilot.register import (
+        is_synthetic,
+        load_measures,
+        read_register,
+        register_observations,
+        register_to_observations,
+        synthetic_register,
+        template_path,
+        validate_register,
+    )
+    from cosie_analysis.plotting import (
+        draw_phases,
+        plot_event_study,
+        plot_its,
+        plot_phase_comparison,
+        plot_ranking,
+        plot_synthetic_control,
+        plot_timeseries,
+    )
+    from cosie_analysis.report.disclosure import (
+        DisclosureRules,
+        SUPPRESSED_MARK,
+        check_exportable,
+        mark_suppressed,
+        protect,
+        protect_for_export,
+        suppress_small_n,
+    )
+    from cosie_analysis.report.export import save_figure, save_table
+    from cosie_analysis.report.figures import build_report, figure_names, report_context, report_figure
+    from cosie_analysis.report.overview import coverage, plot_coverage
+    from cosie_analysis.style import report_style
 
 __all__ = sorted(_LAZY) + ["__version__"]
 
