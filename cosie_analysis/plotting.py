@@ -325,6 +325,14 @@ def plot_ranking(
     from cosie_analysis._checks import check_data
 
     check_data(data, {"value": value, "unit": unit}, function="plot_ranking")
+    check_lang(lang)
+    if highlight is not None:
+        unknown = sorted(set(highlight) - set(data[unit].dropna()))
+        if unknown:
+            raise ParameterError(
+                f"plot_ranking(): `highlight` names unit(s) {unknown} that are not in column {unit!r} of `data`. "
+                "Pass codes that occur there (e.g. 'GM0321' for Houten), or leave `highlight` out for the pilot towns."
+            )
     highlight = dict(PILOTS if highlight is None else highlight)
     d = data.dropna(subset=[value]).sort_values(value, ascending=True, kind="mergesort").reset_index(drop=True)
     ax = _axes(ax)
