@@ -128,10 +128,10 @@ class ParameterError(CosieError, ValueError):
     Examples
     --------
     >>> from cosie_analysis.words import check_lang
-    >>> check_lang("de")
+    >>> check_lang("de")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    cosie_analysis.errors.ParameterError: `lang` must be one of ['nl', 'en']; got 'de'. Use 'nl' for Dutch or 'en' for English.
+    cosie_analysis.errors.ParameterError: `lang` must be one of ['nl', 'en']; got 'de'. Use 'nl' for Dutch ...
     """
 
 

@@ -31,8 +31,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.data.periods import PERIOD_PATTERN, parse_period
+from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.words import PHASE_LABELS as _PHASE_LABELS, check_lang
 
 __all__ = [
@@ -585,14 +585,15 @@ def assign_subphase(
         raise ParameterError(f"The phase scheme {s.name!r} has no subphases; pass a scheme with `subphases`.")
     first, end, valid, index = _as_bounds(values)
     # segments: 0 = before the first subphase, then per subphase (and a gap segment after each)
-    cuts, labels = [], []
+    cuts: list[pd.Timestamp] = []
+    labels: list[str | None] = []
     for sub in s.subphases:
         if cuts and cuts[-1] == sub.start:
             cuts[-1:] = []  # no gap segment
             labels.pop()
         cuts += [sub.start, sub.end]
         labels += [sub.name_en if lang == "en" else sub.name_nl, None]
-    labels = [None] + labels
+    labels = [None, *labels]
     seg_codes, straddles = _segment_codes(first, end, valid, _days(cuts), rule,
                                           ties=[i for i, lab in enumerate(labels) if lab] +
                                           [i for i, lab in enumerate(labels) if not lab])  # fmt: skip

@@ -13,10 +13,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.data.regions import PILOTS
+from cosie_analysis.errors import ParameterError, check_choice
+from cosie_analysis.style import (
+    KEY_DATE_STYLE,
+    MONTHS,
+    PHASE_COLORS,
+    number_formatter,
+    region_order,
+    region_style,
+    text,
+)
 from cosie_analysis.words import PHASE_WORDS, check_lang
-from cosie_analysis.style import KEY_DATE_STYLE, MONTHS, PHASE_COLORS, number_formatter, region_order, region_style, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

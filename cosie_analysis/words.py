@@ -82,7 +82,9 @@ def check_lang(lang: str) -> str:
     'nl'
     """
     if lang not in LANGS:
-        raise ParameterError(f"`lang` must be one of {list(LANGS)!r}; got {lang!r}. Use 'nl' for Dutch or 'en' for English.")
+        raise ParameterError(
+            f"`lang` must be one of {list(LANGS)!r}; got {lang!r}. Use 'nl' for Dutch or 'en' for English."
+        )
     return lang
 
 
@@ -135,7 +137,7 @@ def format_number(x: float | None, decimals: int = 0, lang: str = "nl", *, missi
     >>> format_number(float("nan"))
     '.'
     """
-    if _missing(x):
+    if x is None or _missing(x):
         return missing
     s = f"{float(x):,.{decimals}f}"
     if lang == "nl":
@@ -151,7 +153,7 @@ def format_pct(x: float | None, lang: str = "nl", *, decimals: int = 1, sign: bo
     >>> format_pct(0.05, "nl")
     '+5,0%'
     """
-    if _missing(x):
+    if x is None or _missing(x):
         return word("not_available", lang)
     s = format_number(100 * float(x), decimals, lang)
     return ("+" + s if sign and float(x) > 0 else s) + "%"
@@ -165,7 +167,7 @@ def format_p(p: float | None, lang: str = "nl", *, digits: int = 3) -> str:
     >>> format_p(1e-9, "en")
     'p < 0.001'
     """
-    if _missing(p):
+    if p is None or _missing(p):
         return "p = " + word("not_available", lang)
     floor = 10.0**-digits
     if float(p) < floor:

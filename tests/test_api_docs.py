@@ -125,7 +125,7 @@ def _type_checking_imports() -> dict[str, str]:
         assert isinstance(stmt, ast.ImportFrom), f"{INIT}: only `from ... import ...` under TYPE_CHECKING"
         assert stmt.module and stmt.module.startswith("cosie_analysis."), f"{INIT}: import {stmt.module!r}"
         for alias in stmt.names:
-            assert alias.asname is None, f"{INIT}: do not rename {alias.name!r} under TYPE_CHECKING"
+            assert alias.asname in (None, alias.name), f"{INIT}: import {alias.name!r} as itself, not renamed"
             assert alias.name not in found, f"{INIT}: {alias.name!r} imported twice under TYPE_CHECKING"
             found[alias.name] = stmt.module.removeprefix("cosie_analysis.")
     return found

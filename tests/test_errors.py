@@ -88,7 +88,8 @@ def test_the_scan_finds_foreign_raises(tmp_path):
     global PACKAGE
     saved, PACKAGE = PACKAGE, tmp_path / "cosie_analysis"
     try:
-        assert foreign_raises(src) == ["cosie_analysis/mod.py:3 raise ValueError", "cosie_analysis/mod.py:4 raise KeyError"]
+        found = foreign_raises(src)
+        assert found == ["cosie_analysis/mod.py:3 raise ValueError", "cosie_analysis/mod.py:4 raise KeyError"]
     finally:
         PACKAGE = saved
 

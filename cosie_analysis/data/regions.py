@@ -149,7 +149,8 @@ def pooled_rates(
             "table. Use CBS codes such as 'GM0321' (Houten); municipalities merged away are listed under their "
             "new code."
         )
-    pop = obs.loc[obs["indicator"].eq("population"), ["region_code", "period", "value"]].rename(columns={"value": "population"})
+    pop = obs.loc[obs["indicator"].eq("population"), ["region_code", "period", "value"]]
+    pop = pop.rename(columns={"value": "population"})
     merged = counts.merge(pop, on=["region_code", "period"], how="inner").dropna(subset=["value", "population"])
     parts = []
     for code, members in groups.items():
@@ -157,7 +158,8 @@ def pooled_rates(
         if sub.empty:
             raise ParameterError(f"Group {code!r}: none of the municipalities {members} has counts and a population.")
         g = sub.groupby(["indicator", "period", "period_start", "period_end", "frequency"], observed=True)
-        out = g.agg(offences=("value", "sum"), population=("population", "sum"), n_municipalities=("region_code", "nunique"),
+        out = g.agg(offences=("value", "sum"), population=("population", "sum"),
+                    n_municipalities=("region_code", "nunique"),
                     provisional=("status", lambda s: bool((s == "provisional").any()))).reset_index()
         out["region_code"] = code
         parts.append(out)

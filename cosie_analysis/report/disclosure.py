@@ -37,8 +37,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cosie_analysis.errors import DisclosureError, ParameterError  # DisclosureError re-exported here
 from cosie_analysis._checks import check_data, check_lang
+from cosie_analysis.errors import DisclosureError, ParameterError  # DisclosureError re-exported here
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
