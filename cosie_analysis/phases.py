@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.data.periods import PERIOD_PATTERN, parse_period
-from cosie_analysis.errors import ParameterError, check_choice
-from cosie_analysis.words import PHASE_LABELS as _PHASE_LABELS, check_lang
+from cosie_analysis.errors import InputFileError, ParameterError, check_choice
+from cosie_analysis.words import PHASE_LABELS as _PHASE_LABELS, check_lang, phase_name
 
 __all__ = [
     "PHASES",
@@ -82,7 +82,24 @@ def _day(value: Any, name: str) -> pd.Timestamp:
 
 
 class Subphase(NamedTuple):
-    """A named part of ``during``: the days ``[start, end)`` (start day included, end day not)."""
+    """A named part of ``during``: the days ``[start, end)`` (start day included, end day not).
+
+    Parameters
+    ----------
+    name_nl, name_en : str
+        The sub-phase's name in Dutch and English (``"eerste lockdown"``, ``"first lockdown"``).
+    start : pandas.Timestamp
+        Its first day (included).
+    end : pandas.Timestamp
+        The first day after it (not included).
+
+    Examples
+    --------
+    >>> from cosie_analysis.phases import get_scheme
+    >>> first = get_scheme("measures").subphases[0]
+    >>> first.name_en, first.start.date(), first.end.date()
+    ('first lockdown', datetime.date(2020, 3, 12), datetime.date(2020, 6, 1))
+    """
 
     name_nl: str
     name_en: str
@@ -112,6 +129,21 @@ class PhaseScheme:
     ParameterError
         When a boundary is not a whole day, ``during_start >= during_end``, or the subphases are out of
         order, overlap or leave ``during``.
+
+    See Also
+    --------
+    get_scheme : a built-in scheme by name, or one from a pair of dates.
+
+    Examples
+    --------
+    A scheme of one's own (an analyst's choice, to state in the report):
+
+    >>> from cosie_analysis.phases import PhaseScheme, assign_phase
+    >>> s = PhaseScheme("first-year", "2020-03-12", "2021-03-12", "the first year of the pandemic")
+    >>> s.describe()
+    'first-year: during = [2020-03-12, 2021-03-12)'
+    >>> assign_phase(["2020-03-11", "2020-03-12", "2021-03-12"], scheme=s).tolist()
+    ['before', 'during', 'after']
     """
 
     name: str
@@ -282,11 +314,29 @@ def phase_label(phase: str, lang: str = "nl") -> str:
     Parameters
     ----------
     phase : {"before", "during", "after"}
-    lang : {"nl", "en"}
+        The phase's identifier (the values of a ``phase`` column).
+    lang : {"nl", "en"}, default "nl"
+        The language.
+
+    Returns
+    -------
+    str
+        The label, from :mod:`cosie_analysis.words` (:func:`cosie_analysis.words.phase_name`).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown phase or language.
+
+    Examples
+    --------
+    >>> from cosie_analysis.phases import phase_label
+    >>> phase_label("before"), phase_label("after", lang="en")
+    ('vóór corona', 'after corona')
     """
     check_lang(lang)
     check_choice("phase", phase, PHASES)
-    return PHASE_LABELS[lang][phase]
+    return phase_name(phase, lang)
 
 
 # --------------------------------------------------------------------------------------------- timeline
@@ -298,13 +348,15 @@ def _read_timeline() -> pd.DataFrame:
         table = pd.read_csv(f, dtype=str, keep_default_na=False)
     missing = [c for c in TIMELINE_COLUMNS if c not in table.columns]
     if missing:
-        raise ParameterError(f"resources/corona_timeline.csv: columns {missing} missing; found {list(table.columns)}.")
+        raise InputFileError("resources/corona_timeline.csv", f"columns {missing} missing; found {list(table.columns)}.",
+                             hint="Restore the file from the package (git checkout cosie_analysis/resources).")
     table = table[list(TIMELINE_COLUMNS)].copy()
     table["date"] = pd.to_datetime(table["date"], format="%Y-%m-%d")
     for col in ("key_date", "disputed"):
         bad = sorted(set(table[col]) - {"true", "false"})
         if bad:
-            raise ParameterError(f"resources/corona_timeline.csv: column {col!r} must be true/false; found {bad}.")
+            raise InputFileError("resources/corona_timeline.csv", f"column {col!r} must be true/false; found {bad}.",
+                                 hint="Write each value as the word true or false.")
         table[col] = table[col].eq("true")
     table["other_sources"] = table["other_sources"].replace("", None)
     return table
@@ -338,10 +390,25 @@ def load_timeline(*, kind: str | Sequence[str] | None = None, scope: str | Seque
         - ``source_url`` (str): the main source; ``other_sources`` (str or None): more sources,
           separated by ``" ; "``.
 
+    Raises
+    ------
+    ParameterError
+        For an unknown ``kind`` or ``scope`` (the message lists the known ones).
+
     Notes
     -----
     Typed from the project's facts file (section 2). Events without a sourced day are left out: the
     mid-November 2021 step, the 4 Nov 2020 tightening and the 8 Feb 2021 school reopenings.
+
+    Examples
+    --------
+    >>> from cosie_analysis.phases import load_timeline
+    >>> tozo = load_timeline(scope="Tozo")
+    >>> tozo[["date", "kind"]].head(1)
+            date           kind
+    0 2020-03-01  support_start
+    >>> load_timeline(kind="tightening", scope="national")["date"].dt.date.head(2).tolist()
+    [datetime.date(2020, 3, 12), datetime.date(2020, 3, 15)]
     """
     table = _read_timeline().copy()
     for name, value, allowed in (("kind", kind, TIMELINE_KINDS), ("scope", scope, sorted(set(table["scope"])))):
