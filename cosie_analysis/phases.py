@@ -408,7 +408,7 @@ def load_timeline(*, kind: str | Sequence[str] | None = None, scope: str | Seque
             date           kind
     0 2020-03-01  support_start
     >>> load_timeline(kind="tightening", scope="national")["date"].dt.date.head(2).tolist()
-    [datetime.date(2020, 3, 12), datetime.date(2020, 3, 15)]
+    [datetime.date(2020, 3, 9), datetime.date(2020, 3, 12)]
     """
     table = _read_timeline().copy()
     for name, value, allowed in (("kind", kind, TIMELINE_KINDS), ("scope", scope, sorted(set(table["scope"])))):
