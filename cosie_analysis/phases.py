@@ -348,8 +348,10 @@ def _read_timeline() -> pd.DataFrame:
         table = pd.read_csv(f, dtype=str, keep_default_na=False)
     missing = [c for c in TIMELINE_COLUMNS if c not in table.columns]
     if missing:
-        raise InputFileError("resources/corona_timeline.csv", f"columns {missing} missing; found {list(table.columns)}.",
-                             hint="Restore the file from the package (git checkout cosie_analysis/resources).")
+        raise InputFileError(
+            "resources/corona_timeline.csv", f"columns {missing} missing; found {list(table.columns)}.",
+            hint="Restore the file from the package (git checkout cosie_analysis/resources).",
+        )
     table = table[list(TIMELINE_COLUMNS)].copy()
     table["date"] = pd.to_datetime(table["date"], format="%Y-%m-%d")
     for col in ("key_date", "disputed"):
