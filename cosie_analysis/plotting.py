@@ -98,6 +98,7 @@ def drop_phase_labels(ax):
 
 def phase_legend_handles(lang: str = "nl") -> list:
     """Legend patches for the three phases, in the colours ``draw_phases`` uses."""
+    check_lang(lang)
     from matplotlib.patches import Patch
 
     from cosie_analysis.phases import PHASE_LABELS
@@ -174,6 +175,7 @@ def plot_timeseries(
     -------
     matplotlib.axes.Axes
     """
+    check_lang(lang)
     from cosie_analysis._checks import check_data
 
     if x is None:
@@ -244,6 +246,7 @@ def plot_phase_comparison(
     -------
     matplotlib.axes.Axes
     """
+    check_lang(lang)
     data = result.plot_data() if hasattr(result, "plot_data") else result
     if hue not in data:
         raise ParameterError(f"`hue` column {hue!r} not found; columns: {list(data.columns)}.")

@@ -189,6 +189,8 @@ def test_plot_ranking_unknown_lang_and_highlight_are_parameter_errors():
     lambda: ca.phase_label("before", lang="de"),
     lambda: ca.plot_ranking(pd.DataFrame({"region_code": ["GM0001"], "value": [1.0]}), lang="de"),
     lambda: ca.report_figure("no-such-figure"),
+    lambda: ca.plot_timeseries(_pooled_input(), lang="de"),
+    lambda: ca.plot_phase_comparison(pd.DataFrame({"region_code": [], "phase": []}), lang="de"),
 ])  # fmt: skip
 def test_unknown_choices_raise_parameter_errors(call):
     with warnings.catch_warnings():
