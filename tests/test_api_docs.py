@@ -26,11 +26,10 @@ import importlib
 import inspect
 from pathlib import Path
 
+import numpydoc.validate as numpydoc_validate  # in the `test` extra: a missing numpydoc fails, never skips
 import pytest
 
 import cosie_analysis as ca
-
-numpydoc_validate = pytest.importorskip("numpydoc.validate", reason="numpydoc is in the `test` extra")
 
 INIT = Path(ca.__file__)
 
@@ -80,12 +79,55 @@ def _public_callables() -> list[str]:
     return [name for name in ca.__all__ if callable(getattr(ca, name))]
 
 
-def docstring_problems(name: str) -> list[str]:
-    """The numpydoc problems of public name ``name`` among :data:`REQUIRED`, as ``"CODE: message"``."""
-    obj = getattr(ca, name)
+def problems_of(obj: object) -> list[str]:
+    """The numpydoc problems of ``obj`` among :data:`REQUIRED`, as ``"CODE: message"``."""
     result = numpydoc_validate.validate(f"{obj.__module__}.{obj.__qualname__}")
     codes = REQUIRED - {"RT01"} if inspect.isclass(obj) else REQUIRED
     return [f"{code}: {message}" for code, message in result["errors"] if code in codes]
+
+
+def docstring_problems(name: str) -> list[str]:
+    """The numpydoc problems of public name ``name``."""
+    return problems_of(getattr(ca, name))
+
+
+def _half_documented(data, *, value="value"):
+    """Something, with ``value`` undocumented and no Returns or Examples.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The data.
+    """
+    return data
+
+
+def _documented(data, *, value="value"):
+    """Something.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The data.
+    value : str, default "value"
+        The value column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``value``: the values.
+
+    Examples
+    --------
+    >>> _documented(None)
+    """
+    return data
+
+
+def test_the_check_can_fail():
+    """The check flags what is missing, and passes a complete docstring."""
+    assert [p[:4] for p in problems_of(_half_documented)] == ["PR01", "RT01", "EX01"]
+    assert problems_of(_documented) == []
 
 
 @pytest.mark.parametrize("name", sorted(set(_public_callables()) - PENDING))
