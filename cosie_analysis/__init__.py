@@ -4,6 +4,9 @@ Data flows one way: sources -> ``data/raw`` -> processed observations -> phases 
 figures and tables. Importing the package does nothing else than define names; the heavy modules
 (pandas, statsmodels, matplotlib) load on first use.
 
+Every public name is documented where you look first: ``help(ca.assign_phase)``. For IDEs and type
+checkers the same names are imported under ``TYPE_CHECKING``, so they see the real signatures.
+
 Typical use in a notebook::
 
     import cosie_analysis as ca
@@ -18,7 +21,8 @@ from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-# public name -> module that defines it (loaded lazily, on first attribute access)
+# public name -> module that defines it (loaded lazily, on first attribute access). A new public name goes
+# here AND in the TYPE_CHECKING block below (tests/test_api_docs.py checks both, and its docstring).
 _LAZY = {
     # data pipeline
     "load_observations": "observations",
