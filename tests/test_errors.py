@@ -197,3 +197,12 @@ def test_unknown_choices_raise_parameter_errors(call):
         warnings.simplefilter("ignore")
         with pytest.raises(ca.ParameterError, match="must be one of"):
             call()
+
+
+def test_coverage_unknown_region_code_is_a_parameter_error():
+    from cosie_analysis.report.overview import coverage
+
+    obs = _pooled_input().assign(region_level="gemeente", status="definitive")
+    with pytest.raises(ca.ParameterError, match=r"`regions` names code\(s\) \['GM9999'\]"):
+        coverage(obs, regions=["GM0001", "GM9999"])
+    assert coverage(obs, regions=["GM0001"])["n_regions"].tolist() == [1, 1]  # crime and population rows

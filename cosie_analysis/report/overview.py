@@ -104,7 +104,8 @@ def coverage(
         Columns that define a group. ``frequency`` is always added when missing, because periods of
         different frequencies cannot be counted together.
     regions : sequence of str, optional
-        Keep only these ``region_code`` values (e.g. ``PILOT_AREAS``); default: all.
+        Keep only these ``region_code`` values (e.g. ``PILOT_AREAS``); default: all. A code that does
+        not occur in ``obs`` raises :class:`~cosie_analysis.errors.ParameterError`.
 
     Returns
     -------
@@ -170,6 +171,12 @@ def coverage(
     data = obs
     if regions is not None:
         regions = [str(r) for r in ([regions] if isinstance(regions, str) else regions)]
+        unknown = sorted(set(regions) - set(obs["region_code"].dropna().astype(str)))
+        if unknown:
+            raise ParameterError(
+                f"coverage(): `regions` names code(s) {unknown} that are not in the table's `region_code`. "
+                "Use codes as CBS writes them, e.g. 'GM0321' (Houten) or 'WK035601' (see PILOT_AREAS)."
+            )
         data = obs[obs["region_code"].isin(regions)]
     if data.empty:
         raise ParameterError(f"coverage(): no rows left (regions={regions!r}).")
