@@ -67,7 +67,7 @@ _LAZY = {
     "protect_for_export": "report.disclosure",
     "check_exportable": "report.disclosure",
     "DisclosureRules": "report.disclosure",
-        "SUPPRESSED_MARK": "report.disclosure",
+    "SUPPRESSED_MARK": "report.disclosure",
     "suppress_small_n": "report.disclosure",
     "mark_suppressed": "report.disclosure",
     # report

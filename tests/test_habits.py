@@ -70,8 +70,10 @@ def long_functions(path: Path, limit: int = MAX_FUNCTION_LINES, root: Path = PAC
                 if not isinstance(child, ast.ClassDef):
                     n = child.end_lineno - child.lineno + 1
                     first = child.body[0]
-                    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(
-                        first.value.value, str
+                    if (
+                        isinstance(first, ast.Expr)
+                        and isinstance(first.value, ast.Constant)
+                        and isinstance(first.value.value, str)
                     ):
                         n -= first.end_lineno - first.lineno + 1
                     top = min([child.lineno] + [d.lineno for d in child.decorator_list])

@@ -81,8 +81,7 @@ def parse_period(code: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
     m = _check(code)
     if m is None:
         raise ParameterError(
-            f"Unknown CBS period code {code!r}: expected YYYYJJ00 (year), YYYYKW01-04 (quarter) "
-            "or YYYYMM01-12 (month)."
+            f"Unknown CBS period code {code!r}: expected YYYYJJ00 (year), YYYYKW01-04 (quarter) or YYYYMM01-12 (month)."
         )
     frequency, pfreq = FREQUENCIES[m["kind"]]
     year, num = int(m["year"]), int(m["num"])

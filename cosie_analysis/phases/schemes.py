@@ -122,9 +122,7 @@ class PhaseScheme:
         previous_end = start
         for i, sub in enumerate(self.subphases):
             if len(sub) != 4:
-                raise ParameterError(
-                    f"`subphases[{i}]` must be (name_nl, name_en, start, end); got {sub!r}."
-                )
+                raise ParameterError(f"`subphases[{i}]` must be (name_nl, name_en, start, end); got {sub!r}.")
             sub = Subphase(str(sub[0]), str(sub[1]), _day(sub[2], f"subphases[{i}].start"),
                            _day(sub[3], f"subphases[{i}].end"))  # fmt: skip
             if not previous_end <= sub.start < sub.end <= end:

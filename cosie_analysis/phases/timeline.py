@@ -27,7 +27,8 @@ def _read_timeline() -> pd.DataFrame:
     missing = [c for c in TIMELINE_COLUMNS if c not in table.columns]
     if missing:
         raise InputFileError(
-            "resources/corona_timeline.csv", f"columns {missing} missing; found {list(table.columns)}.",
+            "resources/corona_timeline.csv",
+            f"columns {missing} missing; found {list(table.columns)}.",
             hint="Restore the file from the package (git checkout cosie_analysis/resources).",
         )
     table = table[list(TIMELINE_COLUMNS)].copy()
@@ -35,8 +36,11 @@ def _read_timeline() -> pd.DataFrame:
     for col in ("key_date", "disputed"):
         bad = sorted(set(table[col]) - {"true", "false"})
         if bad:
-            raise InputFileError("resources/corona_timeline.csv", f"column {col!r} must be true/false; found {bad}.",
-                                 hint="Write each value as the word true or false.")
+            raise InputFileError(
+                "resources/corona_timeline.csv",
+                f"column {col!r} must be true/false; found {bad}.",
+                hint="Write each value as the word true or false.",
+            )
         table[col] = table[col].eq("true")
     table["other_sources"] = table["other_sources"].replace("", None)
     return table
