@@ -129,3 +129,13 @@ def test_long_functions_list_only_shrinks(name):
     assert module.is_file() and name in long_functions(module), (
         f"{name} is short now (or has its reason, or is gone): remove it from LONG_FUNCTIONS in {__file__}"
     )
+
+
+def test_make_test_runs_lint_types_doctests_and_notebooks():
+    """The habits are only habits if `make test` runs them."""
+    makefile = (PACKAGE.parent / "Makefile").read_text(encoding="utf-8")
+    target = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "ruff check" in target
+    assert "mypy" in target
+    assert "--doctest-modules" in target and "cosie_analysis" in target
+    assert "notebooks --nbval-lax" in target
