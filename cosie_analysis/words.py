@@ -76,18 +76,47 @@ WORDS = {
 def check_lang(lang: str) -> str:
     """Return ``lang`` when it is ``"nl"`` or ``"en"``; raise :class:`ParameterError` otherwise.
 
+    Parameters
+    ----------
+    lang : str
+        The language asked for.
+
+    Returns
+    -------
+    str
+        ``lang``, unchanged.
+
+    Raises
+    ------
+    ParameterError
+        For any other value, naming the allowed ones.
+
     Examples
     --------
     >>> check_lang("nl")
     'nl'
     """
     if lang not in LANGS:
-        raise ParameterError(f"`lang` must be one of {list(LANGS)!r}; got {lang!r}. Use 'nl' for Dutch or 'en' for English.")
+        raise ParameterError(
+            f"`lang` must be one of {list(LANGS)!r}; got {lang!r}. Use 'nl' for Dutch or 'en' for English."
+        )
     return lang
 
 
 def word(key: str, lang: str = "nl") -> str:
     """The word for ``key`` in ``lang``; raises :class:`ParameterError` for an unknown key.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`WORDS`, e.g. ``"source"`` or ``"per_1000"``.
+    lang : {"nl", "en"}, default "nl"
+        The language.
+
+    Returns
+    -------
+    str
+        The word or phrase.
 
     Examples
     --------
@@ -103,6 +132,20 @@ def word(key: str, lang: str = "nl") -> str:
 
 def phase_name(phase: str, lang: str = "nl", *, short: bool = False) -> str:
     """The display name of a phase: ``"vóór corona"`` (or ``"vóór"`` with ``short=True``).
+
+    Parameters
+    ----------
+    phase : {"before", "during", "after"}
+        The phase's identifier (the values of the ``phase`` column).
+    lang : {"nl", "en"}, default "nl"
+        The language.
+    short : bool, default False
+        ``True`` for the one-word form used in tight legends and table headers.
+
+    Returns
+    -------
+    str
+        The name to show.
 
     Examples
     --------
@@ -128,6 +171,22 @@ def format_number(x: float | None, decimals: int = 0, lang: str = "nl", *, missi
 
     The default missing mark ``"."`` is CBS's; sentences pass ``missing=word("not_available", lang)``.
 
+    Parameters
+    ----------
+    x : float or None
+        The number; ``None``, NaN and infinities count as missing.
+    decimals : int, default 0
+        Digits after the decimal separator.
+    lang : {"nl", "en"}, default "nl"
+        Dutch: decimal comma and thousands point; English: the reverse.
+    missing : str, default "."
+        What to write for a missing value.
+
+    Returns
+    -------
+    str
+        The number with a true minus sign (U+2212) when negative.
+
     Examples
     --------
     >>> format_number(-0.5, 2, "nl")
@@ -135,7 +194,7 @@ def format_number(x: float | None, decimals: int = 0, lang: str = "nl", *, missi
     >>> format_number(float("nan"))
     '.'
     """
-    if _missing(x):
+    if x is None or _missing(x):
         return missing
     s = f"{float(x):,.{decimals}f}"
     if lang == "nl":
@@ -146,12 +205,28 @@ def format_number(x: float | None, decimals: int = 0, lang: str = "nl", *, missi
 def format_pct(x: float | None, lang: str = "nl", *, decimals: int = 1, sign: bool = True) -> str:
     """A proportion as a percentage: ``-0.184`` -> ``"−18,4%"`` (nl), ``"−18.4%"`` (en).
 
+    Parameters
+    ----------
+    x : float or None
+        The proportion (``0.05`` is 5%); missing -> ``word("not_available", lang)``.
+    lang : {"nl", "en"}, default "nl"
+        The language of the number format.
+    decimals : int, default 1
+        Digits after the decimal separator of the percentage.
+    sign : bool, default True
+        Write ``+`` before a positive change.
+
+    Returns
+    -------
+    str
+        The percentage with its ``%`` sign.
+
     Examples
     --------
     >>> format_pct(0.05, "nl")
     '+5,0%'
     """
-    if _missing(x):
+    if x is None or _missing(x):
         return word("not_available", lang)
     s = format_number(100 * float(x), decimals, lang)
     return ("+" + s if sign and float(x) > 0 else s) + "%"
@@ -160,12 +235,26 @@ def format_pct(x: float | None, lang: str = "nl", *, decimals: int = 1, sign: bo
 def format_p(p: float | None, lang: str = "nl", *, digits: int = 3) -> str:
     """A p-value as text: ``"p = 0,045"``, and ``"p < 0,001"`` below the last digit shown.
 
+    Parameters
+    ----------
+    p : float or None
+        The p-value; missing -> ``"p = n.b."`` (nl) or ``"p = n/a"`` (en).
+    lang : {"nl", "en"}, default "nl"
+        The language of the number format.
+    digits : int, default 3
+        Digits shown; a p-value below ``10**-digits`` is written as ``p < 0,001`` (never ``p = 0,000``).
+
+    Returns
+    -------
+    str
+        ``"p = ..."`` or ``"p < ..."``.
+
     Examples
     --------
     >>> format_p(1e-9, "en")
     'p < 0.001'
     """
-    if _missing(p):
+    if p is None or _missing(p):
         return "p = " + word("not_available", lang)
     floor = 10.0**-digits
     if float(p) < floor:
@@ -177,6 +266,22 @@ def format_ci(lower: float | None, upper: float | None, lang: str = "nl", *, dec
               pct: bool = False) -> str:
     """An interval as text: ``"[−0,31; 0,12]"`` (nl, a semicolon because of the decimal comma) or
     ``"[−0.31, 0.12]"`` (en).
+
+    Parameters
+    ----------
+    lower, upper : float or None
+        The bounds; a missing bound is written as ``word("not_available", lang)``.
+    lang : {"nl", "en"}, default "nl"
+        The language of the number format.
+    decimals : int, default 2
+        Digits after the decimal separator (one fewer for percentages).
+    pct : bool, default False
+        The bounds are proportions: write them as percentages with :func:`format_pct`.
+
+    Returns
+    -------
+    str
+        ``"[lower; upper]"`` (nl) or ``"[lower, upper]"`` (en).
 
     Examples
     --------
