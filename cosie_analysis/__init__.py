@@ -138,6 +138,7 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
         phase_summary as phase_summary,
         phase_totals as phase_totals,
     )
+    from cosie_analysis.facets import plot_facets as plot_facets
     from cosie_analysis.observations import (
         OBSERVATION_COLUMNS as OBSERVATION_COLUMNS,
         build_observations as build_observations,

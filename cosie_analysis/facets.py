@@ -117,7 +117,7 @@ def plot_facets(
 def _names(rows: pd.DataFrame, hue: str) -> dict[str, str]:
     if "region_name" in rows and hue == "region_code":
         named = rows[rows["region_name"].notna()]
-        return dict(zip(named[hue].astype(str), named["region_name"].astype(str)))
+        return dict(zip(named[hue].astype(str), named["region_name"].astype(str), strict=True))
     return {}
 
 
@@ -125,9 +125,9 @@ def _titles(rows: pd.DataFrame, col: str, lang: str) -> tuple[dict, str]:
     """Panel titles, and the words all titles share (said once, on the figure's y-axis)."""
     label = f"label_{lang}"
     if col == "indicator" and label in rows:
-        titles = dict(zip(rows[col], rows[label].astype(str)))
+        titles = dict(zip(rows[col], rows[label].astype(str), strict=True))
     elif col == "region_code" and "region_name" in rows:
-        titles = dict(zip(rows[col], rows["region_name"].astype(str)))
+        titles = dict(zip(rows[col], rows["region_name"].astype(str), strict=True))
     else:
         return {}, ""
     texts = list(titles.values())

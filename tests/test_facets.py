@@ -36,7 +36,7 @@ def test_one_panel_per_indicator_one_line_per_region_with_the_values(synthetic_p
     assert len(series) == 3
     expected = [10.0 + r + np.arange(9) for r in range(3)]
     got = sorted((np.asarray(line.get_ydata(), dtype=float) for line in series), key=lambda y: y[0])
-    for g, e in zip(got, expected):
+    for g, e in zip(got, expected, strict=True):
         np.testing.assert_array_equal(g, e)
     # the shared words of the titles are said once, on the figure's y-axis
     assert ax.get_title() == "Soort B"
