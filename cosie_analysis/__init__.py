@@ -85,6 +85,13 @@ _LAZY = {
     "plot_ranking": "plotting",
     "pooled_rates": "data.regions",
     "report_style": "style",
+    # coded narratives (qualitative data)
+    "read_codings": "qda.read",
+    "load_codings": "qda.read",
+    "Codings": "qda.read",
+    "codings_template_path": "qda.read",
+    "example_qdpx": "qda.example",
+    "write_example_qdpx": "qda.example",
     # errors
     "CosieError": "errors",
     "InputFileError": "errors",

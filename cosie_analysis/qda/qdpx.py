@@ -229,13 +229,15 @@ def parse_qdpx(path: str | Path) -> QdpxContent:
         tuple(problems))
 
 
-def qde_xml(*, name: str, users: list[dict], codes: list[dict], variables: list[dict], sources: list[dict]) -> bytes:
+def qde_xml(*, name: str, users: list[dict], codes: list[dict], variables: list[dict], sources: list[dict],
+            cases: list[dict] | None = None) -> bytes:
     """Serialise a project as ``project.qde`` XML (UTF-8); the inputs are plain dicts.
 
     ``users``: ``guid``, ``name``. ``codes``: ``guid``, ``name``, ``children`` (same shape).
     ``variables``: ``guid``, ``name``. ``sources``: ``guid``, ``name``, ``text``, ``values``
     (variable guid -> text), optional ``path`` (the text then goes to ``Sources/path``), ``selections`` (``guid``, ``start``, ``end``, ``codings``: list of
-    (coding guid, user guid, code guid)). Attributes appear in a fixed order, so the bytes are stable.
+    (coding guid, user guid, code guid)). ``cases``: ``guid``, ``name``, ``values``, ``sources`` (source
+    guids). Attributes appear in a fixed order, so the bytes are stable.
     """
     from lxml import etree
 
@@ -251,9 +253,22 @@ def qde_xml(*, name: str, users: list[dict], codes: list[dict], variables: list[
             add_codes(sub, c.get("children", []))
 
     add_codes(etree.SubElement(etree.SubElement(root, q + "CodeBook"), q + "Codes"), codes)
-    el = etree.SubElement(root, q + "Variables")
+    el = etree.SubElement(root, q + "Variables") if variables else None
     for v in variables:
         etree.SubElement(el, q + "Variable", guid=v["guid"], name=v["name"], typeOfVariable="Text")
+    def add_values(parent, values):
+        for var_guid, value in values.items():
+            vv = etree.SubElement(parent, q + "VariableValue")
+            etree.SubElement(vv, q + "VariableRef", targetGUID=var_guid)
+            etree.SubElement(vv, q + "TextValue").text = value
+
+    if cases:
+        el = etree.SubElement(root, q + "Cases")
+        for c in cases:
+            case = etree.SubElement(el, q + "Case", guid=c["guid"], name=c["name"])
+            add_values(case, c.get("values", {}))
+            for ref in c.get("sources", []):
+                etree.SubElement(case, q + "SourceRef", targetGUID=ref)
     el = etree.SubElement(root, q + "Sources")
     for s in sources:
         src = etree.SubElement(el, q + "TextSource", guid=s["guid"], name=s["name"])
@@ -267,8 +282,5 @@ def qde_xml(*, name: str, users: list[dict], codes: list[dict], variables: list[
             for cg, user, code in sel["codings"]:
                 co = etree.SubElement(se, q + "Coding", guid=cg, creatingUser=user)
                 etree.SubElement(co, q + "CodeRef", targetGUID=code)
-        for var_guid, value in s["values"].items():
-            vv = etree.SubElement(src, q + "VariableValue")
-            etree.SubElement(vv, q + "VariableRef", targetGUID=var_guid)
-            etree.SubElement(vv, q + "TextValue").text = value
+        add_values(src, s.get("values", {}))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -24,7 +24,7 @@ import pandas as pd
 from cosie_analysis.errors import InputFileError, ParameterError
 from cosie_analysis.qda.qdpx import parse_qdpx
 
-__all__ = ["CSV_COLUMNS", "Codings", "codings_template_path", "read_codings", "screen_excerpts"]
+__all__ = ["CSV_COLUMNS", "Codings", "codings_template_path", "load_codings", "read_codings", "screen_excerpts"]
 
 #: The CSV format's columns: name -> (required, meaning). See resources/qda_codings_dictionary.csv.
 CSV_COLUMNS = {
@@ -206,10 +206,11 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 for c, (req, _) in CSV_COLUMNS.items() if req and c not in frame.columns]
     if problems:
         _fail(path, problems, _HINT_CSV)
-    # the register's identifier checks on every column but the excerpts (those are withheld, not refused)
-    for p in validate_register(frame.drop(columns="excerpt", errors="ignore")):
-        if p.kind == "identifier":
-            problems.append(str(p))
+    # the register's identifier checks: every column name, and the values of the free-text columns
+    # (ids and dates have their own format; excerpts are withheld, not refused)
+    free = [c for c in frame.columns if c not in ("segment_id", "source_id", "pilot", "date", "excerpt")]
+    found = validate_register(frame.iloc[:0]) + validate_register(frame[free])
+    problems += list(dict.fromkeys(str(p) for p in found if p.kind == "identifier"))
     line = pd.Series(np.arange(2, len(frame) + 2), index=frame.index)
     for col in [c for c, (req, _) in CSV_COLUMNS.items() if req]:
         for i in frame.index[frame[col] == ""][:10]:
@@ -315,7 +316,55 @@ def read_codings(path: str | Path, *, scheme="measures", rule: str = "majority",
         ["true", "1", "ja", "yes"]).any()
     segs = segs[SEGMENT_COLUMNS].sort_values(["pilot", "date", "source_id", "segment_id", "coder", "code_path"],
                                              kind="stable").reset_index(drop=True)
+    for frame in (segs, sources):  # one dtype for text, whichever reader filled the column
+        for col in frame.columns:
+            if pd.api.types.is_string_dtype(frame[col]) and not isinstance(frame[col].dtype, pd.CategoricalDtype):
+                frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     segs["start"] = segs["start"].astype("Int64")
     segs["end"] = segs["end"].astype("Int64")
     return Codings(segs, sources.sort_values(["pilot", "date", "source_id"], kind="stable").reset_index(drop=True),
                    codes.reset_index(drop=True), str(path), bool(synthetic), scheme_name, rule_name)
+
+
+def load_codings(folder: str | Path | None = None, *, scheme="measures", rule: str = "majority",
+                 excerpts: bool = True) -> Codings:
+    """The user's own coded narratives from ``data/raw/qda/``, or the SYNTHETIC example when there are none.
+
+    Parameters
+    ----------
+    folder : path-like, optional
+        Default ``data/raw/qda/``. Every ``.qdpx`` and ``.csv`` file in it is read with
+        :func:`read_codings` and the results are combined (source and segment ids must be unique
+        across the files).
+    scheme, rule, excerpts
+        As for :func:`read_codings`.
+
+    Returns
+    -------
+    Codings
+        ``synthetic`` is True when the example was used (or a file is marked synthetic).
+
+    Examples
+    --------
+    >>> load_codings().synthetic  # True until your own export is in data/raw/qda/  # doctest: +SKIP
+    True
+    """
+    from cosie_analysis.paths import raw_dir
+    from cosie_analysis.qda.example import example_qdpx
+
+    folder = Path(folder) if folder is not None else raw_dir() / "qda"
+    files = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".qdpx", ".csv")) if folder.is_dir() else []
+    if not files:
+        return read_codings(example_qdpx(), scheme=scheme, rule=rule, excerpts=excerpts)
+    parts = [read_codings(p, scheme=scheme, rule=rule, excerpts=excerpts) for p in files]
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    sources = pd.concat([p._sources for p in parts], ignore_index=True)
+    dup = sources["source_id"].duplicated()
+    if dup.any():
+        raise InputFileError(folder, f"source id(s) {sources.loc[dup, 'source_id'].head(5).tolist()} occur in more than "
+                             "one file.", "Give every source a unique id, or keep one file per project.")
+    return Codings(pd.concat([p._segments for p in parts], ignore_index=True), sources,
+                   pd.concat([p._codes for p in parts], ignore_index=True).drop_duplicates("code_path"),
+                   str(folder), any(p.synthetic for p in parts), first.phase_scheme, first.phase_rule)
