@@ -92,6 +92,12 @@ _LAZY = {
     "codings_template_path": "qda.read",
     "example_qdpx": "qda.example",
     "write_example_qdpx": "qda.example",
+    "intercoder_agreement": "qda.agreement",
+    "theme_frequencies": "qda.themes",
+    "co_occurrence": "qda.themes",
+    "plot_joint_display": "report.joint_display",
+    "protected_themes": "report.joint_display",
+    "export_themes": "report.joint_display",
     # errors
     "CosieError": "errors",
     "InputFileError": "errors",

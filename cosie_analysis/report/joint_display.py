@@ -58,8 +58,8 @@ def protected_themes(themes: ThemeFrequencies, *, rules: DisclosureRules | None 
         ``theme``, ``phase``, ``n_mentioning`` (protected: rounded, NaN when suppressed),
         ``n_sources`` (protected the same way per pilot), ``share`` (protected n_mentioning /
         protected n_sources; NaN when either is suppressed or n_sources is below
-        ``rules.min_denominator``), ``disclosure`` ("shown", "primary", "secondary"). ``attrs``
-        records the rules and, for SYNTHETIC input, ``synthetic=True``.
+        ``rules.min_denominator``), ``disclosure`` ("shown", "primary", "secondary"), and for
+        SYNTHETIC input ``synthetic`` (True in every row). ``attrs`` records the rules.
     """
     rules = rules or DisclosureRules()
     t = themes.summary()
@@ -73,7 +73,9 @@ def protected_themes(themes: ThemeFrequencies, *, rules: DisclosureRules | None 
     out["phase"] = out["phase"].astype(object)
     ok = out["n_sources"].ge(rules.min_denominator) & out["n_mentioning"].notna()
     out["share"] = np.where(ok, out["n_mentioning"] / out["n_sources"].where(ok, 1.0), np.nan)
-    out = out[["pilot", "theme", "phase", "n_mentioning", "n_sources", "share", "disclosure"]]
+    out = out[["pilot", "theme", "phase", "n_mentioning", "n_sources", "share", "disclosure"]].copy()
+    if themes.synthetic:  # labelled in every row, so a CSV on its own still says so
+        out["synthetic"] = True
     out.attrs = {**counts.attrs, "synthetic": themes.synthetic}
     return out
 
