@@ -124,6 +124,9 @@ def test_qdpx_and_csv_read_into_the_same_table(example, tmp_path):
 
 def test_semicolon_csv_and_the_template(tmp_path):
     assert list(pd.read_csv(codings_template_path()).columns) == list(CSV_COLUMNS)
+    dictionary = ca.codings_dictionary()
+    assert dictionary["column"].tolist() == list(CSV_COLUMNS)
+    assert dictionary.set_index("column")["required"].eq("yes").to_dict() == {c: r for c, (r, _) in CSV_COLUMNS.items()}
     path = tmp_path / "c.csv"
     path.write_text("segment_id;source_id;pilot;date;coder;code\nS1;V1;Nieuwegein;2022-03-23;A;vertrouwen\n",
                     encoding="utf-8")

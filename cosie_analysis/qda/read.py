@@ -24,7 +24,7 @@ import pandas as pd
 from cosie_analysis.errors import InputFileError, ParameterError
 from cosie_analysis.qda.qdpx import parse_qdpx
 
-__all__ = ["CSV_COLUMNS", "Codings", "codings_template_path", "load_codings", "read_codings", "screen_excerpts"]
+__all__ = ["CSV_COLUMNS", "Codings", "codings_dictionary", "codings_template_path", "load_codings", "read_codings", "screen_excerpts"]
 
 #: The CSV format's columns: name -> (required, meaning). See resources/qda_codings_dictionary.csv.
 CSV_COLUMNS = {
@@ -93,6 +93,12 @@ class Codings:
 def codings_template_path() -> Path:
     """The empty CSV template of the coded-segments format (header only)."""
     return Path(str(resources.files("cosie_analysis") / "resources" / "qda_codings_template.csv"))
+
+
+def codings_dictionary() -> pd.DataFrame:
+    """The data dictionary of the CSV format: ``column``, ``required``, ``meaning``, ``example``."""
+    path = Path(str(resources.files("cosie_analysis") / "resources" / "qda_codings_dictionary.csv"))
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def screen_excerpts(excerpts: pd.Series) -> pd.Series:

@@ -20,7 +20,8 @@ from cosie_analysis.qda.read import Codings
 from cosie_analysis.qda.themes import ThemeFrequencies, theme_frequencies
 from cosie_analysis.report.disclosure import DisclosureRules, mark_synthetic, protect
 
-__all__ = ["JOINT_INDICATORS", "JointDisplayOutput", "export_themes", "plot_joint_display", "protected_themes",
+__all__ = ["JOINT_INDICATORS", "JointDisplayOutput", "export_themes", "joint_display", "plot_joint_display",
+           "protected_themes",
            "qda_joint_display_houten", "qda_joint_display_nieuwegein"]
 
 #: The quantitative panel per pilot: (indicator, region code, where it comes from).
@@ -173,7 +174,7 @@ def plot_joint_display(
     return fig, table
 
 
-def _indicator(ctx, pilot: str) -> tuple[pd.DataFrame, str, str, list[str]]:
+def _indicator(obs: pd.DataFrame | None, pilot: str) -> tuple[pd.DataFrame, dict, str, list[str]]:
     """The quantitative series of a pilot's joint display, its axis label, source line and tables."""
     indicator, region, origin = JOINT_INDICATORS[pilot]
     if origin == "register":
@@ -186,22 +187,56 @@ def _indicator(ctx, pilot: str) -> tuple[pd.DataFrame, str, str, list[str]]:
         d = obs[obs["indicator"].str.startswith(indicator)]
         d = d.groupby(["period", "period_start", "period_end", "region_code", "source_table"], as_index=False)["value"].sum()
         return d, {"nl": "bemiddelingen per maand", "en": "job matches per month"}, "pilot register", ["pilot register"]
-    d = ctx.obs[(ctx.obs["indicator"] == indicator) & (ctx.obs["region_code"] == region)]
+    if obs is None:
+        from cosie_analysis.observations import load_observations
+
+        obs = load_observations()
+    d = obs[(obs["indicator"] == indicator) & (obs["region_code"] == region)]
     return d, {"nl": "Leefbaarometer 3.0: pc 3431\nmin NL-gemiddelde", "en": "Leefbaarometer 3.0: pc 3431\nminus Dutch mean"}, \
         "Leefbaarometer 3.0 (BZK)", ["Leefbaarometer 3.0 (2022)"]
 
 
-def _build(ctx, lang: str, pilot: str):
+def joint_display(codings: Codings, *, pilot: str, lang: str = "nl", observations: pd.DataFrame | None = None,
+                  rules: DisclosureRules | None = None):
+    """The report's joint display for one pilot: the stories' themes beside the pilot's indicator.
+
+    Parameters
+    ----------
+    codings : Codings
+        E.g. :func:`cosie_analysis.load_codings` (your export in ``data/raw/qda/``, else SYNTHETIC).
+    pilot : {"houten", "nieuwegein"}
+        The indicator is :data:`JOINT_INDICATORS` ``[pilot]``.
+    lang : {"nl", "en"}
+    observations : pandas.DataFrame, optional
+        Default :func:`cosie_analysis.load_observations` (only read for Nieuwegein).
+    rules : DisclosureRules, optional
+
+    Returns
+    -------
+    JointDisplayOutput
+        ``fig``, ``source`` (the source line), ``source_tables``, ``height_mm`` and ``tables``
+        (``qda_themes_<pilot>``: the protected theme table drawn).
+
+    Examples
+    --------
+    >>> import cosie_analysis as ca
+    >>> out = ca.joint_display(ca.load_codings(), pilot="houten")  # SYNTHETIC until your own export  # doctest: +SKIP
+    """
+    check_choice("pilot", pilot, list(JOINT_INDICATORS))
+    series, ylabel, source, tables = _indicator(observations, pilot)
+    fig, table = plot_joint_display(codings, series, pilot=pilot, ylabel=ylabel[lang], lang=lang, rules=rules)
+    stories = {"nl": "verhalen: SYNTHETISCH voorbeeldproject" if codings.synthetic else "verhalen: eigen QDA-export",
+               "en": "stories: SYNTHETIC example project" if codings.synthetic else "stories: own QDA export"}[lang]
+    return JointDisplayOutput(fig, f"{source}; {stories}", tables + ["qda"], height_mm=60 + 9 * table["theme"].nunique(),
+                              tables={f"qda_themes_{pilot}": table})
+
+
+def _build(ctx, lang: str, pilot: str) -> JointDisplayOutput:
     from cosie_analysis.qda.read import load_codings
 
     codings = ctx.once(("qda_codings", ctx.scheme, ctx.rule), lambda: load_codings(scheme=ctx.scheme, rule=ctx.rule,
                                                                                    excerpts=False))
-    series, ylabel, source, tables = _indicator(ctx, pilot)
-    fig, table = plot_joint_display(codings, series, pilot=pilot, ylabel=ylabel[lang], lang=lang)
-    stories = {"nl": "verhalen: SYNTHETISCH voorbeeldproject" if codings.synthetic else "verhalen: eigen QDA-export",
-               "en": "stories: SYNTHETIC example project" if codings.synthetic else "stories: own QDA export"}[lang]
-    return JointDisplayOutput(fig, f"{source}; {stories}", tables + ["qda"], height_mm=60 + 9 * table["theme"].nunique(),
-                        tables={f"qda_themes_{pilot}": table})
+    return joint_display(codings, pilot=pilot, lang=lang, observations=ctx.obs)
 
 
 def qda_joint_display_houten(ctx, lang: str):
