@@ -197,7 +197,7 @@ def test_coders_all_and_single_coder_and_theme_level(example):
     any_ = mentions(example, coders="any")
     all_ = mentions(example, coders="all")
     a = mentions(example, coders="codeur A")
-    pairs = lambda m: set(map(tuple, m[["source_id", "theme"]].to_numpy()))  # noqa: E731
+    pairs = lambda m: set(map(tuple, m[["source_id", "theme"]].to_numpy()))
     assert pairs(all_) <= pairs(any_) and pairs(a) <= pairs(any_) and len(all_) < len(any_)
     coded_by_a = set(example.segments.loc[example.segments["coder"] == "codeur A", "source_id"])
     assert {p for p in pairs(all_) if p[0] in coded_by_a} <= pairs(a)  # 'all' = every coder who coded the source

@@ -68,14 +68,14 @@ def test_joint_display_draws_every_theme_and_phase(codings):
     assert all(s.endswith("%") and "." not in s for s in labels)  # Dutch: whole percentages, no decimal point
     assert [t.get_text() for t in bottom.get_yticklabels()] == sorted(table["theme"].unique(), reverse=True)
     assert any(t.get_gid() == "synthetic" for t in fig.texts)
-    line = [ln for ln in top.get_lines() if ln.get_gid() == "series:indicator"][0]
+    line = next(ln for ln in top.get_lines() if ln.get_gid() == "series:indicator")
     assert np.allclose(line.get_ydata(), [0.1, 0.2, 0.15, 0.3, 0.25, 0.2, 0.22])
     # a box spans the days of its phase's stories
     src = codings.sources
     first = src[(src["pilot"] == "nieuwegein") & (src["phase"] == "during")]["date"].min()
     import matplotlib.dates as mdates
 
-    box = [p for p in boxes if p.get_gid().endswith(":during")][0]
+    box = next(p for p in boxes if p.get_gid().endswith(":during"))
     assert box.get_x() == pytest.approx(mdates.date2num(first))
 
 

@@ -21,7 +21,7 @@ from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.estimate._common import Result, check_conf_level, check_lang
 from cosie_analysis.qda.read import Codings
 
-__all__ = ["Agreement", "RELIABLE", "TENTATIVE", "cohen_kappa", "intercoder_agreement"]
+__all__ = ["RELIABLE", "TENTATIVE", "Agreement", "cohen_kappa", "intercoder_agreement"]
 
 #: Krippendorff's (2004, Content Analysis, 2nd ed., p. 241) conventions: rely on alpha >= 0.800 and
 #: draw tentative conclusions only for 0.667 <= alpha < 0.800.

@@ -21,7 +21,7 @@ from cosie_analysis._io import atomic_write_bytes
 from cosie_analysis.errors import ParameterError
 from cosie_analysis.qda.qdpx import qde_xml
 
-__all__ = ["CODE_TREE", "CODERS", "PLANTED_CODES", "example_qdpx", "write_example_qdpx"]
+__all__ = ["CODERS", "CODE_TREE", "PLANTED_CODES", "example_qdpx", "write_example_qdpx"]
 
 #: The example's code tree: category -> codes (a category without codes is itself a code).
 CODE_TREE = {

@@ -64,13 +64,13 @@ def _empty(problems: list[str]) -> QdpxContent:
 def _open(path: Path) -> tuple[bytes | None, zipfile.ZipFile | None, list[str]]:
     """The bytes of project.qde and the open archive, or the problems that stop reading."""
     if not zipfile.is_zipfile(path):
-        return None, None, ["is not a zip archive, so not a REFI-QDA project export (.qdpx). Export the project "
-                            "again with 'Export > REFI-QDA project' in your QDA program, or pass the .qde file inside it."]
+        return None, None, [("is not a zip archive, so not a REFI-QDA project export (.qdpx). Export the project "
+                            "again with 'Export > REFI-QDA project' in your QDA program, or pass the .qde file inside it.")]
     archive = zipfile.ZipFile(path)
     names = {n.lower(): n for n in archive.namelist()}
     if "project.qde" not in names:
-        return None, None, [f"the archive holds no project.qde (found: {sorted(archive.namelist())[:8]}). A .qdpx export "
-                            "holds project.qde and a Sources/ folder; export the project again as REFI-QDA project."]
+        return None, None, [(f"the archive holds no project.qde (found: {sorted(archive.namelist())[:8]}). A .qdpx export "
+                            "holds project.qde and a Sources/ folder; export the project again as REFI-QDA project.")]
     return archive.read(names["project.qde"]), archive, []
 
 
@@ -87,13 +87,13 @@ def _parse_xml(data: bytes) -> tuple[object | None, list[str]]:
         return None, [f"project.qde is not well-formed XML ({exc}). The export is damaged: export it again."]
     ns = etree.QName(root).namespace
     if ns != NAMESPACE:
-        return None, [f"project.qde: the root element <{etree.QName(root).localname}> is in namespace {ns!r}; "
-                      f"expected {NAMESPACE!r} (REFI-QDA project 1.0). Export with a program that writes REFI-QDA 1.0."]
+        return None, [(f"project.qde: the root element <{etree.QName(root).localname}> is in namespace {ns!r}; "
+                      f"expected {NAMESPACE!r} (REFI-QDA project 1.0). Export with a program that writes REFI-QDA 1.0.")]
     schema = _schema()
     if not schema.validate(root.getroottree()):
         errors = [f"project.qde line {e.line}: {e.message}" for e in schema.error_log]
-        return None, [f"does not validate against the REFI-QDA project schema ({len(errors)} error(s)); fix the "
-                      "export or report it to your QDA program's makers:"] + errors[:20]
+        return None, [(f"does not validate against the REFI-QDA project schema ({len(errors)} error(s)); fix the "
+                      "export or report it to your QDA program's makers:")] + errors[:20]
     return root, []
 
 
@@ -181,9 +181,14 @@ def parse_qdpx(path: str | Path) -> QdpxContent:
     data, archive, problems = _open(path)
     if data is None:
         return _empty(problems)
-    root, problems = _parse_xml(data)
-    if root is None:
-        return _empty(problems)
+    with archive:
+        root, problems = _parse_xml(data)
+        if root is None:
+            return _empty(problems)
+        return _tables(root, archive)
+
+
+def _tables(root, archive: zipfile.ZipFile) -> QdpxContent:
     users = pd.DataFrame([{"user_id": _guid(u.get("guid")), "coder": u.get("name") or _guid(u.get("guid"))}
                           for u in root.iterfind("q:Users/q:User", _NS)], columns=["user_id", "coder"])
     coder_of = dict(zip(users["user_id"], users["coder"]))

@@ -135,11 +135,11 @@ def _pilot_and_date(sources: pd.DataFrame, where) -> tuple[pd.DataFrame, list[tu
     pilot = sources["pilot"].fillna("").astype(str).str.strip().str.lower()
     date = pd.to_datetime(sources["date"].fillna("").astype(str).str.strip(), format="%Y-%m-%d", errors="coerce")
     for i in np.flatnonzero(~pilot.isin(PILOT_NAMES).to_numpy()):
-        problems.append((i, f"{where(sources.iloc[i])}: pilot {sources['pilot'].iloc[i]!r} is not one of {list(PILOT_NAMES)}; "
-                        "give every coded source a variable 'pilot' (houten or nieuwegein)."))
+        problems.append((i, (f"{where(sources.iloc[i])}: pilot {sources['pilot'].iloc[i]!r} is not one of {list(PILOT_NAMES)}; "
+                        "give every coded source a variable 'pilot' (houten or nieuwegein).")))
     for i in np.flatnonzero(date.isna().to_numpy()):
-        problems.append((i, f"{where(sources.iloc[i])}: date {sources['date'].iloc[i]!r} is not a day YYYY-MM-DD; give every "
-                        "coded source a variable 'date' (the day the story was told)."))
+        problems.append((i, (f"{where(sources.iloc[i])}: date {sources['date'].iloc[i]!r} is not a day YYYY-MM-DD; give every "
+                        "coded source a variable 'date' (the day the story was told).")))
     sources["pilot"] = pilot
     sources["date"] = date
     return sources, problems

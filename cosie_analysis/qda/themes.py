@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError, check_choice
-from cosie_analysis.estimate._common import PHASES, Result, adjust_pvalues, check_conf_level, check_lang
+from cosie_analysis.estimate._common import (
+    PHASES,
+    Result,
+    adjust_pvalues,
+    check_conf_level,
+    check_lang,
+)
 from cosie_analysis.qda.read import Codings
 
 __all__ = ["CoOccurrence", "ThemeFrequencies", "co_occurrence", "mentions", "theme_frequencies"]
@@ -76,7 +82,7 @@ def _changes(table: pd.DataFrame, conf_level: float, adjust: str) -> pd.DataFram
                          "method": "difference in shares of sources; Newcombe interval; Fisher exact test"})
     out = pd.DataFrame(rows)
     out["p_adjusted"] = np.nan
-    for _, i in out.groupby("pilot").groups.items():  # one family per pilot: all themes and contrasts
+    for i in out.groupby("pilot").groups.values():  # one family per pilot: all themes and contrasts
         out.loc[i, "p_adjusted"] = adjust_pvalues(out.loc[i, "p_value"].to_numpy(), adjust)
     return out[["pilot", "theme", "contrast", "estimate", "ci_lower", "ci_upper", "p_value", "p_adjusted", "n", "method"]]
 
@@ -133,7 +139,13 @@ class ThemeFrequencies(Result):
 
     def describe(self, lang: str = "nl") -> str:
         """Per pilot, the theme whose share changed most from before to during corona, with its test."""
-        from cosie_analysis.words import format_ci, format_number, format_p, format_pct, word
+        from cosie_analysis.words import (
+            format_ci,
+            format_number,
+            format_p,
+            format_pct,
+            word,
+        )
 
         check_lang(lang)
         out = []

@@ -178,7 +178,11 @@ def _indicator(obs: pd.DataFrame | None, pilot: str) -> tuple[pd.DataFrame, dict
     """The quantitative series of a pilot's joint display, its axis label, source line and tables."""
     indicator, region, origin = JOINT_INDICATORS[pilot]
     if origin == "register":
-        from cosie_analysis.pilot.register import register_observations, register_to_observations, synthetic_register
+        from cosie_analysis.pilot.register import (
+            register_observations,
+            register_to_observations,
+            synthetic_register,
+        )
 
         obs = register_observations()
         obs = obs[obs["region_code"] == region]
