@@ -126,12 +126,12 @@ def _value(vv) -> str | None:
     return None
 
 
-def _attributes(root) -> tuple[dict[str, dict[str, str]], dict[str, dict], list[str]]:
+def _attributes(root) -> tuple[dict[str, dict[str, str | None]], dict[str, dict], list[str]]:
     """Variable values per source: from the cases holding the source, then the source's own values."""
     variables = {_guid(v.get("guid")): v.get("name") for v in root.iterfind("q:Variables/q:Variable", _NS)}
     problems: list[str] = []
 
-    def values_of(el) -> dict[str, str]:
+    def values_of(el) -> dict[str, str | None]:
         out = {}
         for vv in el.findall("q:VariableValue", _NS):
             ref = _guid(vv.find("q:VariableRef", _NS).get("targetGUID"))
@@ -142,7 +142,7 @@ def _attributes(root) -> tuple[dict[str, dict[str, str]], dict[str, dict], list[
             out[variables[ref]] = _value(vv)
         return out
 
-    by_case: dict[str, dict[str, str]] = {}
+    by_case: dict[str, dict[str, str | None]] = {}
     case_refs: dict[str, dict] = {}
     for case in root.iterfind("q:Cases/q:Case", _NS):
         vals = values_of(case)
@@ -179,7 +179,7 @@ def parse_qdpx(path: str | Path) -> QdpxContent:
     """
     path = Path(path)
     data, archive, problems = _open(path)
-    if data is None:
+    if data is None or archive is None:
         return _empty(problems)
     with archive:
         root, problems = _parse_xml(data)

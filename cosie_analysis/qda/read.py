@@ -121,13 +121,13 @@ def screen_excerpts(excerpts: pd.Series) -> pd.Series:
     return out
 
 
-def _fail(path, problems: list[str], hint: str | None = None):
+def _fail(path, problems: list[str] | str, hint: str | None = None):
     raise InputFileError(path, problems, hint)
 
 
 def _pilot_and_date(sources: pd.DataFrame, where) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
     """Normalise pilot and date of the sources; list (position, problem) for a missing or wrong value."""
-    problems = []
+    problems: list[tuple[int, str]] = []
     sources = sources.copy()
     for col in ("pilot", "date", "source_type", "channel"):
         if col not in sources.columns:
@@ -135,10 +135,10 @@ def _pilot_and_date(sources: pd.DataFrame, where) -> tuple[pd.DataFrame, list[tu
     pilot = sources["pilot"].fillna("").astype(str).str.strip().str.lower()
     date = pd.to_datetime(sources["date"].fillna("").astype(str).str.strip(), format="%Y-%m-%d", errors="coerce")
     for i in np.flatnonzero(~pilot.isin(PILOT_NAMES).to_numpy()):
-        problems.append((i, (f"{where(sources.iloc[i])}: pilot {sources['pilot'].iloc[i]!r} is not one of {list(PILOT_NAMES)}; "
+        problems.append((int(i), (f"{where(sources.iloc[i])}: pilot {sources['pilot'].iloc[i]!r} is not one of {list(PILOT_NAMES)}; "
                         "give every coded source a variable 'pilot' (houten or nieuwegein).")))
     for i in np.flatnonzero(date.isna().to_numpy()):
-        problems.append((i, (f"{where(sources.iloc[i])}: date {sources['date'].iloc[i]!r} is not a day YYYY-MM-DD; give every "
+        problems.append((int(i), (f"{where(sources.iloc[i])}: date {sources['date'].iloc[i]!r} is not a day YYYY-MM-DD; give every "
                         "coded source a variable 'date' (the day the story was told).")))
     sources["pilot"] = pilot
     sources["date"] = date
