@@ -285,3 +285,13 @@ def test_parse_qdpx_lists_and_does_not_raise(tmp_path):
     p = tmp_path / "x.qdpx"
     p.write_bytes(io.BytesIO(b"not zip").getvalue())
     assert parse_qdpx(p).problems and parse_qdpx(p).codings.empty
+
+
+def test_codes_applied_to_a_category_and_crlf_text_from_the_sources_folder(tmp_path):
+    text = "Eerst kwam er iemand langs.\r\nDaarna alleen nog beeldbellen."  # CRLF kept in Sources/*.txt
+    sel = [{"guid": g(30), "start": 0, "end": 27, "codings": [(g(40), g(1), g(10))]},  # the category itself
+           {"guid": g(31), "start": 29, "end": 59, "codings": [(g(41), g(1), g(12))]}]
+    c = read_codings(project(tmp_path, selections=sel, text=text, source_path=True))
+    s = c.segments.set_index("segment_id")
+    assert s.loc[g(30), "code"] == "contact" and s.loc[g(30), "theme"] == "contact"
+    assert s.loc[g(31), "excerpt"] == "Daarna alleen nog beeldbellen."

@@ -163,6 +163,7 @@ def plot_joint_display(
              linewidth=1.2, gid="series:indicator")
     lo, hi = (pd.Timestamp(w) for w in _WINDOW)
     top.set_xlim(lo, hi)
+    top.margins(y=0.18)  # room for the phase names above the series
     draw_phases(top, codings.phase_scheme, lang=lang, key_dates=False, labels=True)
     format_axes(top, lang=lang, ylabel=ylabel, date_axis=True, legend=False)
     _strip(bottom, table, spans, lang=lang)
