@@ -91,12 +91,22 @@ class Codings:
 
 
 def codings_template_path() -> Path:
-    """The empty CSV template of the coded-segments format (header only)."""
+    """The empty CSV template of the coded-segments format (header only).
+
+    Examples
+    --------
+    >>> codings_template_path().read_text().split(",")[:2]
+    ['segment_id', 'source_id']"""
     return Path(str(resources.files("cosie_analysis") / "resources" / "qda_codings_template.csv"))
 
 
 def codings_dictionary() -> pd.DataFrame:
-    """The data dictionary of the CSV format: ``column``, ``required``, ``meaning``, ``example``."""
+    """The data dictionary of the CSV format: ``column``, ``required``, ``meaning``, ``example``.
+
+    Examples
+    --------
+    >>> codings_dictionary()["column"].tolist()[:4]
+    ['segment_id', 'source_id', 'pilot', 'date']"""
     path = Path(str(resources.files("cosie_analysis") / "resources" / "qda_codings_dictionary.csv"))
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
@@ -106,6 +116,11 @@ def screen_excerpts(excerpts: pd.Series) -> pd.Series:
 
     Uses :func:`cosie_analysis.pilot.register.validate_register` (the one implementation of the checks)
     on the excerpts as one column; a flagged batch is screened again excerpt by excerpt.
+
+    Examples
+    --------
+    >>> screen_excerpts(pd.Series(["mail me: jan@voorbeeld.nl", "ik vertrouwde haar"])).tolist()  # SYNTHETIC
+    [True, False]
     """
     from cosie_analysis.pilot.register import validate_register
 

@@ -35,6 +35,12 @@ def mentions(codings: Codings, *, level: str = "code", coders: str = "any") -> p
     ``coders="any"`` counts a theme when any coder applied it in the source; ``"all"`` when every
     coder who coded the source did; a coder's name uses that coder's codings only.
     Returns columns ``source_id``, ``theme``, ``n_segments``.
+
+    Examples
+    --------
+    >>> import cosie_analysis as ca
+    >>> mentions(ca.read_codings(ca.example_qdpx()), level="theme").columns.tolist()  # SYNTHETIC  # doctest: +SKIP
+    ['source_id', 'theme', 'n_segments']
     """
     check_choice("level", level, ("code", "theme"))
     seg = codings.segments
@@ -304,6 +310,11 @@ def co_occurrence(codings: Codings, *, level: str = "code", coders: str = "any")
         (``theme_a < theme_b``), ``n_both`` (sources mentioning both), ``n_a``, ``n_b`` (sources
         mentioning each), ``n_sources`` (sources of the pilot), ``jaccard`` (n_both / sources
         mentioning either; NaN when neither occurs), ``method``.
+
+    Examples
+    --------
+    >>> import cosie_analysis as ca
+    >>> print(co_occurrence(ca.read_codings(ca.example_qdpx())).describe("en"))  # SYNTHETIC  # doctest: +SKIP
     """
     if not isinstance(codings, Codings):
         raise ParameterError(f"`codings` must be a Codings object from read_codings(); got {type(codings).__name__}.")

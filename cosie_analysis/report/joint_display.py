@@ -61,6 +61,11 @@ def protected_themes(themes: ThemeFrequencies, *, rules: DisclosureRules | None 
         protected n_sources; NaN when either is suppressed or n_sources is below
         ``rules.min_denominator``), ``disclosure`` ("shown", "primary", "secondary"), and for
         SYNTHETIC input ``synthetic`` (True in every row). ``attrs`` records the rules.
+
+    Examples
+    --------
+    >>> import cosie_analysis as ca
+    >>> t = protected_themes(ca.theme_frequencies(ca.load_codings()))  # SYNTHETIC example  # doctest: +SKIP
     """
     rules = rules or DisclosureRules()
     t = themes.summary()
@@ -141,6 +146,13 @@ def plot_joint_display(
         row per theme, one box per phase spanning the days from the first to the last story of the
         phase, shaded and labelled with the share of stories mentioning the theme; ``.`` (hatched)
         where the count is suppressed. Watermarked SYNTHETIC when the stories or the series are.
+
+    Examples
+    --------
+    >>> import cosie_analysis as ca
+    >>> obs = ca.load_observations()  # doctest: +SKIP
+    >>> lbm = obs[(obs["indicator"] == "lbm3_deviation") & (obs["region_code"] == "3431")]  # doctest: +SKIP
+    >>> fig, table = plot_joint_display(ca.load_codings(), lbm, pilot="nieuwegein", ylabel="LBM3")  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
 
@@ -282,6 +294,11 @@ def export_themes(
     -------
     list of pathlib.Path
         The files written.
+
+    Examples
+    --------
+    >>> import cosie_analysis as ca
+    >>> files = export_themes(ca.load_codings())  # protected counts only, no excerpts  # doctest: +SKIP
     """
     from cosie_analysis._io import atomic_write
     from cosie_analysis.paths import reports_dir
