@@ -295,3 +295,16 @@ def test_codes_applied_to_a_category_and_crlf_text_from_the_sources_folder(tmp_p
     s = c.segments.set_index("segment_id")
     assert s.loc[g(30), "code"] == "contact" and s.loc[g(30), "theme"] == "contact"
     assert s.loc[g(31), "excerpt"] == "Daarna alleen nog beeldbellen."
+
+
+def test_positions_counted_in_utf16_units(tmp_path):
+    text = "Fijn 😀 gesprek. Daarna beeldbellen."  # the emoji is one character but two UTF-16 units
+    start = text.index("Daarna")
+    sel = [{"guid": g(30), "start": start + 1, "end": len(text) + 1, "codings": [(g(40), g(1), g(12))]}]
+    c = read_codings(project(tmp_path, selections=sel, text=text), positions="utf-16")
+    assert c.segments.loc[0, "excerpt"] == "Daarna beeldbellen."
+    sel = [{"guid": g(30), "start": start, "end": len(text), "codings": [(g(40), g(1), g(12))]}]
+    assert read_codings(project(tmp_path, selections=sel, text=text, name="q.qdpx")).segments.loc[0, "excerpt"] == \
+        "Daarna beeldbellen."
+    with pytest.raises(ca.ParameterError, match="`positions` must be one of"):
+        read_codings(project(tmp_path, name="r.qdpx"), positions="bytes")

@@ -170,12 +170,25 @@ def _text_of(source, archive: zipfile.ZipFile) -> tuple[str | None, str | None]:
                   "not in the archive's Sources/ folder. Export the project again with its source files.")
 
 
-def parse_qdpx(path: str | Path) -> QdpxContent:
+def _to_characters(text: str, position: int) -> int:
+    """A position counted in UTF-16 code units -> the same position in characters (code points)."""
+    units = 0
+    for i, ch in enumerate(text):
+        if units >= position:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text) + (position - units)  # beyond the end: stays out of range
+
+
+def parse_qdpx(path: str | Path, *, positions: str = "characters") -> QdpxContent:
     """Read a ``.qdpx`` project into tables; never raises for a bad file, lists the problems instead.
 
     The codings table has one row per coding: ``segment_id`` (the selection's GUID), ``source_id``,
     ``start``, ``end`` (character positions of the selection in the plain text, end excluded),
     ``code_id``, ``coder`` (the user's name, else GUID), ``excerpt`` and ``line`` (in project.qde).
+    ``positions="utf-16"`` reads selection positions counted in UTF-16 code units (as some programs
+    write them) and converts them to characters; they differ only in texts with characters outside
+    the Basic Multilingual Plane, such as emoji.
     """
     path = Path(path)
     data, archive, problems = _open(path)
@@ -185,10 +198,10 @@ def parse_qdpx(path: str | Path) -> QdpxContent:
         root, problems = _parse_xml(data)
         if root is None:
             return _empty(problems)
-        return _tables(root, archive)
+        return _tables(root, archive, positions)
 
 
-def _tables(root, archive: zipfile.ZipFile) -> QdpxContent:
+def _tables(root, archive: zipfile.ZipFile, positions: str) -> QdpxContent:
     users = pd.DataFrame([{"user_id": _guid(u.get("guid")), "coder": u.get("name") or _guid(u.get("guid"))}
                           for u in root.iterfind("q:Users/q:User", _NS)], columns=["user_id", "coder"])
     coder_of = dict(zip(users["user_id"], users["coder"]))
@@ -208,6 +221,8 @@ def _tables(root, archive: zipfile.ZipFile) -> QdpxContent:
         sources.append(row)
         for sel in src.findall("q:PlainTextSelection", _NS):
             start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            if positions == "utf-16" and text is not None:
+                start, end = _to_characters(text, start), _to_characters(text, end)
             for coding in sel.findall("q:Coding", _NS):
                 user = _guid(coding.get("creatingUser") or sel.get("creatingUser"))
                 code = _guid(coding.find("q:CodeRef", _NS).get("targetGUID"))

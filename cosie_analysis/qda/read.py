@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cosie_analysis.errors import InputFileError, ParameterError
+from cosie_analysis.errors import InputFileError, ParameterError, check_choice
 from cosie_analysis.qda.qdpx import parse_qdpx
 
 __all__ = ["CSV_COLUMNS", "Codings", "codings_dictionary", "codings_template_path", "load_codings", "read_codings", "screen_excerpts"]
@@ -187,8 +187,8 @@ def _range_problems(codings: pd.DataFrame, n_chars: pd.Series, names: pd.Series)
     return problems
 
 
-def _read_qdpx(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    content = parse_qdpx(path)
+def _read_qdpx(path: Path, positions: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    content = parse_qdpx(path, positions=positions)
     problems = list(content.problems)
     if content.codes.empty and not problems:
         problems.append("the project has no codes (empty CodeBook); code the sources before exporting.")
@@ -270,7 +270,8 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         sources, codes
 
 
-def read_codings(path: str | Path, *, scheme="measures", rule: str = "majority", excerpts: bool = True) -> Codings:
+def read_codings(path: str | Path, *, scheme="measures", rule: str = "majority", excerpts: bool = True,
+                 positions: str = "characters") -> Codings:
     """Read coded narratives from a REFI-QDA export (``.qdpx``) or a CSV of coded segments.
 
     Parameters
@@ -282,6 +283,9 @@ def read_codings(path: str | Path, *, scheme="measures", rule: str = "majority",
         The corona phase scheme and straddling rule, as for :func:`cosie_analysis.assign_phase`.
     excerpts : bool, default True
         Keep the excerpts (screened, see Notes); False drops all text.
+    positions : {"characters", "utf-16"}, default "characters"
+        How the ``.qdpx`` counts selection positions. Try "utf-16" when excerpts of texts with emoji
+        come out shifted by a few characters.
 
     Returns
     -------
@@ -312,12 +316,13 @@ def read_codings(path: str | Path, *, scheme="measures", rule: str = "majority",
     """
     if not isinstance(path, (str, Path)):
         raise ParameterError(f"`path` must be a path to a .qdpx or .csv file; got {type(path).__name__}.")
+    check_choice("positions", positions, ("characters", "utf-16"))
     path = Path(path)
     if not path.is_file():
         raise InputFileError(path, "file not found.", "Check the path; your own exports go in data/raw/qda/.")
     suffix = path.suffix.lower()
     if suffix in (".qdpx", ".qde", ".zip"):
-        segs, sources, codes = _read_qdpx(path)
+        segs, sources, codes = _read_qdpx(path, positions)
     elif suffix in (".csv", ".txt"):
         segs, sources, codes = _read_csv(path)
     else:
