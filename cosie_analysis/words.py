@@ -64,11 +64,43 @@ WORDS = {
         "comparison": "Vergelijkingsgroep (overige WIL-gemeenten)", "nederland": "Nederland",
         "source": "Bron", "per_1000": "per 1.000 inwoners", "year": "Jaar", "month": "Maand",
         "synthetic": "SYNTHETISCHE DATA", "not_available": "n.b.",
+        # --- coded narratives (qda; issue #15) ---
+        "qda_alpha": "Krippendorffs alfa", "qda_kappa": "Cohens kappa", "qda_percent_agreement": "% overeenstemming",
+        "qda_all_codes": "alle codes", "qda_units_segment": "gecodeerde passages", "qda_units_source": "bronnen",
+        "qda_reliable": "betrouwbaar (alfa ≥ 0,80)", "qda_tentative": "voorlopig (alfa ≥ 0,667)",
+        "qda_agreement_axis": "overeenstemming (1 = volledig, 0 = toeval)",
+        "qda_agreement_sentence": ("Overeenstemming tussen {n_coders} codeurs over {n} {units}: {alpha_name} = {alpha} "
+                                   "{alpha_ci}{kappa_part}. Het laagst voor '{worst}' ({worst_alpha})."),
+        "qda_share_axis": "aandeel verhalen waarin het thema voorkomt",
+        "qda_share_short": "% verhalen",
+        "qda_theme_sentence": ("{pilot}: '{theme}' in {before} van de verhalen vóór corona, {during} tijdens en "
+                               "{after} na corona; tijdens tegen vóór {diff} {ci}, {p} (Fisher, Holm-gecorrigeerd)."),
+        "qda_themes_intro": "{n} verhalen ({pilot}), elk verhaal telt één keer per thema.",
+        "qda_cooccurrence_sentence": "{pilot}: '{a}' en '{b}' komen het vaakst samen voor, in {n} van {total} verhalen.",
+        "qda_both": "verhalen met beide codes", "qda_stories": "verhalen",
+        "qda_themes_panel": "Thema's in verhalen (aandeel per fase)", "qda_suppressed_note": ". = te weinig verhalen om te tonen",
+        "qda_points": "procentpunt",
     },
     "en": {
         "comparison": "Comparison group (other WIL municipalities)", "nederland": "Netherlands",
         "source": "Source", "per_1000": "per 1,000 inhabitants", "year": "Year", "month": "Month",
         "synthetic": "SYNTHETIC DATA", "not_available": "n/a",
+        # --- coded narratives (qda; issue #15) ---
+        "qda_alpha": "Krippendorff's alpha", "qda_kappa": "Cohen's kappa", "qda_percent_agreement": "% agreement",
+        "qda_all_codes": "all codes", "qda_units_segment": "coded passages", "qda_units_source": "sources",
+        "qda_reliable": "reliable (alpha ≥ 0.80)", "qda_tentative": "tentative (alpha ≥ 0.667)",
+        "qda_agreement_axis": "agreement (1 = perfect, 0 = chance)",
+        "qda_agreement_sentence": ("Agreement between {n_coders} coders over {n} {units}: {alpha_name} = {alpha} "
+                                   "{alpha_ci}{kappa_part}. Lowest for '{worst}' ({worst_alpha})."),
+        "qda_share_axis": "share of stories mentioning the theme",
+        "qda_share_short": "% of stories",
+        "qda_theme_sentence": ("{pilot}: '{theme}' in {before} of the stories before corona, {during} during and "
+                               "{after} after corona; during vs before {diff} {ci}, {p} (Fisher, Holm-adjusted)."),
+        "qda_themes_intro": "{n} stories ({pilot}), each story counted once per theme.",
+        "qda_cooccurrence_sentence": "{pilot}: '{a}' and '{b}' occur together most often, in {n} of {total} stories.",
+        "qda_both": "stories with both codes", "qda_stories": "stories",
+        "qda_themes_panel": "Themes in stories (share per phase)", "qda_suppressed_note": ". = too few stories to show",
+        "qda_points": "percentage points",
     },
 }  # fmt: skip
 

@@ -24,6 +24,7 @@ LAYERS = (
     ("observations",),  # data/processed: the observation table
     ("plotting", "facets"),  # axes-level plot functions; seaborn small multiples
     ("estimate",),  # summaries, ITS, synthetic control, DiD
+    ("qda",),  # coded narratives: QDA exports, themes per phase, intercoder agreement
     ("report",),  # figures, tables, exports, disclosure control
     ("cli", "__main__", "__init__"),  # the application and the public API
 )
