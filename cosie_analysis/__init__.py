@@ -193,6 +193,24 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
         plot_synthetic_control as plot_synthetic_control,
         plot_timeseries as plot_timeseries,
     )
+    from cosie_analysis.qda.agreement import (
+        intercoder_agreement as intercoder_agreement,
+    )
+    from cosie_analysis.qda.example import (
+        example_qdpx as example_qdpx,
+        write_example_qdpx as write_example_qdpx,
+    )
+    from cosie_analysis.qda.read import (
+        Codings as Codings,
+        codings_dictionary as codings_dictionary,
+        codings_template_path as codings_template_path,
+        load_codings as load_codings,
+        read_codings as read_codings,
+    )
+    from cosie_analysis.qda.themes import (
+        co_occurrence as co_occurrence,
+        theme_frequencies as theme_frequencies,
+    )
     from cosie_analysis.report.disclosure import (
         SUPPRESSED_MARK as SUPPRESSED_MARK,
         DisclosureRules as DisclosureRules,
@@ -211,6 +229,12 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
         figure_names as figure_names,
         report_context as report_context,
         report_figure as report_figure,
+    )
+    from cosie_analysis.report.joint_display import (
+        export_themes as export_themes,
+        joint_display as joint_display,
+        plot_joint_display as plot_joint_display,
+        protected_themes as protected_themes,
     )
     from cosie_analysis.report.overview import (
         coverage as coverage,

@@ -76,9 +76,11 @@ WORDS = {
         "qda_theme_sentence": ("{pilot}: '{theme}' in {before} van de verhalen vóór corona, {during} tijdens en "
                                "{after} na corona; tijdens tegen vóór {diff} {ci}, {p} (Fisher, Holm-gecorrigeerd)."),
         "qda_themes_intro": "{n} verhalen ({pilot}), elk verhaal telt één keer per thema.",
-        "qda_cooccurrence_sentence": "{pilot}: '{a}' en '{b}' komen het vaakst samen voor, in {n} van {total} verhalen.",
+        "qda_cooccurrence_sentence": ("{pilot}: '{a}' en '{b}' komen het vaakst samen voor, in {n} van {total} "
+                                      "verhalen."),
         "qda_both": "verhalen met beide codes", "qda_stories": "verhalen",
-        "qda_themes_panel": "Thema's in verhalen (aandeel per fase)", "qda_suppressed_note": ". = te weinig verhalen om te tonen",
+        "qda_themes_panel": "Thema's in verhalen (aandeel per fase)",
+        "qda_suppressed_note": ". = te weinig verhalen om te tonen",
         "qda_points": "procentpunt",
     },
     "en": {

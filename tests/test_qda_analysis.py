@@ -17,7 +17,7 @@ from cosie_analysis.qda.themes import co_occurrence, mentions, theme_frequencies
 def two_coder_csv(tmp_path, a, b, *, name="c.csv", codes=("x", "y")):
     """One source per 50 segments; coder A gives codes[a_i], coder B codes[b_i] (SYNTHETIC)."""
     rows = []
-    for i, (ca_, cb) in enumerate(zip(a, b)):
+    for i, (ca_, cb) in enumerate(zip(a, b, strict=True)):
         src = f"V{i // 50:03d}"
         rows.append((f"S{i:05d}", src, "houten", "2019-06-01", "A", codes[ca_]))
         rows.append((f"S{i:05d}", src, "houten", "2019-06-01", "B", codes[cb]))
@@ -197,7 +197,10 @@ def test_coders_all_and_single_coder_and_theme_level(example):
     any_ = mentions(example, coders="any")
     all_ = mentions(example, coders="all")
     a = mentions(example, coders="codeur A")
-    pairs = lambda m: set(map(tuple, m[["source_id", "theme"]].to_numpy()))
+
+    def pairs(m):
+        return set(map(tuple, m[["source_id", "theme"]].to_numpy()))
+
     assert pairs(all_) <= pairs(any_) and pairs(a) <= pairs(any_) and len(all_) < len(any_)
     coded_by_a = set(example.segments.loc[example.segments["coder"] == "codeur A", "source_id"])
     assert {p for p in pairs(all_) if p[0] in coded_by_a} <= pairs(a)  # 'all' = every coder who coded the source

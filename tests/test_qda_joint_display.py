@@ -30,7 +30,8 @@ def codings(tmp_path_factory):
 
 def yearly(values, start=2016, source="test series (SYNTHETIC)"):
     years = np.arange(start, start + len(values))
-    return pd.DataFrame({"period": [f"{y}JJ00" for y in years], "period_start": pd.to_datetime([f"{y}-01-01" for y in years]),
+    return pd.DataFrame({"period": [f"{y}JJ00" for y in years],
+                         "period_start": pd.to_datetime([f"{y}-01-01" for y in years]),
                          "period_end": pd.to_datetime([f"{y}-12-31" for y in years]), "value": values,
                          "region_code": "3431", "source_table": source})
 

@@ -70,8 +70,8 @@ def test_a_hand_made_project_reads_into_the_tidy_table(tmp_path):
     assert list(s.columns) == ["segment_id", "source_id", "pilot", "date", "phase", "coder", "code", "code_path",
                                "theme", "start", "end", "excerpt"]
     assert len(s) == 3
-    assert sorted(zip(s["coder"], s["code"])) == [("codeur A", "digitaal contact"), ("codeur A", "fysiek contact"),
-                                                  ("codeur B", "fysiek contact")]
+    assert sorted(zip(s["coder"], s["code"], strict=True)) == [
+        ("codeur A", "digitaal contact"), ("codeur A", "fysiek contact"), ("codeur B", "fysiek contact")]
     assert set(s["code_path"]) == {"contact > fysiek contact", "contact > digitaal contact"}
     assert set(s["theme"]) == {"contact"}
     assert set(s.loc[s["code"] == "fysiek contact", "excerpt"]) == {TEXT[0:27]}
@@ -236,7 +236,8 @@ def test_out_of_range_selection(tmp_path):
 def test_overlapping_selections_with_the_same_code_and_coder(tmp_path):
     sel = [{"guid": g(30), "start": 0, "end": 27, "codings": [(g(40), g(1), g(11))]},
            {"guid": g(31), "start": 20, "end": 40, "codings": [(g(41), g(1), g(11))]}]
-    err = raises(project(tmp_path, selections=sel), rf"selection {g(31)} .* overlaps an earlier selection with the same code")
+    err = raises(project(tmp_path, selections=sel),
+                 rf"selection {g(31)} .* overlaps an earlier selection with the same code")
     assert len(err.problems) == 1
     # the same overlap by two different coders, or with two codes, is ordinary coding
     sel[1]["codings"] = [(g(41), g(2), g(11))]
@@ -244,7 +245,8 @@ def test_overlapping_selections_with_the_same_code_and_coder(tmp_path):
 
 
 def test_source_without_pilot_or_date(tmp_path):
-    err = raises(project(tmp_path, values={g(20): "utrecht"}), r"pilot 'utrecht' is not one of \['houten', 'nieuwegein'\]")
+    err = raises(project(tmp_path, values={g(20): "utrecht"}),
+                 r"pilot 'utrecht' is not one of \['houten', 'nieuwegein'\]")
     assert any("is not a day YYYY-MM-DD" in x for x in err.problems)
 
 

@@ -136,7 +136,8 @@ class Agreement(Result):
         check_lang(lang)
         d = self.plot_data()
         ax = ax or plt.subplots(layout="constrained")[1]
-        labels = [word("qda_all_codes", lang) if s == "overall" else c for c, s in zip(d["code"], d["scope"])]
+        labels = [word("qda_all_codes", lang) if s == "overall" else c
+                  for c, s in zip(d["code"], d["scope"], strict=True)]
         y = np.arange(len(d))[::-1]
         ax.errorbar(d["estimate"], y, xerr=[d["estimate"] - d["ci_lower"], d["ci_upper"] - d["estimate"]],
                     fmt="o", color="#333333", markersize=4, capsize=2, linewidth=1)

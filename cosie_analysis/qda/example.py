@@ -143,7 +143,8 @@ def write_example_qdpx(path: str | Path, *, seed: int = 0, per_phase: int = 40) 
     xml, files = _project(int(seed), int(per_phase))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in [(f"Sources/{k}", v.encode("utf-8")) for k, v in sorted(files.items())] + [("project.qde", xml)]:
+        members = [(f"Sources/{k}", v.encode("utf-8")) for k, v in sorted(files.items())] + [("project.qde", xml)]
+        for name, data in members:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # fixed, for identical bytes
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
@@ -155,10 +156,21 @@ def write_example_qdpx(path: str | Path, *, seed: int = 0, per_phase: int = 40) 
 def example_qdpx(*, seed: int = 0) -> Path:
     """The SYNTHETIC example project, written to ``data/processed/examples/`` (git-ignored) and returned.
 
+    Parameters
+    ----------
+    seed : int, default 0
+        For ``numpy.random.default_rng``; each seed gives its own file, byte-identical on every call.
+
+    Returns
+    -------
+    pathlib.Path
+        ``data/processed/examples/synthetic_codings_seed<seed>.qdpx``, written by
+        :func:`write_example_qdpx` with its default ``per_phase`` (40 stories per pilot and phase).
+
     Examples
     --------
-    >>> example_qdpx().suffix  # doctest: +SKIP
-    '.qdpx'
+    >>> example_qdpx().name  # SYNTHETIC example project, written under data/processed/  # doctest: +SKIP
+    'synthetic_codings_seed0.qdpx'
     """
     from cosie_analysis.paths import processed_dir
 

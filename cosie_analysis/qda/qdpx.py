@@ -65,12 +65,14 @@ def _open(path: Path) -> tuple[bytes | None, zipfile.ZipFile | None, list[str]]:
     """The bytes of project.qde and the open archive, or the problems that stop reading."""
     if not zipfile.is_zipfile(path):
         return None, None, [("is not a zip archive, so not a REFI-QDA project export (.qdpx). Export the project "
-                            "again with 'Export > REFI-QDA project' in your QDA program, or pass the .qde file inside it.")]
+                             "again with 'Export > REFI-QDA project' in your QDA program, or pass the .qde file "
+                             "inside it.")]
     archive = zipfile.ZipFile(path)
     names = {n.lower(): n for n in archive.namelist()}
     if "project.qde" not in names:
-        return None, None, [(f"the archive holds no project.qde (found: {sorted(archive.namelist())[:8]}). A .qdpx export "
-                            "holds project.qde and a Sources/ folder; export the project again as REFI-QDA project.")]
+        return None, None, [(f"the archive holds no project.qde (found: {sorted(archive.namelist())[:8]}). A .qdpx "
+                             "export holds project.qde and a Sources/ folder; export the project again as REFI-QDA "
+                             "project.")]
     return archive.read(names["project.qde"]), archive, []
 
 
@@ -88,7 +90,8 @@ def _parse_xml(data: bytes) -> tuple[object | None, list[str]]:
     ns = etree.QName(root).namespace
     if ns != NAMESPACE:
         return None, [(f"project.qde: the root element <{etree.QName(root).localname}> is in namespace {ns!r}; "
-                      f"expected {NAMESPACE!r} (REFI-QDA project 1.0). Export with a program that writes REFI-QDA 1.0.")]
+                       f"expected {NAMESPACE!r} (REFI-QDA project 1.0). Export with a program that writes "
+                       "REFI-QDA 1.0.")]
     schema = _schema()
     if not schema.validate(root.getroottree()):
         errors = [f"project.qde line {e.line}: {e.message}" for e in schema.error_log]
@@ -204,7 +207,7 @@ def parse_qdpx(path: str | Path, *, positions: str = "characters") -> QdpxConten
 def _tables(root, archive: zipfile.ZipFile, positions: str) -> QdpxContent:
     users = pd.DataFrame([{"user_id": _guid(u.get("guid")), "coder": u.get("name") or _guid(u.get("guid"))}
                           for u in root.iterfind("q:Users/q:User", _NS)], columns=["user_id", "coder"])
-    coder_of = dict(zip(users["user_id"], users["coder"]))
+    coder_of = dict(zip(users["user_id"], users["coder"], strict=True))
     codes = _code_tree(root)
     known_codes = set(codes["code_id"])
     attrs, case_refs, problems = _attributes(root)
@@ -227,9 +230,9 @@ def _tables(root, archive: zipfile.ZipFile, positions: str) -> QdpxContent:
                 user = _guid(coding.get("creatingUser") or sel.get("creatingUser"))
                 code = _guid(coding.find("q:CodeRef", _NS).get("targetGUID"))
                 if code not in known_codes:
-                    problems.append(f"project.qde line {coding.sourceline}: a coding of selection {_guid(sel.get('guid'))} "
-                                    f"in source {row['name']!r} points to code {code}, which is not in the CodeBook. "
-                                    "Export the project again with its complete code system.")
+                    problems.append(f"project.qde line {coding.sourceline}: a coding of selection "
+                                    f"{_guid(sel.get('guid'))} in source {row['name']!r} points to code {code}, which "
+                                    "is not in the CodeBook. Export the project again with its complete code system.")
                     continue
                 if user and user not in coder_of:
                     problems.append(f"project.qde line {coding.sourceline}: the coding's creatingUser {user} is not in "
@@ -237,13 +240,14 @@ def _tables(root, archive: zipfile.ZipFile, positions: str) -> QdpxContent:
                     continue
                 codings.append({"segment_id": _guid(sel.get("guid")), "source_id": gid, "start": start, "end": end,
                                 "code_id": code, "coder": coder_of.get(user, "unknown"),
-                                "excerpt": text[start:end] if text is not None and 0 <= start < end <= len(text) else None,
+                                "excerpt": (text[start:end] if text is not None and 0 <= start < end <= len(text)
+                                            else None),
                                 "line": coding.sourceline})
     known_sources = {s["source_id"] for s in sources}
     for ref, where in case_refs.items():
         if ref not in known_sources:
-            problems.append(f"project.qde line {where['line']}: case {where['case']!r} refers to source {ref}, which is "
-                            "not among the <Sources>. Export the project again with all its documents.")
+            problems.append(f"project.qde line {where['line']}: case {where['case']!r} refers to source {ref}, "
+                            "which is not among the <Sources>. Export the project again with all its documents.")
     return QdpxContent(users, codes, pd.DataFrame(sources), pd.DataFrame(
         codings, columns=["segment_id", "source_id", "start", "end", "code_id", "coder", "excerpt", "line"]),
         tuple(problems))
@@ -255,9 +259,10 @@ def qde_xml(*, name: str, users: list[dict], codes: list[dict], variables: list[
 
     ``users``: ``guid``, ``name``. ``codes``: ``guid``, ``name``, ``children`` (same shape).
     ``variables``: ``guid``, ``name``. ``sources``: ``guid``, ``name``, ``text``, ``values``
-    (variable guid -> text), optional ``path`` (the text then goes to ``Sources/path``), ``selections`` (``guid``, ``start``, ``end``, ``codings``: list of
-    (coding guid, user guid, code guid)). ``cases``: ``guid``, ``name``, ``values``, ``sources`` (source
-    guids). Attributes appear in a fixed order, so the bytes are stable.
+    (variable guid -> text), optional ``path`` (the text then goes to ``Sources/path``), ``selections``
+    (``guid``, ``start``, ``end``, ``codings``: list of (coding guid, user guid, code guid)). ``cases``:
+    ``guid``, ``name``, ``values``, ``sources`` (source guids). Attributes appear in a fixed order, so the bytes
+    are stable.
     """
     from lxml import etree
 

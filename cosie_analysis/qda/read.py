@@ -18,45 +18,73 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import InputFileError, ParameterError, check_choice
-from cosie_analysis.qda.qdpx import parse_qdpx
+from cosie_analysis.qda.tables import CSV_COLUMNS, read_csv_tables, read_qdpx_tables
 
-__all__ = ["CSV_COLUMNS", "Codings", "codings_dictionary", "codings_template_path", "load_codings", "read_codings", "screen_excerpts"]
+__all__ = [
+    "CSV_COLUMNS",
+    "Codings",
+    "codings_dictionary",
+    "codings_template_path",
+    "load_codings",
+    "read_codings",
+    "screen_excerpts",
+]
 
-#: The CSV format's columns: name -> (required, meaning). See resources/qda_codings_dictionary.csv.
-CSV_COLUMNS = {
-    "segment_id": (True, "the coded passage (one id per passage; several rows when it has several codes or coders)"),
-    "source_id": (True, "the story or interview the passage comes from (a pseudonym such as V001, never a name)"),
-    "pilot": (True, "houten or nieuwegein"),
-    "date": (True, "the day the story was told or recorded, YYYY-MM-DD"),
-    "coder": (True, "who coded the passage (initials or a pseudonym of the researcher)"),
-    "code": (True, "the code; a code in a category as 'category > code'"),
-    "excerpt": (False, "the passage's text; screened for identifiers and never exported unless asked"),
-    "source_type": (False, "e.g. story, interview, kitchen-table conversation"),
-    "channel": (False, "e.g. face to face, phone, video call"),
-}
-PILOT_NAMES = ("houten", "nieuwegein")
 SEGMENT_COLUMNS = ["segment_id", "source_id", "pilot", "date", "phase", "coder", "code", "code_path", "theme",
                    "start", "end", "excerpt"]
-_HINT_CSV = "The CSV format is described in resources/qda_codings_dictionary.csv (template: qda_codings_template.csv)."
 
 
 @dataclass(frozen=True)
 class Codings:
     """Coded segments, their sources and the code tree, as read by :func:`read_codings`.
 
-    Attributes (each returned as a copy)
-    ------------------------------------
-    segments : one row per segment x code x coder: ``segment_id``, ``source_id``, ``pilot``, ``date``
+    Made by :func:`read_codings` and :func:`load_codings`; there is no need to build one by hand.
+    The tables are read through the attributes below, each of which returns a copy.
+
+    Parameters
+    ----------
+    _segments : pandas.DataFrame
+        The table behind :attr:`segments`.
+    _sources : pandas.DataFrame
+        The table behind :attr:`sources`.
+    _codes : pandas.DataFrame
+        The table behind :attr:`codes`.
+    path : str
+        The file (or folder, for :func:`load_codings`) the codings were read from.
+    synthetic : bool
+        True for the SYNTHETIC example project (or a file whose sources are marked ``synthetic``).
+    phase_scheme, phase_rule : str
+        The corona phase scheme and straddling rule the ``phase`` columns were assigned with.
+
+    Attributes
+    ----------
+    segments : pandas.DataFrame
+        One row per segment x code x coder: ``segment_id``, ``source_id``, ``pilot``, ``date``
         (Timestamp), ``phase`` (ordered categorical), ``coder``, ``code`` (the code's own name),
         ``code_path`` ("category > code"), ``theme`` (the top-level category), ``start`` and ``end``
         (character positions, end excluded; missing for CSV), ``excerpt`` (missing when withheld).
-    sources : one row per source: ``source_id``, ``name``, ``pilot``, ``date``, ``phase``,
+    sources : pandas.DataFrame
+        One row per source: ``source_id``, ``name``, ``pilot``, ``date``, ``phase``,
         ``source_type``, ``channel`` and any further variables of the project.
-    codes : the code tree: ``code``, ``code_path``, ``theme``, ``parent``, ``depth``.
+    codes : pandas.DataFrame
+        The code tree: ``code_id``, ``code``, ``code_path``, ``theme``, ``parent``, ``depth``,
+        ``is_codable``, ``description``.
+    coders : list of str
+        The coders' names (pseudonyms), sorted.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cosie_analysis.qda.example import write_example_qdpx
+    >>> path = write_example_qdpx(Path(tempfile.mkdtemp()) / "example.qdpx", per_phase=3)  # SYNTHETIC
+    >>> codings = read_codings(path)
+    >>> codings.synthetic, codings.coders
+    (True, ['codeur A', 'codeur B'])
+    >>> codings.segments.columns.tolist()[:4]
+    ['segment_id', 'source_id', 'pilot', 'date']
     """
 
     _segments: pd.DataFrame = field(repr=False)
@@ -93,20 +121,35 @@ class Codings:
 def codings_template_path() -> Path:
     """The empty CSV template of the coded-segments format (header only).
 
+    Returns
+    -------
+    pathlib.Path
+        ``resources/qda_codings_template.csv`` inside the installed package: one header line with the
+        columns of :data:`CSV_COLUMNS`. Copy it, fill it, and pass the copy to :func:`read_codings`.
+
     Examples
     --------
     >>> codings_template_path().read_text().split(",")[:2]
-    ['segment_id', 'source_id']"""
+    ['segment_id', 'source_id']
+    """
     return Path(str(resources.files("cosie_analysis") / "resources" / "qda_codings_template.csv"))
 
 
 def codings_dictionary() -> pd.DataFrame:
-    """The data dictionary of the CSV format: ``column``, ``required``, ``meaning``, ``example``.
+    """The data dictionary of the CSV format: one row per column of the coded-segments CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per column of the format, all text: ``column`` (its name), ``required`` (whether
+        every file must have it: "yes" or "no"), ``meaning`` (what goes in it) and ``example`` (an
+        invented value).
 
     Examples
     --------
     >>> codings_dictionary()["column"].tolist()[:4]
-    ['segment_id', 'source_id', 'pilot', 'date']"""
+    ['segment_id', 'source_id', 'pilot', 'date']
+    """
     path = Path(str(resources.files("cosie_analysis") / "resources" / "qda_codings_dictionary.csv"))
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
@@ -136,138 +179,12 @@ def screen_excerpts(excerpts: pd.Series) -> pd.Series:
     return out
 
 
-def _fail(path, problems: list[str] | str, hint: str | None = None):
-    raise InputFileError(path, problems, hint)
-
-
-def _pilot_and_date(sources: pd.DataFrame, where) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
-    """Normalise pilot and date of the sources; list (position, problem) for a missing or wrong value."""
-    problems: list[tuple[int, str]] = []
-    sources = sources.copy()
-    for col in ("pilot", "date", "source_type", "channel"):
-        if col not in sources.columns:
-            sources[col] = None
-    pilot = sources["pilot"].fillna("").astype(str).str.strip().str.lower()
-    date = pd.to_datetime(sources["date"].fillna("").astype(str).str.strip(), format="%Y-%m-%d", errors="coerce")
-    for i in np.flatnonzero(~pilot.isin(PILOT_NAMES).to_numpy()):
-        problems.append((int(i), (f"{where(sources.iloc[i])}: pilot {sources['pilot'].iloc[i]!r} is not one of {list(PILOT_NAMES)}; "
-                        "give every coded source a variable 'pilot' (houten or nieuwegein).")))
-    for i in np.flatnonzero(date.isna().to_numpy()):
-        problems.append((int(i), (f"{where(sources.iloc[i])}: date {sources['date'].iloc[i]!r} is not a day YYYY-MM-DD; give every "
-                        "coded source a variable 'date' (the day the story was told).")))
-    sources["pilot"] = pilot
-    sources["date"] = date
-    return sources, problems
-
-
 def _with_phase(sources: pd.DataFrame, scheme, rule) -> tuple[pd.DataFrame, str, str]:
     from cosie_analysis.phases import assign_phase
 
     phase = assign_phase(sources["date"].dt.strftime("%Y-%m-%d").tolist(), scheme=scheme, rule=rule)
     out = sources.assign(phase=phase.to_numpy())
     return out, str(phase.attrs.get("phase_scheme", scheme)), str(phase.attrs.get("phase_rule", rule))
-
-
-def _range_problems(codings: pd.DataFrame, n_chars: pd.Series, names: pd.Series) -> list[str]:
-    problems = []
-    n = codings["source_id"].map(n_chars)
-    bad = (codings["start"] < 0) | (codings["end"] <= codings["start"]) | (n.notna() & (codings["end"] > n))
-    for _, r in codings[bad].drop_duplicates("segment_id").iterrows():
-        problems.append(f"project.qde line {r['line']}: selection {r['segment_id']} in source {names[r['source_id']]!r} "
-                        f"runs from {r['start']} to {r['end']}, outside the text (0 to {n_chars[r['source_id']]}) or "
-                        "empty. Recode the passage in your QDA program and export again.")
-    key = ["source_id", "coder", "code_id"]
-    ok = codings[~bad].drop_duplicates(key + ["segment_id"]).sort_values(key + ["start", "end"], kind="stable")
-    same = (ok[key].shift() == ok[key]).all(axis=1)
-    previous_end = ok.groupby(key, sort=False)["end"].cummax().groupby([ok[k] for k in key], sort=False).shift()
-    for _, r in ok[same & (ok["start"] < previous_end)].iterrows():
-        problems.append(f"project.qde line {r['line']}: selection {r['segment_id']} in source {names[r['source_id']]!r} "
-                        f"overlaps an earlier selection with the same code by the same coder ({r['coder']!r}); the "
-                        "passage would be counted twice. Merge the two codings in your QDA program and export again.")
-    return problems
-
-
-def _read_qdpx(path: Path, positions: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    content = parse_qdpx(path, positions=positions)
-    problems = list(content.problems)
-    if content.codes.empty and not problems:
-        problems.append("the project has no codes (empty CodeBook); code the sources before exporting.")
-    if problems:
-        _fail(path, problems)
-    codings, sources, codes = content.codings, content.sources, content.codes
-    names = sources.set_index("source_id")["name"]
-    problems += _range_problems(codings, sources.set_index("source_id")["n_chars"], names)
-    sources, more = _pilot_and_date(sources, lambda r: f"project.qde line {r['line']}: source {r['name']!r}")
-    is_coded = sources["source_id"].isin(codings["source_id"]).to_numpy()
-    problems += [m for i, m in sorted(more) if is_coded[i]]
-    if problems:
-        _fail(path, problems)
-    usable = sources["pilot"].isin(PILOT_NAMES) & sources["date"].notna()
-    if (~usable).any():
-        warnings.warn(f"read_codings(): left out {int((~usable).sum())} uncoded source(s) without a valid pilot or date "
-                      f"(e.g. {sources.loc[~usable, 'name'].head(3).tolist()}).", UserWarning, stacklevel=3)
-    coded = sources[usable]
-    segs = codings.merge(codes[["code_id", "code", "code_path", "theme"]], on="code_id")
-    return segs.drop(columns=["code_id", "line"]), coded.drop(columns=["line", "n_chars"]), codes.drop(columns="line")
-
-
-def _read_csv(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    from cosie_analysis.pilot.register import validate_register
-
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        _fail(path, "is not UTF-8 text.", "Save it again as 'CSV UTF-8'. " + _HINT_CSV)
-    first = raw.split("\n", 1)[0]
-    sep = max([",", ";", "\t"], key=first.count)
-    frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig").apply(
-        lambda s: s.str.strip())
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    problems = [f"column `{c}` is required but missing (found {list(frame.columns)})."
-                for c, (req, _) in CSV_COLUMNS.items() if req and c not in frame.columns]
-    if problems:
-        _fail(path, problems, _HINT_CSV)
-    # the register's identifier checks: every column name, and the values of the free-text columns
-    # (ids and dates have their own format; excerpts are withheld, not refused)
-    free = [c for c in frame.columns if c not in ("segment_id", "source_id", "pilot", "date", "excerpt")]
-    found = validate_register(frame.iloc[:0]) + validate_register(frame[free])
-    problems += list(dict.fromkeys(str(p) for p in found if p.kind == "identifier"))
-    line = pd.Series(np.arange(2, len(frame) + 2), index=frame.index)
-    for col in [c for c, (req, _) in CSV_COLUMNS.items() if req]:
-        for i in frame.index[frame[col] == ""][:10]:
-            problems.append(f"line {line[i]}, column `{col}`: empty; every row needs a {col}.")
-    dup = frame.duplicated(["segment_id", "coder", "code"], keep="first")
-    for i in frame.index[dup][:10]:
-        problems.append(f"line {line[i]}: segment {frame.at[i, 'segment_id']!r} has code {frame.at[i, 'code']!r} from "
-                        f"coder {frame.at[i, 'coder']!r} twice; keep one row.")
-    attrs = [c for c in ("pilot", "date", "source_type", "channel") if c in frame.columns]
-    for col in attrs:
-        n = frame.groupby("source_id")[col].nunique()
-        for sid in n.index[n > 1]:
-            problems.append(f"column `{col}`: source {sid!r} has {n[sid]} different values (lines "
-                            f"{', '.join(map(str, line[frame['source_id'] == sid][:5]))}); a source has one {col}.")
-    sources = frame.groupby("source_id", sort=True)[attrs].first().reset_index()
-    sources.insert(1, "name", sources["source_id"])
-    first_line = line.groupby(frame["source_id"]).min()
-    sources, more = _pilot_and_date(sources, lambda r: f"line {first_line[r['source_id']]} (source {r['source_id']!r})")
-    problems += [m for _, m in sorted(more)]
-    if problems:
-        _fail(path, problems, _HINT_CSV)
-    parts = frame["code"].str.split(">").map(lambda xs: [x.strip() for x in xs])
-    segs = frame.assign(code=parts.str[-1], code_path=parts.map(" > ".join), theme=parts.str[0],
-                        start=pd.NA, end=pd.NA)
-    if "excerpt" not in segs.columns:
-        segs["excerpt"] = None
-    paths = sorted(set(segs["code_path"]))
-    tree = {}
-    for p in paths:  # every category on the way down is a code of the tree too
-        xs = p.split(" > ")
-        for k in range(1, len(xs) + 1):
-            tree[" > ".join(xs[:k])] = (xs[k - 1], xs[0], xs[k - 2] if k > 1 else None, k)
-    codes = pd.DataFrame([{"code_id": p, "code": c, "code_path": p, "theme": t, "parent": par, "depth": d,
-                           "is_codable": True, "description": None} for p, (c, t, par, d) in sorted(tree.items())])
-    return segs[["segment_id", "source_id", "start", "end", "coder", "excerpt", "code", "code_path", "theme"]], \
-        sources, codes
 
 
 def read_codings(path: str | Path, *, scheme="measures", rule: str = "majority", excerpts: bool = True,
@@ -322,9 +239,9 @@ def read_codings(path: str | Path, *, scheme="measures", rule: str = "majority",
         raise InputFileError(path, "file not found.", "Check the path; your own exports go in data/raw/qda/.")
     suffix = path.suffix.lower()
     if suffix in (".qdpx", ".qde", ".zip"):
-        segs, sources, codes = _read_qdpx(path, positions)
+        segs, sources, codes = read_qdpx_tables(path, positions)
     elif suffix in (".csv", ".txt"):
-        segs, sources, codes = _read_csv(path)
+        segs, sources, codes = read_csv_tables(path)
     else:
         raise InputFileError(path, f"unsupported file type {suffix!r}.", "Pass a REFI-QDA export (.qdpx) or a .csv.")
     sources, scheme_name, rule_name = _with_phase(sources, scheme, rule)
@@ -389,8 +306,8 @@ def load_codings(folder: str | Path | None = None, *, scheme="measures", rule: s
     sources = pd.concat([p._sources for p in parts], ignore_index=True)
     dup = sources["source_id"].duplicated()
     if dup.any():
-        raise InputFileError(folder, f"source id(s) {sources.loc[dup, 'source_id'].head(5).tolist()} occur in more than "
-                             "one file.", "Give every source a unique id, or keep one file per project.")
+        raise InputFileError(folder, f"source id(s) {sources.loc[dup, 'source_id'].head(5).tolist()} occur in more "
+                             "than one file.", "Give every source a unique id, or keep one file per project.")
     return Codings(pd.concat([p._segments for p in parts], ignore_index=True), sources,
                    pd.concat([p._codes for p in parts], ignore_index=True).drop_duplicates("code_path"),
                    str(folder), any(p.synthetic for p in parts), first.phase_scheme, first.phase_rule)

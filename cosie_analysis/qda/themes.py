@@ -90,7 +90,8 @@ def _changes(table: pd.DataFrame, conf_level: float, adjust: str) -> pd.DataFram
     out["p_adjusted"] = np.nan
     for i in out.groupby("pilot").groups.values():  # one family per pilot: all themes and contrasts
         out.loc[i, "p_adjusted"] = adjust_pvalues(out.loc[i, "p_value"].to_numpy(), adjust)
-    return out[["pilot", "theme", "contrast", "estimate", "ci_lower", "ci_upper", "p_value", "p_adjusted", "n", "method"]]
+    return out[["pilot", "theme", "contrast", "estimate", "ci_lower", "ci_upper", "p_value", "p_adjusted", "n",
+                "method"]]
 
 
 @dataclass(frozen=True, repr=False)
@@ -158,7 +159,8 @@ class ThemeFrequencies(Result):
         ch = self.changes_table[self.changes_table["contrast"] == "during - before"].dropna(subset=["estimate"])
         for pilot, c in ch.groupby("pilot", sort=True):
             top = c.loc[c["estimate"].abs().idxmax()]
-            share = self.table[(self.table["pilot"] == pilot) & (self.table["theme"] == top["theme"])].set_index("phase")
+            mine = (self.table["pilot"] == pilot) & (self.table["theme"] == top["theme"])
+            share = self.table[mine].set_index("phase")
             n = int(self.table[self.table["pilot"] == pilot].drop_duplicates("phase")["n_sources"].sum())
             out.append(word("qda_themes_intro", lang).format(n=n, pilot=pilot.capitalize()) + " " +
                        word("qda_theme_sentence", lang).format(
@@ -234,11 +236,12 @@ def theme_frequencies(
                                       names=["pilot", "theme", "phase"])
     t = k.reindex(grid, fill_value=0).reset_index()
     t["phase"] = pd.Categorical(t["phase"], categories=list(PHASES), ordered=True)
-    t["n_sources"] = [int(denom.get((p, ph), 0)) for p, ph in zip(t["pilot"], t["phase"])]
+    t["n_sources"] = [int(denom.get((p, ph), 0)) for p, ph in zip(t["pilot"], t["phase"], strict=True)]
     t = t[["pilot", "theme", "phase", "n_sources", "n_mentioning", "n_segments"]].astype(
         {"n_mentioning": "int64", "n_segments": "int64", "n_sources": "int64"})
     with np.errstate(invalid="ignore", divide="ignore"):
-        t["estimate"] = np.where(t["n_sources"] > 0, t["n_mentioning"] / t["n_sources"].where(t["n_sources"] > 0, 1), np.nan)
+        has_sources = t["n_sources"] > 0
+        t["estimate"] = np.where(has_sources, t["n_mentioning"] / t["n_sources"].where(has_sources, 1), np.nan)
     t["ci_lower"], t["ci_upper"] = _wilson(t["n_mentioning"], t["n_sources"], conf_level)
     t["method"] = f"share of sources mentioning the theme ({level}, coders={coders}); Wilson interval"
     return ThemeFrequencies(t, codings.phase_scheme, codings.phase_rule, conf_level, "theme frequencies",
@@ -271,7 +274,7 @@ class CoOccurrence(Result):
         themes = sorted(set(d["theme_a"]) | set(d["theme_b"]))
         idx = {t: i for i, t in enumerate(themes)}
         grid = np.full((len(themes), len(themes)), np.nan)
-        for a, b, n in zip(d["theme_a"], d["theme_b"], d["n_both"]):
+        for a, b, n in zip(d["theme_a"], d["theme_b"], d["n_both"], strict=True):
             grid[max(idx[a], idx[b]), min(idx[a], idx[b])] = n
         ax = ax or plt.subplots(layout="constrained")[1]
         im = ax.imshow(grid, cmap="Blues", vmin=0)
@@ -303,6 +306,16 @@ class CoOccurrence(Result):
 def co_occurrence(codings: Codings, *, level: str = "code", coders: str = "any") -> CoOccurrence:
     """How often two themes are mentioned in the same source, per pilot (all phases together).
 
+    Parameters
+    ----------
+    codings : Codings
+        From :func:`cosie_analysis.read_codings`; every source of a pilot counts in ``n_sources``,
+        also a source without codings.
+    level : {"code", "theme"}, default "code"
+        Pair codes (e.g. "digitaal contact") or their top-level categories (e.g. "contact").
+    coders : "any", "all" or a coder's name, default "any"
+        Whose codings count (see :func:`mentions`).
+
     Returns
     -------
     CoOccurrence
@@ -313,8 +326,14 @@ def co_occurrence(codings: Codings, *, level: str = "code", coders: str = "any")
 
     Examples
     --------
+    >>> import tempfile
     >>> import cosie_analysis as ca
-    >>> print(co_occurrence(ca.read_codings(ca.example_qdpx())).describe("en"))  # SYNTHETIC  # doctest: +SKIP
+    >>> path = ca.write_example_qdpx(tempfile.mkdtemp() + "/example.qdpx", per_phase=3)  # SYNTHETIC
+    >>> co = co_occurrence(ca.read_codings(path), level="theme")
+    >>> co.summary().columns.tolist()
+    ['pilot', 'theme_a', 'theme_b', 'n_both', 'n_a', 'n_b', 'n_sources', 'jaccard', 'method']
+    >>> co.describe("en").startswith("[SYNTHETIC DATA] Houten:")
+    True
     """
     if not isinstance(codings, Codings):
         raise ParameterError(f"`codings` must be a Codings object from read_codings(); got {type(codings).__name__}.")

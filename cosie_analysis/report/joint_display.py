@@ -52,6 +52,15 @@ class JointDisplayOutput:
 def protected_themes(themes: ThemeFrequencies, *, rules: DisclosureRules | None = None) -> pd.DataFrame:
     """Theme counts per pilot and phase after disclosure control, with shares from the protected counts.
 
+    Parameters
+    ----------
+    themes : ThemeFrequencies
+        From :func:`cosie_analysis.theme_frequencies`: its ``n_mentioning`` per pilot x theme x phase
+        and ``n_sources`` per pilot x phase are protected.
+    rules : DisclosureRules, optional
+        Default ``DisclosureRules()`` (CBS practice: counts 1 to 9 suppressed, rounding to base 5,
+        shares only over at least 10 sources). Counts are protected with :func:`protect`.
+
     Returns
     -------
     pandas.DataFrame
@@ -64,8 +73,21 @@ def protected_themes(themes: ThemeFrequencies, *, rules: DisclosureRules | None 
 
     Examples
     --------
+    Ten SYNTHETIC stories per pilot and phase: a theme's count per phase is too small to show,
+    its total over the phases is shown (rounded to base 5).
+
+    >>> import tempfile
     >>> import cosie_analysis as ca
-    >>> t = protected_themes(ca.theme_frequencies(ca.load_codings()))  # SYNTHETIC example  # doctest: +SKIP
+    >>> path = ca.write_example_qdpx(tempfile.mkdtemp() + "/example.qdpx", per_phase=10)  # SYNTHETIC
+    >>> t = protected_themes(ca.theme_frequencies(ca.read_codings(path), level="theme"))
+    >>> t.loc[(t["pilot"] == "houten") & (t["theme"] == "contact"), ["phase", "n_mentioning", "share", "disclosure"]]
+         phase  n_mentioning     share disclosure
+    8   before           NaN       NaN    primary
+    9   during           NaN       NaN    primary
+    10   after           NaN       NaN    primary
+    11   total          25.0  0.833333      shown
+    >>> bool(t["synthetic"].all())
+    True
     """
     rules = rules or DisclosureRules()
     t = themes.summary()
@@ -99,7 +121,8 @@ def _strip(ax, table: pd.DataFrame, spans: pd.DataFrame, *, lang: str) -> None:
     for i, theme in enumerate(themes):
         rows = table[(table["theme"] == theme)].set_index("phase")
         for phase in spans.index:
-            a, b = mdates.date2num(spans.loc[phase, "first"]), mdates.date2num(spans.loc[phase, "last"] + pd.Timedelta(days=1))
+            a = mdates.date2num(spans.loc[phase, "first"])
+            b = mdates.date2num(spans.loc[phase, "last"] + pd.Timedelta(days=1))
             share = rows.loc[phase, "share"] if phase in rows.index else np.nan
             shown = bool(np.isfinite(share))
             ax.add_patch(Rectangle((a, i - 0.42), b - a, 0.84, facecolor=cmap(0.15 + 0.8 * share) if shown else "white",
@@ -202,15 +225,17 @@ def _indicator(obs: pd.DataFrame | None, pilot: str) -> tuple[pd.DataFrame, dict
         if obs.empty:
             obs = register_to_observations(synthetic_register(pilot))
         d = obs[obs["indicator"].str.startswith(indicator)]
-        d = d.groupby(["period", "period_start", "period_end", "region_code", "source_table"], as_index=False)["value"].sum()
+        d = d.groupby(["period", "period_start", "period_end", "region_code", "source_table"],
+                      as_index=False)["value"].sum()
         return d, {"nl": "bemiddelingen per maand", "en": "job matches per month"}, "pilot register", ["pilot register"]
     if obs is None:
         from cosie_analysis.observations import load_observations
 
         obs = load_observations()
     d = obs[(obs["indicator"] == indicator) & (obs["region_code"] == region)]
-    return d, {"nl": "Leefbaarometer 3.0: pc 3431\nmin NL-gemiddelde", "en": "Leefbaarometer 3.0: pc 3431\nminus Dutch mean"}, \
-        "Leefbaarometer 3.0 (BZK)", ["Leefbaarometer 3.0 (2022)"]
+    ylabel = {"nl": "Leefbaarometer 3.0: pc 3431\nmin NL-gemiddelde",
+              "en": "Leefbaarometer 3.0: pc 3431\nminus Dutch mean"}
+    return d, ylabel, "Leefbaarometer 3.0 (BZK)", ["Leefbaarometer 3.0 (2022)"]
 
 
 def joint_display(codings: Codings, *, pilot: str, lang: str = "nl", observations: pd.DataFrame | None = None,
@@ -244,8 +269,8 @@ def joint_display(codings: Codings, *, pilot: str, lang: str = "nl", observation
     fig, table = plot_joint_display(codings, series, pilot=pilot, ylabel=ylabel[lang], lang=lang, rules=rules)
     stories = {"nl": "verhalen: SYNTHETISCH voorbeeldproject" if codings.synthetic else "verhalen: eigen QDA-export",
                "en": "stories: SYNTHETIC example project" if codings.synthetic else "stories: own QDA export"}[lang]
-    return JointDisplayOutput(fig, f"{source}; {stories}", tables + ["qda"], height_mm=60 + 9 * table["theme"].nunique(),
-                              tables={f"qda_themes_{pilot}": table})
+    return JointDisplayOutput(fig, f"{source}; {stories}", tables + ["qda"],
+                              height_mm=60 + 9 * table["theme"].nunique(), tables={f"qda_themes_{pilot}": table})
 
 
 def _build(ctx, lang: str, pilot: str) -> JointDisplayOutput:
