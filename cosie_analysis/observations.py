@@ -20,6 +20,7 @@ import pandas as pd
 from cosie_analysis._io import atomic_write
 from cosie_analysis.errors import InputFileError
 from cosie_analysis.paths import REGISTRY_PATH, processed_dir, raw_dir
+from cosie_analysis.data.mergers import harmonise
 from cosie_analysis.data.periods import parse_periods
 from cosie_analysis.data.registry import load_registry, sha256_file
 from cosie_analysis.data.schema import OBSERVATION_COLUMNS, STATUSES, normalise as _normalise, validate_observations  # noqa: F401
@@ -163,6 +164,48 @@ def _region_names(raw: Path, registry: dict) -> dict[str, str]:
     return names
 
 
+def _today_codes(raw: Path, registry: dict) -> list[str]:
+    """The municipalities on today's borders: the GM codes of 47018NED (published on today's borders)
+    without ``GM0000`` ("Gemeente onbekend")."""
+    regions = raw / registry["tables"]["47018NED"]["path"] / "WijkenEnBuurten.csv"
+    keys = cbs.read_csv_checked(regions, required=["Key"], keys=["Key"], what="the WijkenEnBuurten dimension of 47018NED")["Key"]
+    keys = keys.str.strip()
+    return sorted(k for k in keys if k.startswith("GM") and k != "GM0000")
+
+
+def _bijstand_on_today(frame: pd.DataFrame, today: list[str]) -> pd.DataFrame:
+    """Participatiewet rows on today's borders: counts summed over merged municipalities; the density of
+    a summed municipality recomputed as recipients per 1,000 inhabitants of the age group (CBS's
+    definition; its inputs are rounded to tens, so it may differ from a published density by rounding)."""
+    is_density = frame["indicator"].str.startswith("bijstand_density")
+    counts = harmonise(frame[~is_density], today)
+    density = frame[is_density]
+    summed = counts[counts["source_key"].str.contains("on today's borders", regex=False)]
+    keep = density[~density["region_code"].isin(set(summed["region_code"])) & (
+        ~density["region_code"].str.startswith("GM") | density["region_code"].isin(today))]
+    parts = [counts, keep]
+    for suffix in ("", "_15_to_aow", "_aow_plus"):
+        num = counts[counts["indicator"] == "bijstand_recipients" + suffix]
+        den = counts[counts["indicator"] == "inhabitants" + suffix]
+        pair = num.merge(den[["region_code", "period", "value", "status"]], on=["region_code", "period"],
+                         suffixes=("", "_den"))
+        pair = pair[pair["region_code"].isin(set(summed["region_code"]))]
+        if pair.empty:
+            continue
+        template = density[density["indicator"] == "bijstand_density" + suffix].iloc[0]
+        ok = pair["value_den"] > 0
+        parts.append(_frame(
+            indicator=template["indicator"], label_nl=template["label_nl"], label_en=template["label_en"],
+            unit=template["unit"], region_code=pair["region_code"], period=pair["period"],
+            value=np.where(ok, pair["value"] / pair["value_den"].where(ok) * 1000.0, np.nan),
+            status=np.where(ok & pair["value"].notna(), _worst(pair["status"], pair["status_den"]), STATUS_NOT_AVAILABLE),
+            source_table=pair["source_table"],
+            source_key=template["source_key"] + " | on today's borders: recipients / inhabitants x 1000, "
+            + pair["source_key"].str.split("sum of ").str[-1],
+        ))
+    return pd.concat(parts, ignore_index=True)
+
+
 def _population(folder: Path, entry: dict) -> pd.DataFrame:
     table = cbs.read_odata_folder(folder, table_id="70072NED", dimensions=entry["dimensions"], measures=entry["measures"])
     data = table.data
@@ -276,8 +319,12 @@ def _worst(a: pd.Series, b: pd.Series) -> np.ndarray:
 
 
 def _rates(counts: pd.DataFrame, denominators: pd.DataFrame, *, unit: str, label_nl: str, label_en: str) -> pd.DataFrame:
-    """Counts per 1,000 of the denominator (same region and period); a missing denominator -> NaN."""
-    den = denominators[["region_code", "period", "value", "status"]].rename(columns={"value": "den", "status": "den_status"})
+    """Counts per 1,000 of the denominator (same region and period); a missing denominator -> NaN.
+
+    Where the denominator was put on today's borders (or could not be), the rate's ``source_key`` ends
+    with the denominator's note, e.g. ``1.1.1 | population on today's borders: sum of GM0395+GM0441``."""
+    den = denominators[["region_code", "period", "value", "status", "source_key"]].rename(
+        columns={"value": "den", "status": "den_status", "source_key": "den_key"})
     merged = counts.merge(den, on=["region_code", "period"], how="left", validate="many_to_one")
     merged["den_status"] = merged["den_status"].fillna(STATUS_NOT_AVAILABLE)
     usable = merged["den"] > 0
@@ -289,6 +336,8 @@ def _rates(counts: pd.DataFrame, denominators: pd.DataFrame, *, unit: str, label
     out["value"] = np.where(usable, merged["value"] / merged["den"].where(usable) * 1000.0, np.nan)
     out["status"] = np.where(usable, _worst(merged["status"], merged["den_status"]), STATUS_NOT_AVAILABLE)
     out.loc[usable & merged["value"].isna(), "status"] = merged.loc[usable & merged["value"].isna(), "status"]
+    note = merged["den_key"].fillna("").str.extract(r"\| (.*)$", expand=False)
+    out["source_key"] = np.where(note.notna(), merged["source_key"] + " | population " + note.fillna(""), merged["source_key"])
     return out
 
 
@@ -326,13 +375,14 @@ def read_raw_observations(raw: str | Path | None = None, registry: dict | None =
         _police_table(folder["47022NED"], "47022NED", tables["47022NED"], "SoortMisdrijf", "crime", "offences"),
         _police_table(folder["47024NED"], "47024NED", tables["47024NED"], "Overlast", "disorder", "registrations"),
     ]
-    population = _population(folder["70072NED"], tables["70072NED"])
+    today = _today_codes(raw, registry)
+    population = harmonise(_population(folder["70072NED"], tables["70072NED"]), today)
     crime = parts[0]
     parts.append(population)
     parts.append(_rates(crime, population, unit="per 1000 inhabitants", label_nl=", per 1.000 inwoners",
                         label_en=", per 1,000 inhabitants"))
     for table_id in ("83450NED", "83747NED", "84066NED"):
-        parts.append(_bijstand(folder[table_id], table_id, tables[table_id]))
+        parts.append(_bijstand_on_today(_bijstand(folder[table_id], table_id, tables[table_id]), today))
     parts.append(_benefits_monthly(folder["37789ksz"], tables["37789ksz"]))
     kwb = _kwb(folder["kwb2024"])
     inhabitants = kwb[kwb["indicator"] == "kwb_inhabitants"]
