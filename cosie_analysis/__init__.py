@@ -28,6 +28,8 @@ _LAZY = {
     "parse_period": "data.periods",
     "parse_periods": "data.periods",
     "pc4_wijk_shares": "observations",
+    "municipalities": "municipality_table",
+    "load_mergers": "data.mergers",
     # corona phases
     "assign_phase": "phases",
     "get_scheme": "phases",

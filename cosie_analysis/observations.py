@@ -75,6 +75,9 @@ KWB_MEASURES = {
     "aantal_personen_met_een_ww_uitkering_totaal": ("kwb_ww_persons", "Personen met een WW-uitkering", "People on unemployment benefit (WW)", "persons"),
     "aantal_personen_met_een_ao_uitkering_totaal": ("kwb_ao_persons", "Personen met een AO-uitkering", "People on disability benefit (AO)", "persons"),
     "aantal_personen_met_een_aow_uitkering_totaal": ("kwb_aow_persons", "Personen met een AOW-uitkering", "People on state pension (AOW)", "persons"),
+    "stedelijkheid_adressen_per_km2": ("kwb_urbanity", "Stedelijkheid (1 = zeer sterk stedelijk, 5 = niet stedelijk)", "Urbanity (1 = very highly urban, 5 = not urban)", "class (1-5)"),
+    "omgevingsadressendichtheid": ("kwb_address_density", "Omgevingsadressendichtheid", "Address density of the surroundings", "addresses per km2"),
+    "oppervlakte_land_in_ha": ("kwb_land_area", "Oppervlakte land", "Land area", "ha"),
 }
 KWB_RATES = ["kwb_bijstand_persons", "kwb_ww_persons", "kwb_ao_persons"]
 

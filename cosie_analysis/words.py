@@ -64,11 +64,21 @@ WORDS = {
         "comparison": "Vergelijkingsgroep (overige WIL-gemeenten)", "nederland": "Nederland",
         "source": "Bron", "per_1000": "per 1.000 inwoners", "year": "Jaar", "month": "Maand",
         "synthetic": "SYNTHETISCHE DATA", "not_available": "n.b.",
+        # --- h-data (issue #13): municipalities, live-only tables ---
+        "needs_live_fetch": "niet beschikbaar offline: voer `cosie-analysis fetch --live` uit",
+        "live_only_tables": "Tabellen die een live download nodig hebben",
+        "municipalities_offline_attrs": "provincie en arbeidsmarktregio komen uit CBS-tabel 85755NED "
+                                        "(Gebieden in Nederland 2024), die offline ontbreekt",
     },
     "en": {
         "comparison": "Comparison group (other WIL municipalities)", "nederland": "Netherlands",
         "source": "Source", "per_1000": "per 1,000 inhabitants", "year": "Year", "month": "Month",
         "synthetic": "SYNTHETIC DATA", "not_available": "n/a",
+        # --- h-data (issue #13): municipalities, live-only tables ---
+        "needs_live_fetch": "not available offline: run `cosie-analysis fetch --live`",
+        "live_only_tables": "Tables that need a live download",
+        "municipalities_offline_attrs": "province and labour-market region come from CBS table 85755NED "
+                                        "(Gebieden in Nederland 2024), which is missing offline",
     },
 }  # fmt: skip
 
