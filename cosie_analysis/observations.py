@@ -354,6 +354,12 @@ def _region_level(codes: pd.Series) -> np.ndarray:
     return level.fillna("other").to_numpy(dtype=object)
 
 
+def _absent_live_only(raw: Path, entry: dict) -> bool:
+    """A live-only table that has not been fetched (live) into ``raw``: optional, skipped."""
+    return bool(entry.get("live_only")) and not (
+        entry["files"] and all((raw / entry["path"] / n).is_file() for n in entry["files"]))
+
+
 def read_raw_observations(raw: str | Path | None = None, registry: dict | None = None) -> pd.DataFrame:
     """Read every registered table in ``data/raw`` into one observation frame (not yet written).
 
@@ -365,7 +371,7 @@ def read_raw_observations(raw: str | Path | None = None, registry: dict | None =
     """
     raw = Path(raw) if raw else raw_dir()
     registry = registry or load_registry()
-    tables = registry["tables"]
+    tables = {t: e for t, e in registry["tables"].items() if not _absent_live_only(raw, e)}
     for table_id, entry in tables.items():
         for name in entry["files"]:
             path = raw / entry["path"] / name
@@ -448,6 +454,8 @@ def build_observations(raw: str | Path | None = None, processed: str | Path | No
     crosswalk = lbm.read_pc4_wijk_crosswalk(raw / cross_entry["path"] / next(iter(cross_entry["files"])))
     inputs = {str(p.relative_to(raw)): sha256_file(p) for p in sorted((raw / "pilot").glob("*")) if p.is_file()}
     for table_id, entry in sorted(registry["tables"].items()):
+        if _absent_live_only(raw, entry):
+            continue
         for name, info in sorted(entry["files"].items()):
             digest = sha256_file(raw / entry["path"] / name)
             inputs[f"{entry['path']}/{name}"] = digest
