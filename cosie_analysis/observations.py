@@ -25,6 +25,7 @@ from cosie_analysis.data.periods import parse_periods
 from cosie_analysis.data.registry import load_registry, sha256_file
 from cosie_analysis.data.schema import OBSERVATION_COLUMNS, STATUSES, normalise as _normalise, validate_observations  # noqa: F401
 from cosie_analysis.data.sources import cbs, leefbaarometer as lbm
+from cosie_analysis.data.sources.live import indicator_of, read_live_table
 from cosie_analysis.data.sources.cbs import (
     STATUS_DEFINITIVE,
     STATUS_NOT_AVAILABLE,
@@ -354,6 +355,31 @@ def _region_level(codes: pd.Series) -> np.ndarray:
     return level.fillna("other").to_numpy(dtype=object)
 
 
+def _live_tables(folder: dict, tables: dict, today: list[str], population: pd.DataFrame,
+                 inhabitants: pd.DataFrame) -> list[pd.DataFrame]:
+    """The live-only tables present in ``data/raw`` as observations (nothing when none was fetched).
+
+    Yearly municipal counts are put on today's borders; ``bijstand_persons_per_1000`` is taken per
+    1,000 of the (harmonised) population, the yearly KWB benefit counts per 1,000 of the same
+    edition's inhabitants, and wijk and buurt crime per 1,000 of the KWB inhabitants of that year.
+    """
+    read = [read_live_table(folder[t], t, e) for t, e in tables.items() if e.get("live_only") and indicator_of(t, e)]
+    if not read:
+        return []
+    live = pd.concat(read, ignore_index=True)
+    monthly = live["period"].str.contains("MM", regex=False)
+    yearly = harmonise(live[~monthly & ~live["indicator"].str.startswith("crime")], today)
+    out = [live[monthly], live[~monthly & live["indicator"].str.startswith("crime")], yearly]
+    per = {"label_nl": ", per 1.000 inwoners", "label_en": ", per 1,000 inhabitants", "unit": "per 1000 inhabitants"}
+    out.append(_rates(yearly[yearly["indicator"].isin(["bijstand_persons", "bijstand_persons_80794"])], population, **per))
+    kwb_inhabitants = pd.concat([inhabitants, yearly[yearly["indicator"] == "kwb_inhabitants"]], ignore_index=True)
+    out.append(_rates(yearly[yearly["indicator"].isin(KWB_RATES)], kwb_inhabitants, **per))
+    wijk_crime = live[live["indicator"].str.match(r"crime_\d") & ~live["region_code"].str.startswith("GM")]
+    if len(wijk_crime):
+        out.append(_rates(wijk_crime, kwb_inhabitants.drop_duplicates(["region_code", "period"]), **per))
+    return [o for o in out if len(o)]
+
+
 def _absent_live_only(raw: Path, entry: dict) -> bool:
     """A live-only table that has not been fetched (live) into ``raw``: optional, skipped."""
     return bool(entry.get("live_only")) and not (
@@ -400,6 +426,7 @@ def read_raw_observations(raw: str | Path | None = None, registry: dict | None =
                         label_nl=", per 1.000 inwoners", label_en=", per 1,000 inhabitants"))
     parts.append(_lbm2(folder["lbm2"]))
     parts.append(_lbm3(folder["lbm3"]))
+    parts.extend(_live_tables(folder, tables, today, population, inhabitants))
     obs = pd.concat(parts, ignore_index=True)
 
     names = _region_names(raw, registry)

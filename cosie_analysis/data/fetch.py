@@ -397,7 +397,9 @@ def fetch(
             raise FetchError(f"{table_id}: live download from CBS failed ({exc}). Nothing of this table was "
                              "stored. Retry, or use --offline.") from exc
         if resolved is not None and resolved != entry.get("resolved_measures"):
+            units = {p.get("Key"): p.get("Unit") for p in props}
             entry["resolved_measures"] = resolved
+            entry["measure_units"] = {name: units.get(key) for name, key in resolved.items()}
             registry_changed = True
         what = _store_live(table_id, entry, files, modified, target)
         registry_changed |= what != "live"
