@@ -30,6 +30,7 @@ _LAZY = {
     "pc4_wijk_shares": "observations",
     "municipalities": "municipality_table",
     "load_mergers": "data.mergers",
+    "live_tables": "data.registry",
     # corona phases
     "assign_phase": "phases",
     "get_scheme": "phases",

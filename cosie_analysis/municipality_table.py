@@ -126,7 +126,7 @@ def municipalities(year: int | None = None, *, lang: str = "nl") -> pd.DataFrame
         out["labour_market_region"] = pd.array([pd.NA] * len(out), dtype="string")
         missing = ["province", "labour_market_region"]
         warnings.warn(f"municipalities(): {word('municipalities_offline_attrs', lang)}; "
-                      f"{word('needs_live_fetch', lang)} {GEBIEDEN_TABLE}.", UserWarning, stacklevel=2)
+                      f"{word('needs_live_fetch', lang)} ({GEBIEDEN_TABLE}).", UserWarning, stacklevel=2)
     else:
         areas = areas.set_index("region_code")
         out["province"] = areas["province"].reindex(today).astype("string")
