@@ -188,3 +188,32 @@ def test_every_live_only_entry_says_what_is_verified():
         if entry.get("live_only"):
             assert entry["files"] == {}, table_id  # hashes come with the first live fetch
             assert entry["measure_specs"] and entry["verified"] and entry["title_contains"], table_id
+
+
+def test_a_failing_live_only_table_does_not_stop_a_fetch_of_all_tables(registry, tmp_path, monkeypatch):
+    """Fetching everything live: the live-only table fails (wrong title), is reported, the rest goes on."""
+    import cosie_analysis.data.fetch as fetch_module
+
+    entries = load_registry(registry)["tables"]
+    only = {TABLE: entries[TABLE], "85755NED": entries["85755NED"]}
+    registry.write_text(json.dumps({"tables": only}), encoding="utf-8")
+    release = benefits_release(152)
+    release["info"]["Title"] = "Bevolking; kerncijfers"
+    areas = {"info": {"Title": "Gebieden in Nederland 2024", "Modified": "2024-02-01"},
+             "properties": [{"ID": 0, "Type": "TopicGroup", "Key": "", "Title": "Provincies"},
+                            {"ID": 1, "ParentID": 0, "Type": "Topic", "Key": "Code_28", "Title": "Code"},
+                            {"ID": 2, "ParentID": 0, "Type": "Topic", "Key": "Naam_29", "Title": "Naam"},
+                            {"ID": 3, "Type": "TopicGroup", "Key": "", "Title": "Arbeidsmarktregio's"},
+                            {"ID": 4, "ParentID": 3, "Type": "Topic", "Key": "Code_36", "Title": "Code"},
+                            {"ID": 5, "ParentID": 3, "Type": "Topic", "Key": "Naam_37", "Title": "Naam"}],
+             "rows": [{"ID": 0, "RegioS": "GM0321  ", "Code_28": "PV26  ", "Naam_29": "Utrecht (PV)  ",
+                       "Code_36": "AM15", "Naam_37": "Synthetische regio"}]}  # synthetic names
+    monkeypatch.setattr(fetch_module, "cbs_reachable", lambda session=None, timeout=3.0: True)
+    with pytest.warns(UserWarning, match=r"70072NED_uitkeringen: CBS table 70072NED is titled 'Bevolking; kerncijfers'"):
+        outcome = fetch(raw=tmp_path / "raw", registry_path=registry, session=FakeCBS({"70072NED": release, "85755NED": areas}),
+                        progress=False)
+    assert outcome == {TABLE: f"failed: {NEEDS_LIVE}", "85755NED": "live, first use"}
+    assert (tmp_path / "raw" / "cbs" / "85755NED" / "data.csv").read_text().splitlines() == [
+        "RegioS,province_code,province_name,labour_market_region_code,labour_market_region_name",
+        "GM0321,PV26,Utrecht (PV),AM15,Synthetische regio"]
+    assert not (tmp_path / "raw" / "cbs" / "70072NED_uitkeringen").exists()

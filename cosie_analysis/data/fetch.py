@@ -338,8 +338,10 @@ def fetch(
     -------
     dict
         Registry id -> what happened: ``"up to date"``, ``"mirror"``, ``"live"``, ``"live, revised"``,
-        ``"live, first use"`` (a live-only table's hashes recorded) or ``"needs a live fetch"`` (a
-        live-only table, offline).
+        ``"live, first use"`` (a live-only table's hashes recorded), ``"needs a live fetch"`` (a
+        live-only table, offline) or ``"failed: needs a live fetch"`` (a live-only table whose
+        download failed while fetching all tables: a warning says why, nothing of it is stored and
+        the other tables are fetched; asked for by name, the failure is an error).
 
     Raises
     ------
@@ -391,11 +393,15 @@ def fetch(
                 props = _get_all(session or _session(), f"{CATALOGS[entry['catalog']]}/{entry.get('table', table_id)}/DataProperties")
                 resolved = resolve_measures(table_id, props, entry["measure_specs"])
             files, modified = download_odata_table(table_id, entry, session, progress, resolved=resolved)
-        except FetchError:
-            raise
         except Exception as exc:
-            raise FetchError(f"{table_id}: live download from CBS failed ({exc}). Nothing of this table was "
-                             "stored. Retry, or use --offline.") from exc
+            error = exc if isinstance(exc, FetchError) else FetchError(
+                f"{table_id}: live download from CBS failed ({exc}). Nothing of this table was stored. "
+                "Retry, or use --offline.")
+            if live_only and not tables:  # an optional table must not stop fetching the others
+                warnings.warn(f"{error} The other tables are fetched; this one {NEEDS_LIVE}.", UserWarning, stacklevel=2)
+                outcome[table_id] = f"failed: {NEEDS_LIVE}"
+                continue
+            raise error from exc
         if resolved is not None and resolved != entry.get("resolved_measures"):
             units = {p.get("Key"): p.get("Unit") for p in props}
             entry["resolved_measures"] = resolved
@@ -408,7 +414,7 @@ def fetch(
         save_registry(registry, registry_path)
     for table_id, what in outcome.items():
         print(f"{table_id:>10}: {what}")
-    todo = sorted(t for t, what in outcome.items() if what == NEEDS_LIVE)
+    todo = sorted(t for t, what in outcome.items() if what.endswith(NEEDS_LIVE))
     if todo:
         print(f"{len(todo)} live-only table(s) need a live fetch (`cosie-analysis fetch --live`): {', '.join(todo)}. "
               "Everything else works without them; see docs/data-sources.md.")
