@@ -11,14 +11,14 @@ import warnings
 
 import pandas as pd
 
-from cosie_analysis.errors import ParameterError
-from cosie_analysis.paths import raw_dir
-from cosie_analysis.words import word
 from cosie_analysis.data.registry import load_registry
 from cosie_analysis.data.sources._csv import read_csv_checked
+from cosie_analysis.errors import ParameterError
 from cosie_analysis.observations import load_observations
+from cosie_analysis.paths import raw_dir
+from cosie_analysis.words import word
 
-__all__ = ["municipalities", "MUNICIPALITY_COLUMNS", "GEBIEDEN_TABLE"]
+__all__ = ["GEBIEDEN_TABLE", "MUNICIPALITY_COLUMNS", "municipalities"]
 
 #: The registry id of "Gebieden in Nederland 2024" (province and labour-market region per municipality).
 GEBIEDEN_TABLE = "85755NED"

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cosie_analysis.data.mergers import MERGER_COLUMNS, harmonise, load_mergers, population_continuity, successor
+from cosie_analysis.data.mergers import (
+    MERGER_COLUMNS,
+    harmonise,
+    load_mergers,
+    population_continuity,
+    successor,
+)
 
 
 def _rows(codes_periods_values, indicator="synthetic_count"):

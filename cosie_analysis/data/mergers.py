@@ -29,7 +29,7 @@ import pandas as pd
 from cosie_analysis.data.schema import STATUSES
 from cosie_analysis.data.sources.cbs import STATUS_NOT_AVAILABLE
 
-__all__ = ["load_mergers", "successor", "harmonise", "population_continuity", "MERGER_COLUMNS"]
+__all__ = ["MERGER_COLUMNS", "harmonise", "load_mergers", "population_continuity", "successor"]
 
 #: The columns of ``resources/municipal_mergers.csv``.
 MERGER_COLUMNS = ["date", "old_code", "old_name", "new_code", "new_name", "kind", "note", "source_url", "verified"]
@@ -177,6 +177,9 @@ def harmonise(frame: pd.DataFrame, today: list[str] | None = None, *, mergers: p
     -----
     The composition is taken on 1 January of the period's year: a merger on 1 January *Y* counts
     from *Y*; one during the year (Weesp into Amsterdam, 24 March 2022) sums both codes in *Y*.
+    A successor counts as newly created (not expected before its first merger) when ``frame`` has no
+    row of it before that merger's year; a successor that existed before (Schagen, which absorbed
+    Harenkarspel and Zijpe in 2013) is a required part of every earlier sum.
 
     Examples
     --------

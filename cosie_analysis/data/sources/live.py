@@ -15,9 +15,13 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.data.sources._csv import read_csv_checked, to_number
-from cosie_analysis.data.sources.cbs import STATUS_DEFINITIVE, STATUS_NOT_AVAILABLE, check_period_codes
+from cosie_analysis.data.sources.cbs import (
+    STATUS_DEFINITIVE,
+    STATUS_NOT_AVAILABLE,
+    check_period_codes,
+)
 
-__all__ = ["LIVE_INDICATORS", "read_live_table", "indicator_of"]
+__all__ = ["LIVE_INDICATORS", "indicator_of", "read_live_table"]
 
 _KWB = {
     "inhabitants": ("kwb_inhabitants", "Inwoners", "Inhabitants", "persons"),
