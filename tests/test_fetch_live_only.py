@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cosie_analysis.data.fetch import NEEDS_LIVE, fetch, resolve_measures
-from cosie_analysis.data.registry import load_registry, sha256_file
+from cosie_analysis.data.registry import live_tables, load_registry, sha256_file
 from cosie_analysis.errors import FetchError
 from cosie_analysis.paths import REGISTRY_PATH
 
@@ -122,6 +122,9 @@ def test_first_live_fetch_resolves_renumbered_keys_and_trusts_on_first_use(regis
     assert len(pages) == 3  # 27 rows in pages of 10
     assert pages[0][1]["$select"].startswith("RegioS,Perioden,")
     assert pages[0][0].startswith("https://opendata.cbs.nl/ODataApi/odata/70072NED/")  # the table, not the registry id
+    status = live_tables(lang="nl", raw=tmp_path / "raw", registry_path=registry).set_index("table_id")
+    assert status.at[TABLE, "fetched"] and status.at[TABLE, "note"] == ""
+    assert status.at["85755NED", "note"] == "niet beschikbaar offline: voer `cosie-analysis fetch --live` uit"
 
 
 def test_a_later_release_with_other_numbers_verifies_against_the_recorded_hashes(registry, tmp_path):
