@@ -220,3 +220,33 @@ def test_a_failing_live_only_table_does_not_stop_a_fetch_of_all_tables(registry,
         "RegioS,province_code,province_name,labour_market_region_code,labour_market_region_name",
         "GM0321,PV26,Utrecht (PV),AM15,Synthetische regio"]
     assert not (tmp_path / "raw" / "cbs" / "70072NED_uitkeringen").exists()
+
+
+def test_every_dimension_of_the_table_is_stored_so_no_key_repeats(registry, tmp_path):
+    """82015NED has a benefit-basis dimension the registry does not name: it is stored and recorded."""
+    props = [{"ID": 0, "Type": "Dimension", "Key": "Uitkeringsgrondslag", "Title": "Uitkeringsgrondslag"},
+             {"ID": 1, "Type": "GeoDimension", "Key": "RegioS", "Title": "Regio's"},
+             {"ID": 2, "Type": "TimeDimension", "Key": "Perioden", "Title": "Perioden"},
+             {"ID": 3, "Type": "Topic", "Key": "Bijstandsuitkeringen_1", "Title": "Bijstandsuitkeringen", "Unit": "aantal"}]
+    rows = [{"ID": i, "Uitkeringsgrondslag": basis, "RegioS": "GM0321  ", "Perioden": "2020MM04",
+             "Bijstandsuitkeringen_1": n} for i, (basis, n) in enumerate([("T001", 500), ("A024", 300)])]  # synthetic
+    release = {"info": {"Title": "Bijstandsuitkeringen; uitkeringsgrondslag, regio", "Modified": "2024-05-01"},
+               "properties": props, "rows": rows}
+    fetch(offline=False, tables=["82015NED"], raw=tmp_path / "raw", registry_path=registry,
+          session=FakeCBS({"82015NED": release}), progress=False)
+    assert (tmp_path / "raw" / "cbs" / "82015NED" / "data.csv").read_text().splitlines() == [
+        "Uitkeringsgrondslag,RegioS,Perioden,bijstand_benefits", "T001,GM0321,2020MM04,500", "A024,GM0321,2020MM04,300"]
+    entry = json.loads(registry.read_text())["tables"]["82015NED"]
+    assert entry["resolved_dimensions"] == ["Uitkeringsgrondslag", "RegioS", "Perioden"]
+
+
+def test_the_build_refuses_a_live_table_with_a_dimension_it_does_not_know(tmp_path):
+    from cosie_analysis.data.sources.live import read_live_table
+    from cosie_analysis.errors import InputFileError
+
+    entry = dict(load_registry()["tables"]["80794ned"])
+    entry["resolved_dimensions"] = ["Geslacht", "RegioS", "Perioden"]
+    (tmp_path / "data.csv").write_text("Geslacht,RegioS,Perioden,bijstand_below_aow,unemployment_benefits\n"
+                                       "T001038,GM0321,2020JJ00,1,2\n")  # synthetic
+    with pytest.raises(InputFileError, match=r"dimension\(s\) \['Geslacht'\] that the registry entry of 80794ned does not name"):
+        read_live_table(tmp_path, "80794ned", entry)

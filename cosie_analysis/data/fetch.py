@@ -169,8 +169,15 @@ def resolve_measures(table_id: str, properties: list[dict], specs: dict[str, dic
     return resolved
 
 
+def table_dimensions(properties: list[dict], fallback: list[str]) -> list[str]:
+    """The dimension keys of a CBS table from its ``DataProperties`` (``fallback`` when it lists none)."""
+    dims = [p["Key"] for p in properties if str(p.get("Type", "")).endswith("Dimension") and p.get("Key")]
+    return dims or list(fallback)
+
+
 def download_odata_table(table_id: str, entry: dict, session=None, progress: bool = True,
-                         resolved: dict[str, str] | None = None) -> tuple[dict[str, bytes], str | None]:
+                         resolved: dict[str, str] | None = None,
+                         dimensions: list[str] | None = None) -> tuple[dict[str, bytes], str | None]:
     """Download one registry table from CBS OData v3 in the mirror's normalised layout.
 
     Returns
@@ -188,8 +195,9 @@ def download_odata_table(table_id: str, entry: dict, session=None, progress: boo
         params["$filter"] = entry["filter"]
     if entry.get("select"):
         params["$select"] = ",".join(entry["select"])
+    dims = list(dimensions or entry.get("dimensions", []))
     if resolved:
-        params["$select"] = ",".join([*entry["dimensions"], *resolved.values()])
+        params["$select"] = ",".join([*dims, *resolved.values()])
     with tqdm(desc=f"{table_id} TypedDataSet", unit=" rows", disable=not progress, leave=False) as bar:
         rows = _get_all(session, f"{base}/TypedDataSet", params or None, bar)
     for target, rule in entry.get("derive", {}).items():
@@ -202,7 +210,7 @@ def download_odata_table(table_id: str, entry: dict, session=None, progress: boo
     files = {}
     data_columns = entry["files"].get("data.csv", {}).get("columns")
     if resolved:
-        data_columns = [*entry["dimensions"], *resolved]
+        data_columns = [*dims, *resolved]
     if data_columns is None:  # an unchanged-download entry: every column CBS sends but the row ID
         data_columns = [c for c in (rows[0] if rows else {}) if c != "ID"]
     files["data.csv"] = _csv_bytes(rows, data_columns, set(data_columns))
@@ -388,11 +396,12 @@ def fetch(
             outcome[table_id] = "mirror"
             continue
         try:
-            resolved = None
+            resolved, dims = None, None
             if entry.get("measure_specs"):
                 props = _get_all(session or _session(), f"{CATALOGS[entry['catalog']]}/{entry.get('table', table_id)}/DataProperties")
                 resolved = resolve_measures(table_id, props, entry["measure_specs"])
-            files, modified = download_odata_table(table_id, entry, session, progress, resolved=resolved)
+                dims = table_dimensions(props, entry["dimensions"])  # every key, so no row repeats another's key
+            files, modified = download_odata_table(table_id, entry, session, progress, resolved=resolved, dimensions=dims)
         except Exception as exc:
             error = exc if isinstance(exc, FetchError) else FetchError(
                 f"{table_id}: live download from CBS failed ({exc}). Nothing of this table was stored. "
@@ -406,6 +415,9 @@ def fetch(
             units = {p.get("Key"): p.get("Unit") for p in props}
             entry["resolved_measures"] = resolved
             entry["measure_units"] = {name: units.get(key) for name, key in resolved.items()}
+            registry_changed = True
+        if dims is not None and dims != entry["dimensions"] and dims != entry.get("resolved_dimensions"):
+            entry["resolved_dimensions"] = dims
             registry_changed = True
         what = _store_live(table_id, entry, files, modified, target)
         registry_changed |= what != "live"

@@ -20,6 +20,7 @@ from cosie_analysis.data.sources.cbs import (
     STATUS_NOT_AVAILABLE,
     check_period_codes,
 )
+from cosie_analysis.errors import InputFileError
 
 __all__ = ["LIVE_INDICATORS", "indicator_of", "read_live_table"]
 
@@ -96,7 +97,13 @@ def read_live_table(folder: str | Path, table_id: str, entry: dict) -> pd.DataFr
     """
     folder = Path(folder)
     indicators = indicator_of(table_id, entry) or {}
-    dims = list(entry["dimensions"])
+    dims = list(entry.get("resolved_dimensions") or entry["dimensions"])
+    unknown = [d for d in dims if d not in entry["dimensions"]]
+    if unknown:
+        raise InputFileError(folder / "data.csv", f"dimension(s) {unknown} that the registry entry of {table_id} does "
+                             f"not name (it names {entry['dimensions']}); CBS added them to the table.",
+                             "Add them to the entry's `dimensions` with a filter that selects one category, "
+                             "and fetch again.")
     measures = [m for m in entry["measure_specs"] if m in indicators]
     frame = read_csv_checked(folder / "data.csv", required=[*dims, *measures], keys=dims, numeric=measures,
                              strip=True, what=f"CBS table {entry.get('table', table_id)} as stored by `fetch --live`")
