@@ -180,32 +180,35 @@ def _today_codes(raw: Path, registry: dict) -> list[str]:
 def _bijstand_on_today(frame: pd.DataFrame, today: list[str]) -> pd.DataFrame:
     """Participatiewet rows on today's borders: counts summed over merged municipalities; the density of
     a summed municipality recomputed as recipients per 1,000 inhabitants of the age group (CBS's
-    definition; its inputs are rounded to tens, so it may differ from a published density by rounding)."""
+    definition; its inputs are rounded to tens, so it may differ from a published density by rounding).
+    Where the counts could not be put on today's borders, neither can the density (same reason)."""
     is_density = frame["indicator"].str.startswith("bijstand_density")
     counts = harmonise(frame[~is_density], today)
     density = frame[is_density]
-    summed = counts[counts["source_key"].str.contains("on today's borders", regex=False)]
-    keep = density[~density["region_code"].isin(set(summed["region_code"])) & (
-        ~density["region_code"].str.startswith("GM") | density["region_code"].isin(today))]
+    noted = counts[counts["source_key"].str.contains(" | ", regex=False)]
+    changed = set(zip(noted["region_code"], noted["period"]))
+    unchanged = [(r, p) not in changed for r, p in zip(density["region_code"], density["period"])]
+    keep = density[np.asarray(unchanged, dtype=bool) & (
+        ~density["region_code"].str.startswith("GM") | density["region_code"].isin(today)).to_numpy()]
     parts = [counts, keep]
     for suffix in ("", "_15_to_aow", "_aow_plus"):
-        num = counts[counts["indicator"] == "bijstand_recipients" + suffix]
+        num = noted[noted["indicator"] == "bijstand_recipients" + suffix]
         den = counts[counts["indicator"] == "inhabitants" + suffix]
         pair = num.merge(den[["region_code", "period", "value", "status"]], on=["region_code", "period"],
                          suffixes=("", "_den"))
-        pair = pair[pair["region_code"].isin(set(summed["region_code"]))]
         if pair.empty:
             continue
         template = density[density["indicator"] == "bijstand_density" + suffix].iloc[0]
-        ok = pair["value_den"] > 0
+        ok = (pair["value_den"] > 0) & pair["value"].notna()
+        note = pair["source_key"].str.split(" | ", regex=False).str[-1]
         parts.append(_frame(
             indicator=template["indicator"], label_nl=template["label_nl"], label_en=template["label_en"],
             unit=template["unit"], region_code=pair["region_code"], period=pair["period"],
             value=np.where(ok, pair["value"] / pair["value_den"].where(ok) * 1000.0, np.nan),
-            status=np.where(ok & pair["value"].notna(), _worst(pair["status"], pair["status_den"]), STATUS_NOT_AVAILABLE),
+            status=np.where(ok, _worst(pair["status"], pair["status_den"]), STATUS_NOT_AVAILABLE),
             source_table=pair["source_table"],
-            source_key=template["source_key"] + " | on today's borders: recipients / inhabitants x 1000, "
-            + pair["source_key"].str.split("sum of ").str[-1],
+            source_key=template["source_key"] + np.where(
+                ok, " | recipients / inhabitants x 1000, " + note, " | " + note),
         ))
     return pd.concat(parts, ignore_index=True)
 

@@ -115,6 +115,14 @@ def test_burglary_rates_on_today_borders_keep_merged_municipalities(observations
     assert voorne["source_key"].item().endswith("on today's borders: sum of GM0501+GM0530+GM0614")
     additive = observations[observations["source_table"].isin(["70072NED", "47018NED", "83450NED", "83747NED", "84066NED"])]
     assert not additive["region_code"].isin(["GM0501", "GM0788", "GM1927"]).any()
+    # bijstand density: recomputed from the summed counts where summed, left out where a split forbids
+    rows = observations[observations["source_table"].eq("84066NED") & observations["period"].eq("2017JJ00")]
+    vhl = rows[rows["region_code"].eq("GM1961")].set_index("indicator")["value"]
+    assert vhl["bijstand_density"] == pytest.approx(vhl["bijstand_recipients"] / vhl["inhabitants"] * 1000)
+    tilburg = _rows(rows, region_code="GM0855", indicator="bijstand_density")
+    assert tilburg["status"].item() == "not available" and "Haaren" in tilburg["source_key"].item()
+    houten = _rows(rows, region_code="GM0321", indicator="bijstand_density")
+    assert houten["value"].item() == 17.5 and houten["source_key"].item() == "Bijstandsdichtheid_3|Leeftijd=20150"
     # Leefbaarometer scores cannot be summed: they stay on the 2016 borders with the codes of then
     assert "GM1927" in set(_rows(observations, source_table="Leefbaarometer 2.0 (2016)")["region_code"])
 
