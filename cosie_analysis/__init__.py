@@ -33,6 +33,9 @@ _LAZY = {
     "parse_period": "data.periods",
     "parse_periods": "data.periods",
     "pc4_wijk_shares": "observations",
+    "municipalities": "municipality_table",
+    "load_mergers": "data.mergers",
+    "live_tables": "data.registry",
     # corona phases
     "assign_phase": "phases",
     "get_scheme": "phases",

@@ -20,10 +20,12 @@ import pandas as pd
 from cosie_analysis._io import atomic_write
 from cosie_analysis.errors import InputFileError
 from cosie_analysis.paths import REGISTRY_PATH, processed_dir, raw_dir
+from cosie_analysis.data.mergers import harmonise
 from cosie_analysis.data.periods import parse_periods
 from cosie_analysis.data.registry import load_registry, sha256_file
 from cosie_analysis.data.schema import OBSERVATION_COLUMNS, STATUSES, normalise as _normalise, validate_observations  # noqa: F401
 from cosie_analysis.data.sources import cbs, leefbaarometer as lbm
+from cosie_analysis.data.sources.live import indicator_of, read_live_table
 from cosie_analysis.data.sources.cbs import (
     STATUS_DEFINITIVE,
     STATUS_NOT_AVAILABLE,
@@ -74,6 +76,9 @@ KWB_MEASURES = {
     "aantal_personen_met_een_ww_uitkering_totaal": ("kwb_ww_persons", "Personen met een WW-uitkering", "People on unemployment benefit (WW)", "persons"),
     "aantal_personen_met_een_ao_uitkering_totaal": ("kwb_ao_persons", "Personen met een AO-uitkering", "People on disability benefit (AO)", "persons"),
     "aantal_personen_met_een_aow_uitkering_totaal": ("kwb_aow_persons", "Personen met een AOW-uitkering", "People on state pension (AOW)", "persons"),
+    "stedelijkheid_adressen_per_km2": ("kwb_urbanity", "Stedelijkheid (1 = zeer sterk stedelijk, 5 = niet stedelijk)", "Urbanity (1 = very highly urban, 5 = not urban)", "class (1-5)"),
+    "omgevingsadressendichtheid": ("kwb_address_density", "Omgevingsadressendichtheid", "Address density of the surroundings", "addresses per km2"),
+    "oppervlakte_land_in_ha": ("kwb_land_area", "Oppervlakte land", "Land area", "ha"),
 }
 KWB_RATES = ["kwb_bijstand_persons", "kwb_ww_persons", "kwb_ao_persons"]
 
@@ -174,6 +179,51 @@ def _region_names(raw: Path, registry: dict) -> dict[str, str]:
     frame = cbs.read_csv_checked(regions, required=["Key", "Title"], keys=["Key"], what="the WijkenEnBuurten dimension of 47018NED")
     names.update(zip(frame["Key"].str.strip(), frame["Title"].str.strip()))
     return names
+
+
+def _today_codes(raw: Path, registry: dict) -> list[str]:
+    """The municipalities on today's borders: the GM codes of 47018NED (published on today's borders)
+    without ``GM0000`` ("Gemeente onbekend")."""
+    regions = raw / registry["tables"]["47018NED"]["path"] / "WijkenEnBuurten.csv"
+    keys = cbs.read_csv_checked(regions, required=["Key"], keys=["Key"], what="the WijkenEnBuurten dimension of 47018NED")["Key"]
+    keys = keys.str.strip()
+    return sorted(k for k in keys if k.startswith("GM") and k != "GM0000")
+
+
+def _bijstand_on_today(frame: pd.DataFrame, today: list[str]) -> pd.DataFrame:
+    """Participatiewet rows on today's borders: counts summed over merged municipalities; the density of
+    a summed municipality recomputed as recipients per 1,000 inhabitants of the age group (CBS's
+    definition; its inputs are rounded to tens, so it may differ from a published density by rounding).
+    Where the counts could not be put on today's borders, neither can the density (same reason)."""
+    is_density = frame["indicator"].str.startswith("bijstand_density")
+    counts = harmonise(frame[~is_density], today)
+    density = frame[is_density]
+    noted = counts[counts["source_key"].str.contains(" | ", regex=False)]
+    changed = set(zip(noted["region_code"], noted["period"]))
+    unchanged = [(r, p) not in changed for r, p in zip(density["region_code"], density["period"])]
+    keep = density[np.asarray(unchanged, dtype=bool) & (
+        ~density["region_code"].str.startswith("GM") | density["region_code"].isin(today)).to_numpy()]
+    parts = [counts, keep]
+    for suffix in ("", "_15_to_aow", "_aow_plus"):
+        num = noted[noted["indicator"] == "bijstand_recipients" + suffix]
+        den = counts[counts["indicator"] == "inhabitants" + suffix]
+        pair = num.merge(den[["region_code", "period", "value", "status"]], on=["region_code", "period"],
+                         suffixes=("", "_den"))
+        if pair.empty:
+            continue
+        template = density[density["indicator"] == "bijstand_density" + suffix].iloc[0]
+        ok = (pair["value_den"] > 0) & pair["value"].notna()
+        note = pair["source_key"].str.split(" | ", regex=False).str[-1]
+        parts.append(_frame(
+            indicator=template["indicator"], label_nl=template["label_nl"], label_en=template["label_en"],
+            unit=template["unit"], region_code=pair["region_code"], period=pair["period"],
+            value=np.where(ok, pair["value"] / pair["value_den"].where(ok) * 1000.0, np.nan),
+            status=np.where(ok, _worst(pair["status"], pair["status_den"]), STATUS_NOT_AVAILABLE),
+            source_table=pair["source_table"],
+            source_key=template["source_key"] + np.where(
+                ok, " | recipients / inhabitants x 1000, " + note, " | " + note),
+        ))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _population(folder: Path, entry: dict) -> pd.DataFrame:
@@ -289,8 +339,12 @@ def _worst(a: pd.Series, b: pd.Series) -> np.ndarray:
 
 
 def _rates(counts: pd.DataFrame, denominators: pd.DataFrame, *, unit: str, label_nl: str, label_en: str) -> pd.DataFrame:
-    """Counts per 1,000 of the denominator (same region and period); a missing denominator -> NaN."""
-    den = denominators[["region_code", "period", "value", "status"]].rename(columns={"value": "den", "status": "den_status"})
+    """Counts per 1,000 of the denominator (same region and period); a missing denominator -> NaN.
+
+    Where the denominator was put on today's borders (or could not be), the rate's ``source_key`` ends
+    with the denominator's note, e.g. ``1.1.1 | population on today's borders: sum of GM0395+GM0441``."""
+    den = denominators[["region_code", "period", "value", "status", "source_key"]].rename(
+        columns={"value": "den", "status": "den_status", "source_key": "den_key"})
     merged = counts.merge(den, on=["region_code", "period"], how="left", validate="many_to_one")
     merged["den_status"] = merged["den_status"].fillna(STATUS_NOT_AVAILABLE)
     usable = merged["den"] > 0
@@ -302,6 +356,8 @@ def _rates(counts: pd.DataFrame, denominators: pd.DataFrame, *, unit: str, label
     out["value"] = np.where(usable, merged["value"] / merged["den"].where(usable) * 1000.0, np.nan)
     out["status"] = np.where(usable, _worst(merged["status"], merged["den_status"]), STATUS_NOT_AVAILABLE)
     out.loc[usable & merged["value"].isna(), "status"] = merged.loc[usable & merged["value"].isna(), "status"]
+    note = merged["den_key"].fillna("").str.extract(r"\| (.*)$", expand=False)
+    out["source_key"] = np.where(note.notna(), merged["source_key"] + " | population " + note.fillna(""), merged["source_key"])
     return out
 
 
@@ -315,6 +371,37 @@ def _region_level(codes: pd.Series) -> np.ndarray:
     return level.fillna("other").to_numpy(dtype=object)
 
 
+def _live_tables(folder: dict, tables: dict, today: list[str], population: pd.DataFrame,
+                 inhabitants: pd.DataFrame) -> list[pd.DataFrame]:
+    """The live-only tables present in ``data/raw`` as observations (nothing when none was fetched).
+
+    Yearly municipal counts are put on today's borders; ``bijstand_persons_per_1000`` is taken per
+    1,000 of the (harmonised) population, the yearly KWB benefit counts per 1,000 of the same
+    edition's inhabitants, and wijk and buurt crime per 1,000 of the KWB inhabitants of that year.
+    """
+    read = [read_live_table(folder[t], t, e) for t, e in tables.items() if e.get("live_only") and indicator_of(t, e)]
+    if not read:
+        return []
+    live = pd.concat(read, ignore_index=True)
+    monthly = live["period"].str.contains("MM", regex=False)
+    yearly = harmonise(live[~monthly & ~live["indicator"].str.startswith("crime")], today)
+    out = [live[monthly], live[~monthly & live["indicator"].str.startswith("crime")], yearly]
+    per = {"label_nl": ", per 1.000 inwoners", "label_en": ", per 1,000 inhabitants", "unit": "per 1000 inhabitants"}
+    out.append(_rates(yearly[yearly["indicator"].isin(["bijstand_persons", "bijstand_persons_80794"])], population, **per))
+    kwb_inhabitants = pd.concat([inhabitants, yearly[yearly["indicator"] == "kwb_inhabitants"]], ignore_index=True)
+    out.append(_rates(yearly[yearly["indicator"].isin(KWB_RATES)], kwb_inhabitants, **per))
+    wijk_crime = live[live["indicator"].str.match(r"crime_\d") & ~live["region_code"].str.startswith("GM")]
+    if len(wijk_crime):
+        out.append(_rates(wijk_crime, kwb_inhabitants.drop_duplicates(["region_code", "period"]), **per))
+    return [o for o in out if len(o)]
+
+
+def _absent_live_only(raw: Path, entry: dict) -> bool:
+    """A live-only table that has not been fetched (live) into ``raw``: optional, skipped."""
+    return bool(entry.get("live_only")) and not (
+        entry["files"] and all((raw / entry["path"] / n).is_file() for n in entry["files"]))
+
+
 def read_raw_observations(raw: str | Path | None = None, registry: dict | None = None) -> pd.DataFrame:
     """Read every registered table in ``data/raw`` into one observation frame (not yet written).
 
@@ -326,7 +413,7 @@ def read_raw_observations(raw: str | Path | None = None, registry: dict | None =
     """
     raw = Path(raw) if raw else raw_dir()
     registry = registry or load_registry()
-    tables = registry["tables"]
+    tables = {t: e for t, e in registry["tables"].items() if not _absent_live_only(raw, e)}
     for table_id, entry in tables.items():
         for name in entry["files"]:
             path = raw / entry["path"] / name
@@ -339,13 +426,14 @@ def read_raw_observations(raw: str | Path | None = None, registry: dict | None =
         _police_table(folder["47022NED"], "47022NED", tables["47022NED"], "SoortMisdrijf", "crime", "offences"),
         _police_table(folder["47024NED"], "47024NED", tables["47024NED"], "Overlast", "disorder", "registrations"),
     ]
-    population = _population(folder["70072NED"], tables["70072NED"])
+    today = _today_codes(raw, registry)
+    population = harmonise(_population(folder["70072NED"], tables["70072NED"]), today)
     crime = parts[0]
     parts.append(population)
     parts.append(_rates(crime, population, unit="per 1000 inhabitants", label_nl=", per 1.000 inwoners",
                         label_en=", per 1,000 inhabitants"))
     for table_id in ("83450NED", "83747NED", "84066NED"):
-        parts.append(_bijstand(folder[table_id], table_id, tables[table_id]))
+        parts.append(_bijstand_on_today(_bijstand(folder[table_id], table_id, tables[table_id]), today))
     parts.append(_benefits_monthly(folder["37789ksz"], tables["37789ksz"]))
     kwb = _kwb(folder["kwb2024"])
     inhabitants = kwb[kwb["indicator"] == "kwb_inhabitants"]
@@ -354,6 +442,7 @@ def read_raw_observations(raw: str | Path | None = None, registry: dict | None =
                         label_nl=", per 1.000 inwoners", label_en=", per 1,000 inhabitants"))
     parts.append(_lbm2(folder["lbm2"]))
     parts.append(_lbm3(folder["lbm3"]))
+    parts.extend(_live_tables(folder, tables, today, population, inhabitants))
     obs = pd.concat(parts, ignore_index=True)
 
     names = _region_names(raw, registry)
@@ -419,6 +508,8 @@ def build_observations(raw: str | Path | None = None, processed: str | Path | No
     crosswalk = lbm.read_pc4_wijk_crosswalk(raw / cross_entry["path"] / next(iter(cross_entry["files"])))
     inputs = {str(p.relative_to(raw)): sha256_file(p) for p in sorted((raw / "pilot").glob("*")) if p.is_file()}
     for table_id, entry in sorted(registry["tables"].items()):
+        if _absent_live_only(raw, entry):
+            continue
         for name, info in sorted(entry["files"].items()):
             digest = sha256_file(raw / entry["path"] / name)
             inputs[f"{entry['path']}/{name}"] = digest

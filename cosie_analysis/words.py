@@ -82,6 +82,11 @@ WORDS = {
         "qda_themes_panel": "Thema's in verhalen (aandeel per fase)",
         "qda_suppressed_note": ". = te weinig verhalen om te tonen",
         "qda_points": "procentpunt",
+        # --- h-data (issue #13): municipalities, live-only tables ---
+        "needs_live_fetch": "niet beschikbaar offline: voer `cosie-analysis fetch --live` uit",
+        "live_only_tables": "Tabellen die een live download nodig hebben",
+        "municipalities_offline_attrs": "provincie en arbeidsmarktregio komen uit CBS-tabel 85755NED "
+                                        "(Gebieden in Nederland 2024), die offline ontbreekt",
     },
     "en": {
         "comparison": "Comparison group (other WIL municipalities)", "nederland": "Netherlands",
@@ -103,6 +108,11 @@ WORDS = {
         "qda_both": "stories with both codes", "qda_stories": "stories",
         "qda_themes_panel": "Themes in stories (share per phase)", "qda_suppressed_note": ". = too few stories to show",
         "qda_points": "percentage points",
+        # --- h-data (issue #13): municipalities, live-only tables ---
+        "needs_live_fetch": "not available offline: run `cosie-analysis fetch --live`",
+        "live_only_tables": "Tables that need a live download",
+        "municipalities_offline_attrs": "province and labour-market region come from CBS table 85755NED "
+                                        "(Gebieden in Nederland 2024), which is missing offline",
     },
 }  # fmt: skip
 

@@ -21,7 +21,7 @@ LAYERS = (
     ("style",),  # the house style: palette, number formats (no plotting)
     ("phases",),  # the corona timeline and phase assignment (reads only its own resource)
     ("pilot",),  # the pilots' own registers (synthetic ones plant their effects by phase)
-    ("observations",),  # data/processed: the observation table
+    ("observations", "municipality_table"),  # data/processed: the observation table; the municipality table
     ("plotting", "facets"),  # axes-level plot functions; seaborn small multiples
     ("estimate",),  # summaries, ITS, synthetic control, DiD
     ("qda",),  # coded narratives: QDA exports, themes per phase, intercoder agreement

@@ -56,18 +56,75 @@ def test_provisional_years_are_flagged_not_dropped(observations):
     assert (status.drop(["2024JJ00", "2025JJ00"]) == "definitive").all()
 
 
+def _population_on_today_borders(mirror) -> pd.Series:
+    """Independently of the package's harmonise(): map every code to its final successor (whole
+    mergers and code changes only), sum per final code and year, and drop (code, year) pairs that
+    a partial split makes impossible."""
+    from cosie_analysis.data.mergers import load_mergers
+
+    m = load_mergers()
+    step = dict(zip(m.loc[m["kind"] != "partial", "old_code"], m.loc[m["kind"] != "partial", "new_code"]))
+    final = {}
+    for code in set(step) | set(step.values()):
+        c = code
+        while c in step:
+            c = step[c]
+        final[code] = c
+    pop = pd.read_csv(mirror / "cbs" / "70072NED" / "data.csv").dropna()
+    pop = pop[~pop["RegioS"].isin(set(m.loc[m["kind"] == "partial", "old_code"]))]
+    pop["today"] = pop["RegioS"].map(lambda c: final.get(c, c))
+    pop["year"] = pop["Perioden"].str[:4].astype(int)
+    out = pop.groupby(["today", "year"])["GemiddeldAantalInwonersOfTotaleBevolking"].sum()
+    for row in m[m["kind"] == "partial"].itertuples():
+        receiver = final.get(row.new_code, row.new_code)
+        out = out.drop([(receiver, y) for y in range(2000, row.date.year) if (receiver, y) in out.index])
+    return out
+
+
 def test_rates_per_1000_equal_an_independent_computation(observations, mirror):
     crime = pd.read_csv(mirror / "cbs" / "47018NED" / "data.csv")
-    pop = pd.read_csv(mirror / "cbs" / "70072NED" / "data.csv")
-    merged = crime.merge(pop, left_on=["WijkenEnBuurten", "Perioden"], right_on=["RegioS", "Perioden"])
-    merged["rate"] = merged["GeregistreerdeMisdrijven_1"] / merged["GemiddeldAantalInwonersOfTotaleBevolking"] * 1000
+    pop = _population_on_today_borders(mirror).rename("population").reset_index()
+    crime["year"] = crime["Perioden"].str[:4].astype(int)
+    merged = crime.merge(pop, left_on=["WijkenEnBuurten", "year"], right_on=["today", "year"])
+    merged["rate"] = merged["GeregistreerdeMisdrijven_1"] / merged["population"] * 1000
     expected = merged.set_index(["SoortMisdrijf", "WijkenEnBuurten", "Perioden"])["rate"].dropna()
     rates = observations[observations["indicator"].str.match(r"crime_.*_per_1000$")].copy()
-    rates["key"] = rates["source_key"]
+    rates["key"] = rates["source_key"].str.split(" | ", regex=False).str[0]
     ours = rates.set_index(["key", "region_code", "period"])["value"].dropna()
     assert len(ours) == len(expected) > 50_000
     np.testing.assert_allclose(ours.loc[expected.index].to_numpy(), expected.to_numpy(), rtol=1e-12)
     assert set(_rows(rates, region_code="GM0000")["status"]) == {"not available"}
+
+
+def test_burglary_rates_on_today_borders_keep_merged_municipalities(observations):
+    """Before harmonisation 318 of the 342 municipalities had a burglary rate in all 14 years; the 24
+    formed by a merger now have them too, and the 13 that received part of a divided municipality
+    are left out for the years before that split, saying why."""
+    rates = _rows(observations, indicator="crime_1_1_1_per_1000")
+    rates = rates[rates["region_code"] != "GM0000"]
+    complete = rates.groupby("region_code")["value"].apply(lambda v: v.notna().sum() == 14)
+    assert len(complete) == 342
+    assert int(complete.sum()) == 329
+    partial = sorted(complete.index[~complete])
+    assert partial == ["GM0074", "GM0080", "GM0757", "GM0796", "GM0824", "GM0828", "GM0855", "GM0865",
+                       "GM1900", "GM1940", "GM1949", "GM1966", "GM1969"]
+    tilburg_2020 = _rows(rates, region_code="GM0855", period="2020JJ00")
+    assert tilburg_2020["status"].item() == "not available"
+    assert "part of GM0788 (Haaren) joined GM0855 on 2021-01-01" in tilburg_2020["source_key"].item()
+    voorne = _rows(observations, indicator="population", region_code="GM1992", period="2012JJ00")
+    assert voorne["source_key"].item().endswith("on today's borders: sum of GM0501+GM0530+GM0614")
+    additive = observations[observations["source_table"].isin(["70072NED", "47018NED", "83450NED", "83747NED", "84066NED"])]
+    assert not additive["region_code"].isin(["GM0501", "GM0788", "GM1927"]).any()
+    # bijstand density: recomputed from the summed counts where summed, left out where a split forbids
+    rows = observations[observations["source_table"].eq("84066NED") & observations["period"].eq("2017JJ00")]
+    vhl = rows[rows["region_code"].eq("GM1961")].set_index("indicator")["value"]
+    assert vhl["bijstand_density"] == pytest.approx(vhl["bijstand_recipients"] / vhl["inhabitants"] * 1000)
+    tilburg = _rows(rows, region_code="GM0855", indicator="bijstand_density")
+    assert tilburg["status"].item() == "not available" and "Haaren" in tilburg["source_key"].item()
+    houten = _rows(rows, region_code="GM0321", indicator="bijstand_density")
+    assert houten["value"].item() == 17.5 and houten["source_key"].item() == "Bijstandsdichtheid_3|Leeftijd=20150"
+    # Leefbaarometer scores cannot be summed: they stay on the 2016 borders with the codes of then
+    assert "GM1927" in set(_rows(observations, source_table="Leefbaarometer 2.0 (2016)")["region_code"])
 
 
 def test_national_monthly_crime_and_disorder(observations):

@@ -13,6 +13,15 @@ Every stored file is checked against the registry's sha256:
   table's modification date are recorded in the registry under ``revisions``, and the earlier raw file
   is kept in ``<table folder>/.snapshots/<old sha256[:12]>/``, never overwritten.
 
+Tables without a mirror copy are marked ``"live_only": true`` in the registry, with no file hashes
+until their first live download: that download records the hashes and the table's modification date
+(trust on first use, said in the output and under ``trust_on_first_use``); later downloads are
+verified like every other table. Offline, such a table is listed as "needs a live fetch" and nothing
+fails. Their measures are named by meaning (``measure_specs``: a key stem and a title), because CBS
+renumbers measure keys between releases (``GemiddeldAantalInwoners_51`` becomes ``_81``); the live
+reader resolves them from the table's ``DataProperties`` (:func:`resolve_measures`) and stores them
+under stable names. A download that fails leaves none of the table's files.
+
 Sources that CBS does not serve through OData (the wijk- en buurtkaart attributes, Leefbaarometer, the
 PC4-wijk crosswalk) come from the mirror; without it, the error says which file to download from
 where and where to put it.
@@ -30,10 +39,13 @@ from pathlib import Path
 
 from cosie_analysis.errors import FetchError
 from cosie_analysis.paths import REGISTRY_PATH, mirror_dir, raw_dir
-from cosie_analysis._io import atomic_write_bytes
+from cosie_analysis._io import atomic_write, atomic_write_bytes
 from cosie_analysis.data.registry import load_registry, save_registry, sha256_file
 
-__all__ = ["fetch", "CATALOGS", "cbs_reachable", "download_odata_table"]
+__all__ = ["fetch", "CATALOGS", "cbs_reachable", "download_odata_table", "resolve_measures", "NEEDS_LIVE"]
+
+#: What ``fetch`` reports for a live-only table it could not download (offline, or no network).
+NEEDS_LIVE = "needs a live fetch"
 
 #: OData v3 roots of the two CBS catalogues. Politie tables live on the third-party catalogue.
 CATALOGS = {
@@ -95,7 +107,77 @@ def _csv_bytes(rows: list[dict], columns: list[str], strip: set[str]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def download_odata_table(table_id: str, entry: dict, session=None, progress: bool = True) -> tuple[dict[str, bytes], str | None]:
+def _stem(key: str) -> str:
+    """A measure key without CBS's position number: ``GemiddeldAantalInwoners_51`` -> ``GemiddeldAantalInwoners``."""
+    head, sep, tail = key.rpartition("_")
+    return head if sep and tail.isdigit() else key
+
+
+def resolve_measures(table_id: str, properties: list[dict], specs: dict[str, dict]) -> dict[str, str]:
+    """Find each measure of ``specs`` among a CBS table's ``DataProperties`` by key stem and title.
+
+    Parameters
+    ----------
+    table_id : str
+        For the error message.
+    properties : list of dict
+        The table's ``DataProperties`` (OData v3): ``ID, ParentID, Type, Key, Title``.
+    specs : dict
+        Stable name -> ``{"stem": key without its number, "title": text the measure's title or the
+        title of its group contains (case-insensitive, optional)}``.
+
+    Returns
+    -------
+    dict
+        Stable name -> the key in this release, e.g. ``{"population": "GemiddeldAantalInwoners_81"}``.
+
+    Raises
+    ------
+    FetchError
+        When a spec matches no measure or several, naming the candidates (same stem or matching title).
+
+    Examples
+    --------
+    >>> props = [{"ID": 0, "ParentID": None, "Type": "TopicGroup", "Key": "", "Title": "Bevolking"},
+    ...          {"ID": 1, "ParentID": 0, "Type": "Topic", "Key": "GemiddeldAantalInwoners_81",
+    ...           "Title": "Gemiddeld aantal inwoners"}]
+    >>> resolve_measures("70072NED", props, {"population": {"stem": "GemiddeldAantalInwoners", "title": "inwoners"}})
+    {'population': 'GemiddeldAantalInwoners_81'}
+    """
+    groups = {p.get("ID"): p.get("Title", "") for p in properties if p.get("Type") == "TopicGroup"}
+    topics = [p for p in properties if p.get("Type") == "Topic" and p.get("Key")]
+
+    def titles(p):
+        return f"{p.get('Title', '')} / {groups.get(p.get('ParentID'), '')}".lower()
+
+    resolved, problems = {}, []
+    for name, spec in specs.items():
+        stem, title = spec["stem"], spec.get("title", "").lower()
+        hits = [p for p in topics if _stem(p["Key"]) == stem and title in titles(p)]
+        if len(hits) == 1:
+            resolved[name] = hits[0]["Key"]
+            continue
+        near = hits or [p for p in topics if _stem(p["Key"]) == stem or (title and title in titles(p))]
+        listed = ", ".join(f"{p['Key']} ({p.get('Title', '')})" for p in near[:8]) or "none"
+        what = "several measures" if hits else "no measure"
+        problems.append(f"{name!r}: {what} with key stem {stem!r} and title containing {title!r}; candidates: {listed}")
+    if problems:
+        raise FetchError(
+            f"{table_id}: the table's DataProperties do not identify every measure: " + "; ".join(problems)
+            + ". CBS may have renamed the measure: correct `measure_specs` of this table in the registry."
+        )
+    return resolved
+
+
+def table_dimensions(properties: list[dict], fallback: list[str]) -> list[str]:
+    """The dimension keys of a CBS table from its ``DataProperties`` (``fallback`` when it lists none)."""
+    dims = [p["Key"] for p in properties if str(p.get("Type", "")).endswith("Dimension") and p.get("Key")]
+    return dims or list(fallback)
+
+
+def download_odata_table(table_id: str, entry: dict, session=None, progress: bool = True,
+                         resolved: dict[str, str] | None = None,
+                         dimensions: list[str] | None = None) -> tuple[dict[str, bytes], str | None]:
     """Download one registry table from CBS OData v3 in the mirror's normalised layout.
 
     Returns
@@ -107,19 +189,28 @@ def download_odata_table(table_id: str, entry: dict, session=None, progress: boo
     from tqdm.auto import tqdm
 
     session = session or _session()
-    base = f"{CATALOGS[entry['catalog']]}/{table_id}"
+    base = f"{CATALOGS[entry['catalog']]}/{entry.get('table', table_id)}"
     params = {}
     if entry.get("filter"):
         params["$filter"] = entry["filter"]
     if entry.get("select"):
         params["$select"] = ",".join(entry["select"])
+    dims = list(dimensions or entry.get("dimensions", []))
+    if resolved:
+        params["$select"] = ",".join([*dims, *resolved.values()])
     with tqdm(desc=f"{table_id} TypedDataSet", unit=" rows", disable=not progress, leave=False) as bar:
         rows = _get_all(session, f"{base}/TypedDataSet", params or None, bar)
     for target, rule in entry.get("derive", {}).items():
         for row in rows:
             row[target] = next((row[c] for c in rule["coalesce"] if row.get(c) is not None), None)
+    if resolved:  # store under the stable names, whatever this release numbers them
+        for row in rows:
+            for name, key in resolved.items():
+                row[name] = row.pop(key, None)
     files = {}
     data_columns = entry["files"].get("data.csv", {}).get("columns")
+    if resolved:
+        data_columns = [*dims, *resolved]
     if data_columns is None:  # an unchanged-download entry: every column CBS sends but the row ID
         data_columns = [c for c in (rows[0] if rows else {}) if c != "ID"]
     files["data.csv"] = _csv_bytes(rows, data_columns, set(data_columns))
@@ -130,9 +221,15 @@ def download_odata_table(table_id: str, entry: dict, session=None, progress: boo
     modified = None
     try:
         infos = _get_all(session, f"{base}/TableInfos")
-        modified = infos[0].get("Modified") if infos else None
     except Exception:  # the date is informative only
-        pass
+        infos = []
+    if infos:
+        modified = infos[0].get("Modified")
+        expected, title = entry.get("title_contains"), str(infos[0].get("Title", ""))
+        if expected and expected.lower() not in title.lower():
+            raise FetchError(f"{table_id}: CBS table {entry.get('table', table_id)} is titled {title!r}, not "
+                             f"containing {expected!r} as the registry expects. The table id in the registry is "
+                             "wrong: correct it (nothing was stored).")
     return files, modified
 
 
@@ -170,11 +267,14 @@ def _copy_from_mirror(table_id: str, entry: dict, mirror: Path, target: Path) ->
     return copied
 
 
-def _store_live(table_id: str, entry: dict, files: dict[str, bytes], modified, target: Path) -> bool:
-    """Store downloaded files; on a hash change keep the old file and record the revision."""
+def _store_live(table_id: str, entry: dict, files: dict[str, bytes], modified, target: Path) -> str:
+    """Store downloaded files (all or none); record a revision, or the hashes of a first download.
 
-    revised = False
+    Returns ``"live"``, ``"live, revised"`` or ``"live, first use"``.
+    """
     today = _dt.date.today().isoformat()
+    first_use = entry.get("live_only", False) and not entry["files"]
+    revised = False
     for name, data in sorted(files.items()):
         digest = hashlib.sha256(data).hexdigest()
         info = entry["files"].setdefault(name, {"sha256": digest})
@@ -199,8 +299,21 @@ def _store_live(table_id: str, entry: dict, files: dict[str, bytes], modified, t
                 UserWarning,
                 stacklevel=3,
             )
-        atomic_write_bytes(path, data)
-    return revised
+    atomic_write({target / name: (lambda p, d=data: p.write_bytes(d)) for name, data in sorted(files.items())})
+    if first_use:
+        entry["trust_on_first_use"] = {"fetched": today, "modified": modified}
+        print(f"{table_id}: first live fetch of a live-only table; its hashes and modification date "
+              f"({modified}) are now recorded in the registry (trust on first use) and checked from now on.")
+        return "live, first use"
+    return "live, revised" if revised else "live"
+
+
+def _live_only_offline(table_id: str, entry: dict, mirror: Path, target: Path) -> str:
+    """A live-only table when not fetching live: current, copied from a mirror that has it, or to do."""
+    if entry["files"] and all((mirror / entry["path"] / n).is_file() for n in entry["files"]):
+        _copy_from_mirror(table_id, entry, mirror, target)
+        return "mirror"
+    return NEEDS_LIVE
 
 
 def fetch(
@@ -232,7 +345,11 @@ def fetch(
     Returns
     -------
     dict
-        Registry id -> what happened: ``"up to date"``, ``"mirror"``, ``"live"`` or ``"live, revised"``.
+        Registry id -> what happened: ``"up to date"``, ``"mirror"``, ``"live"``, ``"live, revised"``,
+        ``"live, first use"`` (a live-only table's hashes recorded), ``"needs a live fetch"`` (a
+        live-only table, offline) or ``"failed: needs a live fetch"`` (a live-only table whose
+        download failed while fetching all tables: a warning says why, nothing of it is stored and
+        the other tables are fetched; asked for by name, the failure is an error).
 
     Raises
     ------
@@ -261,8 +378,13 @@ def fetch(
         current = all(
             (target / n).is_file() and sha256_file(target / n) == i["sha256"] for n, i in entry["files"].items()
         )
+        live_only = entry.get("live_only", False)
+        current = current and bool(entry["files"])
         if current and (offline or entry["source"] == "manual"):
             outcome[table_id] = "up to date"
+            continue
+        if live_only and offline:
+            outcome[table_id] = _live_only_offline(table_id, entry, mirror, target)
             continue
         if offline or entry["source"] == "manual":
             if not mirror.is_dir():
@@ -274,16 +396,38 @@ def fetch(
             outcome[table_id] = "mirror"
             continue
         try:
-            files, modified = download_odata_table(table_id, entry, session, progress)
-        except FetchError:
-            raise
+            resolved, dims = None, None
+            if entry.get("measure_specs"):
+                props = _get_all(session or _session(), f"{CATALOGS[entry['catalog']]}/{entry.get('table', table_id)}/DataProperties")
+                resolved = resolve_measures(table_id, props, entry["measure_specs"])
+                dims = table_dimensions(props, entry["dimensions"])  # every key, so no row repeats another's key
+            files, modified = download_odata_table(table_id, entry, session, progress, resolved=resolved, dimensions=dims)
         except Exception as exc:
-            raise FetchError(f"{table_id}: live download from CBS failed ({exc}). Retry, or use --offline.") from exc
-        revised = _store_live(table_id, entry, files, modified, target)
-        registry_changed |= revised
-        outcome[table_id] = "live, revised" if revised else "live"
+            error = exc if isinstance(exc, FetchError) else FetchError(
+                f"{table_id}: live download from CBS failed ({exc}). Nothing of this table was stored. "
+                "Retry, or use --offline.")
+            if live_only and not tables:  # an optional table must not stop fetching the others
+                warnings.warn(f"{error} The other tables are fetched; this one {NEEDS_LIVE}.", UserWarning, stacklevel=2)
+                outcome[table_id] = f"failed: {NEEDS_LIVE}"
+                continue
+            raise error from exc
+        if resolved is not None and resolved != entry.get("resolved_measures"):
+            units = {p.get("Key"): p.get("Unit") for p in props}
+            entry["resolved_measures"] = resolved
+            entry["measure_units"] = {name: units.get(key) for name, key in resolved.items()}
+            registry_changed = True
+        if dims is not None and dims != entry["dimensions"] and dims != entry.get("resolved_dimensions"):
+            entry["resolved_dimensions"] = dims
+            registry_changed = True
+        what = _store_live(table_id, entry, files, modified, target)
+        registry_changed |= what != "live"
+        outcome[table_id] = what
     if registry_changed:
         save_registry(registry, registry_path)
     for table_id, what in outcome.items():
         print(f"{table_id:>10}: {what}")
+    todo = sorted(t for t, what in outcome.items() if what.endswith(NEEDS_LIVE))
+    if todo:
+        print(f"{len(todo)} live-only table(s) need a live fetch (`cosie-analysis fetch --live`): {', '.join(todo)}. "
+              "Everything else works without them; see docs/data-sources.md.")
     return outcome
