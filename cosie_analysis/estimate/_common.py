@@ -8,6 +8,7 @@ object derived from :class:`Result`.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,13 +76,42 @@ def adjust_within(table: pd.DataFrame, family: str | list[str], method: str) -> 
     return out
 
 
+_CBS_CODE = re.compile(r"(\d{4})(JJ|KW|MM)(\d{2})")
+_CBS_KIND = {"JJ": ("Y", "year", 1, 0, 0), "KW": ("Q", "quarter", 4, 1, 4), "MM": ("M", "month", 12, 1, 12)}
+
+
+def cbs_periods(values) -> tuple[pd.PeriodIndex, str] | None:
+    """Distinct CBS period codes of one frequency as a PeriodIndex and the frequency, or None.
+
+    A fast path (no per-code ``pd.Period`` construction) for the usual input; None when a value is
+    not a valid code or the codes mix frequencies, and the caller takes the general path, which
+    also words the errors.
+    """
+    ords, kinds = [], set()
+    for v in values:
+        m = _CBS_CODE.fullmatch(v) if isinstance(v, str) else None
+        if m is None:
+            return None
+        pfreq, _, per_year, lo, hi = _CBS_KIND[m[2]]
+        num = int(m[3])
+        if not lo <= num <= hi:
+            return None
+        kinds.add(m[2])
+        ords.append((int(m[1]) - 1970) * per_year + max(num - 1, 0))
+    if len(kinds) != 1:
+        return None
+    pfreq, freq = _CBS_KIND[kinds.pop()][:2]
+    return pd.PeriodIndex.from_ordinals(ords, freq=pfreq), freq
+
+
 def with_phases(data: pd.DataFrame, period: str, scheme, rule: str) -> tuple[pd.DataFrame, str, str]:
     """A copy of ``data`` with a ``phase`` column; also the scheme's name and the rule used."""
     from cosie_analysis.phases import assign_phase, get_scheme
 
     # assign each distinct period once, then map back (series repeat periods across regions)
     codes, uniques = pd.factorize(data[period], use_na_sentinel=True)
-    phase = assign_phase(pd.Series(uniques), scheme=scheme, rule=rule)
+    fast = cbs_periods(uniques)
+    phase = assign_phase(pd.Series(fast[0] if fast else uniques), scheme=scheme, rule=rule)
     values = np.asarray(phase.astype(object))
     out = data.copy()
     mapped = np.where(codes >= 0, values[np.maximum(codes, 0)], None)
@@ -118,6 +148,11 @@ def period_index(data: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series,
         from cosie_analysis.data.periods import parse_periods
 
         codes, uniques = pd.factorize(values.astype(str))
+        fast = cbs_periods(uniques)
+        if fast is not None:
+            ordinal = pd.Series(fast[0].asi8[codes], index=data.index)
+            starts = pd.Series(fast[0].start_time[codes], index=data.index)
+            return ordinal - ordinal.min(), starts, fast[1]
         parsed = parse_periods(list(uniques))  # each distinct code once
         starts = pd.Series(parsed["period_start"].to_numpy()[codes], index=data.index)
         freqs = parsed["frequency"].unique()
@@ -134,15 +169,6 @@ def period_index(data: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series,
     pfreq = {"month": "M", "quarter": "Q", "year": "Y"}[freq]
     ordinal = starts.dt.to_period(pfreq).map(lambda p: p.ordinal).astype(int)
     return ordinal - ordinal.min(), starts, freq
-
-
-def z_or_t(conf_level: float, df: float | None = None) -> float:
-    from scipy import stats
-
-    alpha = 1 - conf_level
-    if df is None or not np.isfinite(df):
-        return float(stats.norm.ppf(1 - alpha / 2))
-    return float(stats.t.ppf(1 - alpha / 2, df))
 
 
 def fmt(x: float, digits: int = 2) -> str:

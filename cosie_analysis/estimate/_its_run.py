@@ -1,0 +1,312 @@
+"""Run the ITS for every series of a call: group, fit, assemble one table (see :mod:`._its_fit`)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from cosie_analysis.errors import ParameterError
+from cosie_analysis.estimate._common import PHASES, adjust_within, as_tuple, drop_missing, period_index, with_phases
+from cosie_analysis.estimate._its_fit import (
+    HAC_RULE,
+    ITS_COLUMNS,
+    KERNEL_COV_TYPES,
+    _CURVES,
+    fit_statsmodels,
+    hac_lag_rule,
+    horizons,
+    resolve_cov_type,
+    series_design,
+    validate,
+)
+from cosie_analysis.estimate._kernels import design_matrix, fit_gaussian, fit_glsar, fit_poisson, its_rows
+
+
+class LazyMap(Mapping):
+    """Series key -> value computed on first access (statsmodels refits, design frames)."""
+
+    def __init__(self, keys, compute, known=None):
+        self._keys = list(keys)
+        self._set = set(self._keys)
+        self._compute = compute
+        self._cache = dict(known or {})
+
+    def __getitem__(self, key):
+        if key not in self._cache:
+            if key not in self._set:
+                raise KeyError(key)
+            self._cache[key] = self._compute(key)
+        return self._cache[key]
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self):
+        return len(self._keys)
+
+    def __contains__(self, key):
+        return key in self._set
+
+
+class _Call:
+    """The checked arguments and the prepared data of one call."""
+
+    def __init__(self, data, **kw):
+        self.__dict__.update(kw)
+        self.cov_type = resolve_cov_type(kw["cov_type"], kw["family"], kw["hac_lags"])
+        self.by = by = as_tuple(kw["by"])
+        names = ("function", "value", "period", "family", "seasonality", "conf_level", "adjust", "offset", "exposure",
+                 "hac_lags", "trend", "on_error")
+        self.conf_level = validate(data, by=by, cov_type=self.cov_type, **{k: kw[k] for k in names})
+        extra = [c for c in (self.offset, self.exposure) if c is not None]
+        self.cols = cols = list(dict.fromkeys(list(by) + [self.period, self.value] + extra))
+        df = drop_missing(data[cols], cols, function=self.function)
+        if df.empty:
+            raise ParameterError(f"{self.function}(): no rows with a value left in `data`.")
+        if self.family != "gaussian" and (df[self.value] < 0).any():
+            raise ParameterError(f"family={self.family!r} needs counts >= 0 in `value`; found "
+                                 f"{(df[self.value] < 0).sum()} negative value(s).")
+        self.region_names = {}
+        if "region_name" in data.columns and "region_code" in by:
+            names = data[["region_code", "region_name"]].dropna().drop_duplicates("region_code")
+            self.region_names = dict(zip(names["region_code"], names["region_name"]))
+        self.df, self.scheme_name, self.rule_name = with_phases(df, self.period, self.scheme, self.rule)
+        df = self.df
+        self.sid = df.groupby(list(by), sort=True, observed=True).ngroup().to_numpy() if by else np.zeros(len(df), int)
+        self.n_series = int(self.sid.max()) + 1
+        first = np.full(self.n_series, -1)
+        first[self.sid[::-1]] = np.arange(len(df))[::-1]
+        self.keys = list(df[list(by)].iloc[first].itertuples(index=False, name=None)) if by else [()]
+        self.rows_of = pd.Series(np.arange(len(df))).groupby(self.sid).indices
+        self.skipped: dict[int, str] = {}
+        self.design_kw = dict(function=self.function, value=self.value, period=self.period,
+                              seasonality=self.seasonality, offset=self.offset, exposure=self.exposure,
+                              trend=self.trend, placebo_start=self.placebo_start, min_segment=self.min_segment)
+
+    def name(self, s: int) -> dict:
+        return dict(zip(self.by, self.keys[s]))
+
+    def fail(self, members, message: str, rep: int | None = None) -> None:
+        """Raise, or record the series as skipped with the reason (``rep``'s name replaced by each one's)."""
+        if not len(members):
+            return
+        if self.on_error == "raise":
+            raise ParameterError(message)
+        for s in members:
+            self.skipped[int(s)] = message if rep is None else message.replace(str(self.name(rep)), str(self.name(s)))
+
+    def design(self, s: int):
+        return series_design(self.df.iloc[self.rows_of[s]], self.name(s), **self.design_kw)
+
+
+def _wide(call: _Call):
+    """Outcomes and offsets as (series x period) arrays; duplicated periods and all-zero counts failed."""
+    df, sid, n, value = call.df, call.sid, call.n_series, call.value
+    pcode, puniq = pd.factorize(df[call.period])
+    P = len(puniq)
+    dup = np.bincount(sid * P + pcode, minlength=n * P).reshape(n, P)
+    for s in np.flatnonzero((dup > 1).any(axis=1)):
+        call.fail([s], f"{call.function}(): series {call.name(s)} has {int((dup[s] > 1).sum())} duplicated "
+                       "period(s); add the column that tells them apart to `by`.")
+    Y = np.full((n, P), np.nan)
+    Y[sid, pcode] = df[value].to_numpy(float)
+    if call.family == "poisson":
+        zero = [s for s in np.flatnonzero(np.nanmax(Y, axis=1) == 0) if s not in call.skipped]
+        if zero and call.on_error == "raise":
+            raise ParameterError(
+                f"{call.function}(): {len(zero)} series have only zero counts, e.g. {[call.keys[s] for s in zero[:5]]!r}; "
+                "a Poisson model has no finite estimate for them (statsmodels stops at a NaN deviance). Leave them "
+                "out of `data` or use family='gaussian'.")
+        call.fail(zero, f"{call.function}(): only zero counts; a Poisson model has no finite estimate.")
+    O = None
+    if call.offset is not None or call.exposure is not None:
+        O = np.full((n, P), np.nan)
+        O[sid, pcode] = (df[call.offset].to_numpy(float) if call.offset is not None
+                         else np.log(df[call.exposure].to_numpy(float)))
+    seen = dup > 0
+    return Y, O, seen, puniq
+
+
+def _chunk(call, mem, d, breaks, season, trend, B, V, off, df_resid, X, names, lags, hz):
+    """Table and curve frames of the series ``mem`` that share the design ``d``."""
+    n = len(d)
+    labels = d["phase_label"].to_numpy()
+    rows, meta, curves = its_rows(X, names, labels, breaks, trend, B, V, off, call.family, df_resid, call.conf_level)
+    S, R = rows["estimate"].shape
+    keys = [call.keys[s] for s in mem]
+    tab = {c: np.repeat(np.array([k[i] for k in keys], dtype=object), R) for i, c in enumerate(call.by)}
+    tab |= {"term": np.tile(meta["term"], S), "phase": np.tile(meta["phase"], S)}
+    tab |= {c: v.ravel() for c, v in rows.items()}
+    tab |= {"n": np.full(S * R, n, dtype="int64"), "n_phase": np.tile(np.asarray(meta["n_phase"], dtype="int64"), S),
+            "scale": np.tile(meta["scale"], S), "seasonality": season or "none", "trend": trend,
+            "horizon": np.tile(np.array([hz[0][p] for p in meta["phase"]], dtype="int64"), S),
+            "horizon_supported": hz[1], "hac_lags": lags if call.cov_type == "hac" else -1,
+            "_s": np.repeat(np.asarray(mem), R), "_r": np.tile(np.arange(R), S)}
+    cur = {c: np.repeat(np.array([k[i] for k in keys], dtype=object), n) for i, c in enumerate(call.by)}
+    cur |= {"period": np.tile(d["period"].to_numpy(), S), "period_start": np.tile(d["period_start"].to_numpy(), S),
+            "phase": np.tile(d["phase"].to_numpy(), S)}
+    cur |= {"observed": None} | {c: curves[c].ravel() for c in _CURVES} | {"_s": np.repeat(np.asarray(mem), n)}
+    return tab, cur
+
+
+def _fit_group(call, members, rep_d, Y, O, puniq, out, one_by_one=False):
+    """Fit the series ``members`` (same periods): array kernels where they apply, else statsmodels."""
+    d, breaks, season, _, trend, _ = rep_d
+    X, names, formula = design_matrix(d, breaks, season, trend)
+    order = pd.Index(puniq).get_indexer(d["period"])
+    n = len(d)
+    lags = hac_lag_rule(n) if call.hac_lags is None else int(call.hac_lags)
+    hz = horizons(d, breaks)
+    kernel = call.cov_type in KERNEL_COV_TYPES.get(call.family, ()) and not one_by_one
+    step = call.chunk_size if kernel else 1
+    for start in range(0, len(members), step):
+        mem = members[start:start + step]
+        Yg = Y[np.ix_(mem, order)].T
+        off = O[np.ix_(mem, order)] if O is not None else np.zeros((len(mem), n))
+        with np.errstate(all="ignore"):  # diverging fits are counted and reported by the caller
+            if kernel and call.family == "gaussian":
+                fit = fit_glsar(X, Yg, np.linalg.matrix_rank(X)) if call.cov_type == "ar1" else fit_gaussian(
+                    X, Yg, call.cov_type, lags)
+                B, V, df_resid = fit
+            elif kernel:
+                B, V, df_resid = fit_poisson(X, Yg, off.T, call.cov_type, lags)
+            else:
+                dd = d.assign(y=Yg[:, 0])
+                if O is not None:
+                    dd["offset"] = off[0]
+                res, b, v, df_resid = fit_statsmodels(dd, breaks, family=call.family, season=season, trend=trend,
+                                                      cov_type=call.cov_type, lags=lags)
+                B, V = b[None], v[None]
+                out["models"][call.keys[mem[0]]] = res
+        tab, cur = _chunk(call, mem, d, breaks, season, trend, B, V, off, df_resid, X, names, lags, hz)
+        cur["observed"] = Yg.T.ravel()
+        if rep_d[3] is not None:
+            tab["placebo_start"] = np.full(len(tab["_s"]), rep_d[3], dtype=object)
+        out["tables"].append(tab), out["curves"].append(cur)
+        out["extrapolating"] += len(mem) if trend != "flat" and max(hz[0].values()) > hz[1] else 0
+        out["horizon"] = max(out["horizon"], max(hz[0].values()) - hz[1]) if trend != "flat" else out["horizon"]
+        for s in mem:
+            out["formulas"][call.keys[s]] = formula
+        out["bar"].update(len(mem))
+
+
+def run_its(data: pd.DataFrame, **kw) -> dict:
+    """Fit every series of ``data``; returns the parts of an ``ITSResult`` (see :func:`_assemble`)."""
+    call = _Call(data, **kw)
+    Y, O, seen, puniq = _wide(call)
+    ok = np.array([s not in call.skipped for s in range(call.n_series)])
+    patterns, pattern_of = np.unique(seen, axis=0, return_inverse=True)
+    pattern_of = np.asarray(pattern_of).ravel()
+    from tqdm.auto import tqdm
+
+    out = dict(tables=[], curves=[], formulas={}, models={}, extrapolating=0, horizon=0, fallback=[],
+               bar=tqdm(total=call.n_series, desc=call.function, unit="series",
+                        disable=not call.progress or call.n_series < 500))
+    try:
+        for p in range(len(patterns)):
+            members = np.flatnonzero((pattern_of == p) & ok)
+            if not len(members):
+                continue
+            t, _, _ = period_index(call.df.iloc[call.rows_of[members[0]]], call.period)
+            gaps = bool(t.max() - t.min() + 1 - t.nunique())
+            try:
+                rep_d = call.design(members[0])
+            except ParameterError as exc:
+                call.fail(members, str(exc), rep=members[0])
+                continue
+            if gaps:  # neighbouring rows are not adjacent periods: fitted one by one, as before
+                out["fallback"].extend(members.tolist())
+            _fit_group(call, members, rep_d, Y, O, puniq, out, one_by_one=gaps)
+    finally:
+        out["bar"].close()
+    if out["fallback"] and call.function == "batch_its":
+        warnings.warn(f"batch_its(): {len(out['fallback'])} of {call.n_series} series miss periods between their "
+                      "first and last; they are fitted one by one with statsmodels.", UserWarning, stacklevel=3)
+    return _assemble(call, out)
+
+
+def _frame(parts: list[dict], n_keys: int) -> pd.DataFrame:
+    frames = [pd.DataFrame({c: (v if isinstance(v, np.ndarray) else np.full(len(p["_s"]), v, dtype=object))
+                            for c, v in p.items()}).infer_objects() for p in parts]
+    out = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if len(frames) > 1:
+        out = out.sort_values(["_s", "_r"] if "_r" in out else ["_s"], kind="stable", ignore_index=True)
+    return out.drop(columns=[c for c in ("_s", "_r") if c in out])
+
+
+def _warn_outcomes(call, out, table) -> None:
+    """One warning per kind: skipped series, undetermined estimates, trends extrapolated too far."""
+    f, n = call.function, call.n_series
+    if call.skipped:
+        warnings.warn(f"{f}(): skipped {len(call.skipped)} of {n} series that cannot be fitted (e.g. "
+                      f"{next(iter(call.skipped.values()))}); `result.skipped` lists them with the reason.",
+                      UserWarning, stacklevel=4)
+    if f == "batch_its":
+        bad = table.loc[~np.isfinite(table["std_err"].to_numpy(float)), list(call.by) or "term"]
+        n_bad = len(bad.drop_duplicates()) if call.by else int(len(bad) > 0)
+        if n_bad:
+            warnings.warn(f"{f}(): {n_bad} of {n} series have a missing or infinite estimate or standard error "
+                          "(e.g. a constant series, or counts that are zero through a whole phase); the one-by-one "
+                          "statsmodels fits give the same.", UserWarning, stacklevel=4)
+    if out["extrapolating"]:
+        warnings.warn(f"{f}(): in {out['extrapolating']} of {n} series the counterfactual extrapolates the "
+                      "pre-corona trend further ahead than the 'before' periods support (up to "
+                      f"{out['horizon']} period(s) beyond the supported horizon; columns `horizon` and "
+                      "`horizon_supported`): the effects rest on that extrapolation. trend='flat' holds the "
+                      "trend at its pre-corona level instead.", UserWarning, stacklevel=4)
+
+
+def _assemble(call: _Call, out: dict) -> dict:
+    """One table, one curve frame, lazy statsmodels results: the parts of an ``ITSResult``."""
+    by = list(call.by)
+    if not out["tables"]:
+        raise ParameterError(f"{call.function}(): none of the {call.n_series} series can be fitted; e.g. "
+                             f"{next(iter(call.skipped.values()))}")
+    table = _frame(out["tables"], len(by))
+    placebo = call.placebo_start is not None
+    table["phase"] = pd.Categorical(table["phase"], categories=["before", "placebo"] if placebo else list(PHASES),
+                                    ordered=True)
+    table["hac_lags"] = pd.array(np.where(table["hac_lags"].to_numpy(int) < 0, pd.NA, table["hac_lags"]), dtype="Int64")
+    method = "placebo_in_time" if placebo else f"its_{call.family}"
+    table["family"], table["cov_type"], table["method"] = call.family, call.cov_type, method
+    table["hac_rule"] = (HAC_RULE if call.hac_lags is None else "user") if call.cov_type == "hac" else ""
+    table["p_adjusted"] = adjust_within(table, ["term", "phase"], call.adjust)
+    table["adjust"], table["conf_level"] = call.adjust, call.conf_level
+    table["phase_scheme"], table["phase_rule"] = call.scheme_name, call.rule_name
+    for c in ("horizon", "horizon_supported"):
+        table[c] = table[c].astype("int64")
+    extra = []
+    if placebo:
+        table["placebo_start"] = pd.to_datetime(table["placebo_start"])
+        extra.append("placebo_start")
+    if call.region_names:
+        table["region_name"] = table["region_code"].map(call.region_names)
+        extra.append("region_name")
+    _warn_outcomes(call, out, table)
+    fitted = _frame(out["curves"], len(by))
+    fitted["phase"] = pd.Categorical(fitted["phase"], categories=list(PHASES), ordered=True)
+    index = {k: i for i, k in enumerate(call.keys)}
+    fitted_keys = [k for i, k in enumerate(call.keys) if i not in call.skipped]
+
+    def design_of(key):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return call.design(index[key])
+
+    def model_of(key):
+        d, breaks, season, _, trend, _ = design_of(key)
+        lags = hac_lag_rule(len(d)) if call.hac_lags is None else int(call.hac_lags)
+        return fit_statsmodels(d, breaks, family=call.family, season=season, trend=trend, cov_type=call.cov_type,
+                               lags=lags)[0]
+
+    skipped = pd.DataFrame({**{c: [call.keys[s][i] for s in sorted(call.skipped)] for i, c in enumerate(by)},
+                            "reason": [call.skipped[s] for s in sorted(call.skipped)]})
+    return dict(table=table[by + ITS_COLUMNS + extra], fitted=fitted,
+                phase_scheme=call.scheme_name, phase_rule=call.rule_name, conf_level=call.conf_level, method=method,
+                by=call.by, models=LazyMap(fitted_keys, model_of, out["models"]),
+                designs=LazyMap(fitted_keys, lambda k: design_of(k)[0]), formulas=out["formulas"],
+                placebo_start=table["placebo_start"].iloc[0] if placebo else None,
+                fallback=tuple(call.keys[s] for s in out["fallback"]), skipped=skipped)
