@@ -70,9 +70,24 @@ def adjust_pvalues(p, method: str = "holm") -> np.ndarray:
 
 def adjust_within(table: pd.DataFrame, family: str | list[str], method: str) -> pd.Series:
     """p_adjusted per family: rows sharing the value(s) of ``family`` form one family."""
-    out = pd.Series(np.nan, index=table.index, dtype=float)
-    for _, idx in table.groupby(family, sort=False, observed=True, dropna=False).groups.items():
-        out.loc[idx] = adjust_pvalues(table.loc[idx, "p_value"].to_numpy(), method)
+    return pd.Series(adjust_groups(table["p_value"].to_numpy(float), [table[c] for c in to_list(family, "family")],
+                                   method), index=table.index)
+
+
+def adjust_groups(p: np.ndarray, keys, method: str) -> np.ndarray:
+    """:func:`adjust_pvalues` within the groups of rows that share the values of every array in ``keys``."""
+    code = np.zeros(len(p), dtype=np.int64)
+    for k in keys:  # combine the columns' codes; a missing value is a group of its own
+        c, u = pd.factorize(np.asarray(k, dtype=object), use_na_sentinel=False)
+        code = code * (len(u) + 1) + c
+    code = pd.factorize(code)[0]
+    sizes = np.bincount(code)
+    if sizes.max(initial=0) <= 1:  # every family holds one test: nothing to adjust
+        return adjust_pvalues(p, "none")
+    out = np.full(len(p), np.nan)
+    order = np.argsort(code, kind="stable")
+    for idx in np.split(order, np.cumsum(sizes)[:-1]):
+        out[idx] = adjust_pvalues(p[idx], method)
     return out
 
 

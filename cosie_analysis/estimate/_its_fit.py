@@ -125,22 +125,23 @@ def placebo_timestamp(d: pd.DataFrame, placebo_start) -> pd.Timestamp:
                              f"got {placebo_start!r}.") from None
 
 
-def _placebo_rows(d, name, freq, season, placebo_start, min_segment):
-    d = d[d["phase"] == "before"].copy()
-    ps = placebo_timestamp(d, placebo_start)
-    on = {"placebo": (d["period_start"] >= ps).to_numpy()}
+def _placebo_rows(c, name, freq, season, placebo_start, min_segment):
+    keep = c["phase"] == "before"
+    c = {k: v[keep] for k, v in c.items()}
+    ps = placebo_timestamp(pd.DataFrame({"period_start": c["period_start"]}), placebo_start)
+    on = {"placebo": c["period_start"] >= ps}
     m = SEASON_LENGTH[freq] if season else 1
     need = max(3, m) if min_segment is None else int(min_segment)
-    n_on = int(on["placebo"].sum())
-    if min(n_on, len(d) - n_on) < need:
+    n, n_on = len(keep.nonzero()[0]), int(on["placebo"].sum())
+    if min(n_on, n - n_on) < need:
         raise ParameterError(
-            f"placebo_in_time(): series {name} has {len(d)} 'before' period(s); with the placebo "
-            f"interruption at {ps.date()} there are {len(d) - n_on} before and {n_on} after it, but each "
+            f"placebo_in_time(): series {name} has {n} 'before' period(s); with the placebo "
+            f"interruption at {ps.date()} there are {n - n_on} before and {n_on} after it, but each "
             f"side needs at least {need}: three points are the fewest that estimate a level and a slope "
             f"with a residual left to estimate the noise, and for {freq}ly data with seasonal terms a "
             f"full cycle ({m}) keeps the season terms from absorbing the placebo step. Move "
             f"`placebo_start` or use a series with a longer pre-period (>= {2 * need} 'before' periods).")
-    return d, ["placebo"], on, ps
+    return c, ["placebo"], on, ps
 
 
 def series_design(g, name, *, function, value, period, seasonality, offset, exposure, trend, placebo_start=None,
@@ -150,49 +151,51 @@ def series_design(g, name, *, function, value, period, seasonality, offset, expo
     Returns ``(d, breaks, season, placebo_start_or_None, trend, frequency)``; ``trend`` resolved.
     """
     t, starts, freq = period_index(g, period)
-    n_gaps = int(t.max() - t.min() + 1 - t.nunique())
+    t, starts = t.to_numpy(), pd.DatetimeIndex(starts.to_numpy())
+    n_gaps = int(t.max() - t.min() + 1 - len(np.unique(t)))
     if n_gaps:
         warnings.warn(f"{function}(): series {name} misses {n_gaps} period(s) between its first and last; the "
                       "time index skips them, but HAC and AR(1) errors treat neighbouring rows as adjacent.",
                       UserWarning, stacklevel=5)
-    order = np.argsort(t.to_numpy(), kind="stable")
-    g, t, starts = g.iloc[order], t.iloc[order], starts.iloc[order]
+    order = np.argsort(t, kind="stable")
     season = {"auto": {"month": "month", "quarter": "quarter"}.get(freq), "month": "month",
               "quarter": "quarter", None: None}[seasonality]
     trend = AUTO_TREND[freq] if trend == "auto" else trend
-    d = pd.DataFrame({"y": g[value].to_numpy(float), "time": t.to_numpy(), "period": g[period].to_numpy(),
-                      "period_start": starts.to_numpy(), "phase": g["phase"].to_numpy()}, index=g.index)
+    c = {"y": g[value].to_numpy(float)[order], "time": t[order], "period": g[period].to_numpy()[order],
+         "period_start": starts.to_numpy()[order], "phase": np.asarray(g["phase"].to_numpy(), dtype=object)[order],
+         "_index": g.index.to_numpy()[order]}
     if season:
-        d["season"] = starts.dt.month.to_numpy() if season == "month" else starts.dt.quarter.to_numpy()
-    if offset is not None:
-        d["offset"] = g[offset].to_numpy(float)
-    elif exposure is not None:
-        d["offset"] = np.log(g[exposure].to_numpy(float))
+        c["season"] = (starts.month if season == "month" else starts.quarter).to_numpy()[order]
+    if offset is not None or exposure is not None:
+        raw = g[offset if offset is not None else exposure].to_numpy(float)[order]
+        c["offset"] = raw if offset is not None else np.log(raw)
     ps = None
     if placebo_start is None:
-        d = d[d["phase"].notna()]
-        ph = d["phase"].to_numpy()
+        keep = pd.notna(c["phase"])
+        c = {k: v[keep] for k, v in c.items()}
+        ph = c["phase"]
         breaks = [b for b in ("during", "after") if (ph == b).any()]
         if "during" not in breaks or (ph == "before").sum() < 3:
+            found = {p: int((ph == p).sum()) for p in ("before", "during", "after") if (ph == p).any()}
             raise ParameterError(f"{function}(): series {name} needs at least 3 'before' periods and one 'during' "
-                                 f"period; found {dict(d['phase'].value_counts())}.")
+                                 f"period; found {found}.")
         if "after" not in breaks:
             warnings.warn(f"{function}(): series {name} has no 'after' periods; fitting before/during only.",
                           UserWarning, stacklevel=5)
         on = {"during": ph != "before", "after": ph == "after"}
     else:
-        d, breaks, on, ps = _placebo_rows(d, name, freq, season, placebo_start, min_segment)
-    labels = np.full(len(d), "before", dtype=object)
+        c, breaks, on, ps = _placebo_rows(c, name, freq, season, placebo_start, min_segment)
+    labels = np.full(len(c["y"]), "before", dtype=object)
     if trend == "flat":  # the trend stops at the last period before the first interruption
-        d["time"] = np.minimum(d["time"].to_numpy(), d["time"].to_numpy()[~on[breaks[0]]].max())
+        c["time"] = np.minimum(c["time"], c["time"][~on[breaks[0]]].max())
     for b in breaks:
-        tb = d["time"].to_numpy()[on[b]].min()
-        d[f"level_{b}"] = on[b].astype(float)
+        c[f"level_{b}"] = on[b].astype(float)
         if trend == "segmented":
-            d[f"slope_{b}"] = np.where(on[b], d["time"] - tb, 0.0)
+            c[f"slope_{b}"] = np.where(on[b], c["time"] - c["time"][on[b]].min(), 0.0)
         labels[on[b]] = b
-    d["phase_label"] = labels
-    return d, breaks, season, ps, trend, freq
+    c["phase_label"] = labels
+    index = c.pop("_index")
+    return pd.DataFrame(c, index=index), breaks, season, ps, trend, freq
 
 
 def fit_statsmodels(d: pd.DataFrame, breaks, *, family, season, trend, cov_type, lags):

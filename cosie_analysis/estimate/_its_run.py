@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError
-from cosie_analysis.estimate._common import PHASES, adjust_within, as_tuple, drop_missing, period_index, with_phases
+from cosie_analysis.estimate._common import PHASES, adjust_groups, as_tuple, drop_missing, period_index, with_phases
 from cosie_analysis.estimate._its_fit import (
     HAC_RULE,
     ITS_COLUMNS,
@@ -51,6 +51,15 @@ class LazyMap(Mapping):
         return key in self._set
 
 
+def _series_ids(df: pd.DataFrame, by) -> np.ndarray:
+    """Series number of every row, numbered in the sorted order of the ``by`` values."""
+    code = np.zeros(len(df), dtype=np.int64)
+    for c in by:
+        codes, uniques = pd.factorize(df[c], sort=True)
+        code = code * (len(uniques) + 1) + codes
+    return np.unique(code, return_inverse=True)[1].ravel()
+
+
 class _Call:
     """The checked arguments and the prepared data of one call."""
 
@@ -69,18 +78,20 @@ class _Call:
         if self.family != "gaussian" and (df[self.value] < 0).any():
             raise ParameterError(f"family={self.family!r} needs counts >= 0 in `value`; found "
                                  f"{(df[self.value] < 0).sum()} negative value(s).")
-        self.region_names = {}
-        if "region_name" in data.columns and "region_code" in by:
-            names = data[["region_code", "region_name"]].dropna().drop_duplicates("region_code")
-            self.region_names = dict(zip(names["region_code"], names["region_name"]))
         self.df, self.scheme_name, self.rule_name = with_phases(df, self.period, self.scheme, self.rule)
         df = self.df
-        self.sid = df.groupby(list(by), sort=True, observed=True).ngroup().to_numpy() if by else np.zeros(len(df), int)
+        self.sid = _series_ids(df, by)
         self.n_series = int(self.sid.max()) + 1
-        first = np.full(self.n_series, -1)
-        first[self.sid[::-1]] = np.arange(len(df))[::-1]
-        self.keys = list(df[list(by)].iloc[first].itertuples(index=False, name=None)) if by else [()]
-        self.rows_of = pd.Series(np.arange(len(df))).groupby(self.sid).indices
+        order = np.argsort(self.sid, kind="stable")
+        bounds = np.flatnonzero(np.diff(self.sid[order])) + 1
+        self.rows_of = dict(enumerate(np.split(order, bounds)))  # series -> row positions
+        first = order[np.concatenate([[0], bounds])]
+        self.keys = list(zip(*(df[c].to_numpy()[first].tolist() for c in by))) if by else [()]
+        self.region_names = {}
+        if "region_name" in data.columns and "region_code" in by:
+            names = data["region_name"].loc[df.index[first]].to_numpy()
+            codes = df["region_code"].to_numpy()[first]
+            self.region_names = {c: n for c, n in zip(codes, names) if isinstance(n, str)}
         self.skipped: dict[int, str] = {}
         self.design_kw = dict(function=self.function, value=self.value, period=self.period,
                               seasonality=self.seasonality, offset=self.offset, exposure=self.exposure,
@@ -131,24 +142,25 @@ def _wide(call: _Call):
 
 
 def _chunk(call, mem, d, breaks, season, trend, B, V, off, df_resid, X, names, lags, hz):
-    """Table and curve frames of the series ``mem`` that share the design ``d``."""
+    """Table and curve columns (numpy arrays) of the series ``mem`` that share the design ``d``."""
     n = len(d)
     labels = d["phase_label"].to_numpy()
     rows, meta, curves = its_rows(X, names, labels, breaks, trend, B, V, off, call.family, df_resid, call.conf_level)
     S, R = rows["estimate"].shape
-    keys = [call.keys[s] for s in mem]
-    tab = {c: np.repeat(np.array([k[i] for k in keys], dtype=object), R) for i, c in enumerate(call.by)}
-    tab |= {"term": np.tile(meta["term"], S), "phase": np.tile(meta["phase"], S)}
+    mem = np.asarray(mem)
+    tab = {"_s": np.repeat(mem, R), "_r": np.tile(np.arange(R), S),
+           "term": np.tile(np.array(meta["term"], dtype=object), S),
+           "phase": np.tile(np.array(meta["phase"], dtype=object), S)}
     tab |= {c: v.ravel() for c, v in rows.items()}
-    tab |= {"n": np.full(S * R, n, dtype="int64"), "n_phase": np.tile(np.asarray(meta["n_phase"], dtype="int64"), S),
-            "scale": np.tile(meta["scale"], S), "seasonality": season or "none", "trend": trend,
-            "horizon": np.tile(np.array([hz[0][p] for p in meta["phase"]], dtype="int64"), S),
-            "horizon_supported": hz[1], "hac_lags": lags if call.cov_type == "hac" else -1,
-            "_s": np.repeat(np.asarray(mem), R), "_r": np.tile(np.arange(R), S)}
-    cur = {c: np.repeat(np.array([k[i] for k in keys], dtype=object), n) for i, c in enumerate(call.by)}
-    cur |= {"period": np.tile(d["period"].to_numpy(), S), "period_start": np.tile(d["period_start"].to_numpy(), S),
-            "phase": np.tile(d["phase"].to_numpy(), S)}
-    cur |= {"observed": None} | {c: curves[c].ravel() for c in _CURVES} | {"_s": np.repeat(np.asarray(mem), n)}
+    tab |= {"n": np.full(S * R, n, dtype=np.int64), "n_phase": np.tile(np.asarray(meta["n_phase"], dtype=np.int64), S),
+            "scale": np.tile(np.array(meta["scale"], dtype=object), S),
+            "seasonality": np.full(S * R, season or "none", dtype=object), "trend": np.full(S * R, trend, dtype=object),
+            "horizon": np.tile(np.array([hz[0][p] for p in meta["phase"]], dtype=np.int64), S),
+            "horizon_supported": np.full(S * R, hz[1], dtype=np.int64),
+            "hac_lags": np.full(S * R, lags if call.cov_type == "hac" else -1, dtype=np.int64)}
+    cur = {"_s": np.repeat(mem, n), "period": np.tile(d["period"].to_numpy(), S),
+           "period_start": np.tile(d["period_start"].to_numpy(), S), "phase": np.tile(d["phase"].to_numpy(), S),
+           "observed": None} | {c: curves[c].ravel() for c in _CURVES}
     return tab, cur
 
 
@@ -228,13 +240,39 @@ def run_its(data: pd.DataFrame, **kw) -> dict:
     return _assemble(call, out)
 
 
-def _frame(parts: list[dict], n_keys: int) -> pd.DataFrame:
-    frames = [pd.DataFrame({c: (v if isinstance(v, np.ndarray) else np.full(len(p["_s"]), v, dtype=object))
-                            for c, v in p.items()}).infer_objects() for p in parts]
-    out = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    if len(frames) > 1:
-        out = out.sort_values(["_s", "_r"] if "_r" in out else ["_s"], kind="stable", ignore_index=True)
-    return out.drop(columns=[c for c in ("_s", "_r") if c in out])
+def _columns(parts: list[dict]) -> dict:
+    """The chunks' columns joined, in series order (rows within a series in their order)."""
+    if len(parts) == 1:
+        return parts[0]
+    cols = {c: np.concatenate([p[c] for p in parts]) for c in parts[0]}
+    order = np.lexsort((cols["_r"], cols["_s"])) if "_r" in cols else np.argsort(cols["_s"], kind="stable")
+    return {c: v[order] for c, v in cols.items()}
+
+
+def _key_columns(call, s: np.ndarray) -> dict:
+    """The ``by`` columns for series numbers ``s``, built from the key values (as a frame infers them)."""
+    if not call.by:
+        return {}
+    keys = pd.DataFrame(call.keys, columns=list(call.by))
+    return {c: keys[c].to_numpy()[s] for c in call.by} | {"_dtypes": keys.dtypes}
+
+
+def _frame(call, cols: dict, order: list[str], phase_categories) -> pd.DataFrame:
+    """A DataFrame from the columns, built once; strings as pandas' string dtype, phase categorical."""
+    keys = _key_columns(call, cols["_s"])
+    dtypes = keys.pop("_dtypes", {})
+    data = {}
+    for c in order:
+        v = keys[c] if c in keys else cols[c]
+        if c == "phase":
+            codes = pd.Index(phase_categories).get_indexer(v)
+            v = pd.Categorical.from_codes(codes, categories=phase_categories, ordered=True)
+        elif c in keys:
+            v = pd.array(v, dtype=dtypes[c])
+        elif isinstance(v, np.ndarray) and v.dtype == object and c != "placebo_start":
+            v = pd.array(v, dtype="str")
+        data[c] = v
+    return pd.DataFrame(data, copy=False)
 
 
 def _warn_outcomes(call, out, table) -> None:
@@ -265,29 +303,28 @@ def _assemble(call: _Call, out: dict) -> dict:
     if not out["tables"]:
         raise ParameterError(f"{call.function}(): none of the {call.n_series} series can be fitted; e.g. "
                              f"{next(iter(call.skipped.values()))}")
-    table = _frame(out["tables"], len(by))
+    cols = _columns(out["tables"])
+    N = len(cols["_s"])
     placebo = call.placebo_start is not None
-    table["phase"] = pd.Categorical(table["phase"], categories=["before", "placebo"] if placebo else list(PHASES),
-                                    ordered=True)
-    table["hac_lags"] = pd.array(np.where(table["hac_lags"].to_numpy(int) < 0, pd.NA, table["hac_lags"]), dtype="Int64")
     method = "placebo_in_time" if placebo else f"its_{call.family}"
-    table["family"], table["cov_type"], table["method"] = call.family, call.cov_type, method
-    table["hac_rule"] = (HAC_RULE if call.hac_lags is None else "user") if call.cov_type == "hac" else ""
-    table["p_adjusted"] = adjust_within(table, ["term", "phase"], call.adjust)
-    table["adjust"], table["conf_level"] = call.adjust, call.conf_level
-    table["phase_scheme"], table["phase_rule"] = call.scheme_name, call.rule_name
-    for c in ("horizon", "horizon_supported"):
-        table[c] = table[c].astype("int64")
-    extra = []
+    cols["p_adjusted"] = adjust_groups(cols["p_value"], [cols["term"], cols["phase"]], call.adjust)
+    hac_rule = (HAC_RULE if call.hac_lags is None else "user") if call.cov_type == "hac" else ""
+    for c, v in dict(method=method, family=call.family, cov_type=call.cov_type, hac_rule=hac_rule, adjust=call.adjust,
+                     phase_scheme=call.scheme_name, phase_rule=call.rule_name).items():
+        cols[c] = np.full(N, v, dtype=object)
+    cols["conf_level"] = np.full(N, call.conf_level)
+    extra = ["placebo_start"] if placebo else []
+    if call.region_names:
+        codes = _key_columns(call, cols["_s"])["region_code"]
+        cols["region_name"] = np.array([call.region_names.get(c) for c in codes], dtype=object)
+        extra.append("region_name")
+    table = _frame(call, cols, by + ITS_COLUMNS + extra, ["before", "placebo"] if placebo else list(PHASES))
+    table["hac_lags"] = pd.array(np.where(cols["hac_lags"] < 0, pd.NA, cols["hac_lags"]), dtype="Int64")
     if placebo:
         table["placebo_start"] = pd.to_datetime(table["placebo_start"])
-        extra.append("placebo_start")
-    if call.region_names:
-        table["region_name"] = table["region_code"].map(call.region_names)
-        extra.append("region_name")
     _warn_outcomes(call, out, table)
-    fitted = _frame(out["curves"], len(by))
-    fitted["phase"] = pd.Categorical(fitted["phase"], categories=list(PHASES), ordered=True)
+    fitted = _frame(call, _columns(out["curves"]), by + ["period", "period_start", "phase", "observed"] + _CURVES,
+                    list(PHASES))
     index = {k: i for i, k in enumerate(call.keys)}
     fitted_keys = [k for i, k in enumerate(call.keys) if i not in call.skipped]
 
@@ -304,9 +341,9 @@ def _assemble(call: _Call, out: dict) -> dict:
 
     skipped = pd.DataFrame({**{c: [call.keys[s][i] for s in sorted(call.skipped)] for i, c in enumerate(by)},
                             "reason": [call.skipped[s] for s in sorted(call.skipped)]})
-    return dict(table=table[by + ITS_COLUMNS + extra], fitted=fitted,
-                phase_scheme=call.scheme_name, phase_rule=call.rule_name, conf_level=call.conf_level, method=method,
-                by=call.by, models=LazyMap(fitted_keys, model_of, out["models"]),
+    return dict(table=table, fitted=fitted, phase_scheme=call.scheme_name, phase_rule=call.rule_name,
+                conf_level=call.conf_level, method=method, by=call.by,
+                models=LazyMap(fitted_keys, model_of, out["models"]),
                 designs=LazyMap(fitted_keys, lambda k: design_of(k)[0]), formulas=out["formulas"],
                 placebo_start=table["placebo_start"].iloc[0] if placebo else None,
                 fallback=tuple(call.keys[s] for s in out["fallback"]), skipped=skipped)
