@@ -8,6 +8,7 @@ object derived from :class:`Result`.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -96,6 +97,13 @@ _CBS_KIND = {"JJ": ("Y", "year", 1, 0, 0), "KW": ("Q", "quarter", 4, 1, 4), "MM"
 
 
 def cbs_periods(values) -> tuple[pd.PeriodIndex, str] | None:
+    """:func:`_cbs_periods` of a sequence (memoised: a call parses the same codes several times)."""
+    values = tuple(values)
+    return _cbs_periods(values) if all(isinstance(v, str) for v in values) else None
+
+
+@functools.lru_cache(maxsize=64)
+def _cbs_periods(values: tuple) -> tuple[pd.PeriodIndex, str] | None:
     """Distinct CBS period codes of one frequency as a PeriodIndex and the frequency, or None.
 
     A fast path (no per-code ``pd.Period`` construction) for the usual input; None when a value is

@@ -148,7 +148,8 @@ def series_design(g, name, *, function, value, period, seasonality, offset, expo
                   min_segment=None):
     """The design frame of one series: outcome, time index, season, offset, phase and break terms.
 
-    Returns ``(d, breaks, season, placebo_start_or_None, trend, frequency)``; ``trend`` resolved.
+    Returns ``(d, breaks, season, placebo_start_or_None, trend, frequency, n_gaps)``; ``trend`` resolved,
+    ``n_gaps`` the periods missing between the first and the last.
     """
     t, starts, freq = period_index(g, period)
     t, starts = t.to_numpy(), pd.DatetimeIndex(starts.to_numpy())
@@ -195,7 +196,7 @@ def series_design(g, name, *, function, value, period, seasonality, offset, expo
         labels[on[b]] = b
     c["phase_label"] = labels
     index = c.pop("_index")
-    return pd.DataFrame(c, index=index), breaks, season, ps, trend, freq
+    return pd.DataFrame(c, index=index), breaks, season, ps, trend, freq, n_gaps
 
 
 def fit_statsmodels(d: pd.DataFrame, breaks, *, family, season, trend, cov_type, lags):

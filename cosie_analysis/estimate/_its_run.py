@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError
-from cosie_analysis.estimate._common import PHASES, adjust_groups, as_tuple, drop_missing, period_index, with_phases
+from cosie_analysis.estimate._common import PHASES, adjust_groups, as_tuple, drop_missing, with_phases
 from cosie_analysis.estimate._its_fit import (
     HAC_RULE,
     ITS_COLUMNS,
@@ -86,7 +86,9 @@ class _Call:
         bounds = np.flatnonzero(np.diff(self.sid[order])) + 1
         self.rows_of = dict(enumerate(np.split(order, bounds)))  # series -> row positions
         first = order[np.concatenate([[0], bounds])]
-        self.keys = list(zip(*(df[c].to_numpy()[first].tolist() for c in by))) if by else [()]
+        # the key columns as a frame infers them from the key values (as the one-by-one loop built them)
+        self.key_arrays = {c: pd.Series(df[c].to_numpy()[first].tolist()).array for c in by}
+        self.keys = list(zip(*(self.key_arrays[c].tolist() for c in by))) if by else [()]
         self.region_names = {}
         if "region_name" in data.columns and "region_code" in by:
             names = data["region_name"].loc[df.index[first]].to_numpy()
@@ -166,7 +168,7 @@ def _chunk(call, mem, d, breaks, season, trend, B, V, off, df_resid, X, names, l
 
 def _fit_group(call, members, rep_d, Y, O, puniq, out, one_by_one=False):
     """Fit the series ``members`` (same periods): array kernels where they apply, else statsmodels."""
-    d, breaks, season, _, trend, _ = rep_d
+    d, breaks, season, _, trend, _, _ = rep_d
     X, names, formula = design_matrix(d, breaks, season, trend)
     order = pd.Index(puniq).get_indexer(d["period"])
     n = len(d)
@@ -222,13 +224,12 @@ def run_its(data: pd.DataFrame, **kw) -> dict:
             members = np.flatnonzero((pattern_of == p) & ok)
             if not len(members):
                 continue
-            t, _, _ = period_index(call.df.iloc[call.rows_of[members[0]]], call.period)
-            gaps = bool(t.max() - t.min() + 1 - t.nunique())
             try:
                 rep_d = call.design(members[0])
             except ParameterError as exc:
                 call.fail(members, str(exc), rep=members[0])
                 continue
+            gaps = rep_d[6] > 0
             if gaps:  # neighbouring rows are not adjacent periods: fitted one by one, as before
                 out["fallback"].extend(members.tolist())
             _fit_group(call, members, rep_d, Y, O, puniq, out, one_by_one=gaps)
@@ -250,25 +251,19 @@ def _columns(parts: list[dict]) -> dict:
 
 
 def _key_columns(call, s: np.ndarray) -> dict:
-    """The ``by`` columns for series numbers ``s``, built from the key values (as a frame infers them)."""
-    if not call.by:
-        return {}
-    keys = pd.DataFrame(call.keys, columns=list(call.by))
-    return {c: keys[c].to_numpy()[s] for c in call.by} | {"_dtypes": keys.dtypes}
+    """The ``by`` columns for series numbers ``s``, with the dtypes of the input columns."""
+    return {c: call.key_arrays[c].take(s) for c in call.by}
 
 
 def _frame(call, cols: dict, order: list[str], phase_categories) -> pd.DataFrame:
     """A DataFrame from the columns, built once; strings as pandas' string dtype, phase categorical."""
     keys = _key_columns(call, cols["_s"])
-    dtypes = keys.pop("_dtypes", {})
     data = {}
     for c in order:
         v = keys[c] if c in keys else cols[c]
         if c == "phase":
             codes = pd.Index(phase_categories).get_indexer(v)
             v = pd.Categorical.from_codes(codes, categories=phase_categories, ordered=True)
-        elif c in keys:
-            v = pd.array(v, dtype=dtypes[c])
         elif isinstance(v, np.ndarray) and v.dtype == object and c != "placebo_start":
             v = pd.array(v, dtype="str")
         data[c] = v
@@ -315,8 +310,8 @@ def _assemble(call: _Call, out: dict) -> dict:
     cols["conf_level"] = np.full(N, call.conf_level)
     extra = ["placebo_start"] if placebo else []
     if call.region_names:
-        codes = _key_columns(call, cols["_s"])["region_code"]
-        cols["region_name"] = np.array([call.region_names.get(c) for c in codes], dtype=object)
+        names = np.array([call.region_names.get(c) for c in call.key_arrays["region_code"]], dtype=object)
+        cols["region_name"] = names[cols["_s"]]
         extra.append("region_name")
     table = _frame(call, cols, by + ITS_COLUMNS + extra, ["before", "placebo"] if placebo else list(PHASES))
     table["hac_lags"] = pd.array(np.where(cols["hac_lags"] < 0, pd.NA, cols["hac_lags"]), dtype="Int64")
@@ -334,7 +329,7 @@ def _assemble(call: _Call, out: dict) -> dict:
             return call.design(index[key])
 
     def model_of(key):
-        d, breaks, season, _, trend, _ = design_of(key)
+        d, breaks, season, _, trend, _, _ = design_of(key)
         lags = hac_lag_rule(len(d)) if call.hac_lags is None else int(call.hac_lags)
         return fit_statsmodels(d, breaks, family=call.family, season=season, trend=trend, cov_type=call.cov_type,
                                lags=lags)[0]
