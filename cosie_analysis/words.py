@@ -67,6 +67,7 @@ WORDS = {
         # --- estimators (estimate/: its, summaries, batch, comparison DiD) ---
         "est_observed": "waargenomen", "est_fitted": "model", "est_counterfactual": "zonder corona (contrafeitelijk)",
         "est_vs_trend": "t.o.v. de voortgezette trend", "est_vs_level": "t.o.v. het niveau vóór corona",
+        "est_vs_capped": "t.o.v. de trend van vóór corona, doorgetrokken zover de gegevens die dragen",
         "est_ci": "{conf}-BI", "est_log_scale": "logschaal",
         "est_level_change": "Niveauverandering bij het begin van de fase '{phase}': {estimate} ({ci}{scale}).",
         "est_its_tail": "Model: {family}, {cov}standaardfouten, trend '{trend}' ({trend_text}); fasen volgens schema "
@@ -76,6 +77,8 @@ WORDS = {
         "est_trend_segmented": "niveau en helling per fase; de trend van vóór corona doorgetrokken",
         "est_trend_level": "niveausprong per fase; de trend van vóór corona doorgetrokken",
         "est_trend_flat": "niveausprong per fase; de trend stopt bij de laatste periode vóór corona",
+        "est_trend_capped": "niveausprong per fase; de trend van vóór corona doorgetrokken tot de horizon die de "
+                            "perioden vóór corona dragen, daarna constant",
         "est_horizon": " Het contrafeitelijke verloop reikt tot {horizon} periode(n) na de laatste periode vóór corona; "
                        "de {n_before} perioden vóór corona dragen een trend tot {supported} periode(n) vooruit.",
         "est_mean_before": "gemiddelde vóór corona", "est_adjusted": "gecorrigeerde",
@@ -95,6 +98,7 @@ WORDS = {
         # --- estimators (estimate/: its, summaries, batch, comparison DiD) ---
         "est_observed": "observed", "est_fitted": "fitted", "est_counterfactual": "counterfactual (no corona)",
         "est_vs_trend": "against the continued trend", "est_vs_level": "against the pre-corona level",
+        "est_vs_capped": "against the pre-corona trend, continued as far as the data support it",
         "est_ci": "{conf} CI", "est_log_scale": "log scale",
         "est_level_change": "Level change at the start of phase '{phase}': {estimate} ({ci}{scale}).",
         "est_its_tail": "Model: {family}, {cov}standard errors, trend '{trend}' ({trend_text}); phases from scheme "
@@ -104,6 +108,8 @@ WORDS = {
         "est_trend_segmented": "level and slope per phase; the pre-corona trend continued",
         "est_trend_level": "a level shift per phase; the pre-corona trend continued",
         "est_trend_flat": "a level shift per phase; the trend stops at the last pre-corona period",
+        "est_trend_capped": "a level shift per phase; the pre-corona trend continued up to the horizon the "
+                            "pre-corona periods support, constant after it",
         "est_horizon": " The counterfactual reaches {horizon} period(s) beyond the last pre-corona period; the "
                        "{n_before} pre-corona periods support a trend up to {supported} period(s) ahead.",
         "est_mean_before": "mean before corona", "est_adjusted": "adjusted",

@@ -33,7 +33,7 @@ from cosie_analysis.estimate._kernels import coef_terms, design_matrix, fit_gaus
 FAMILIES = ("gaussian", "poisson", "negbin")
 COV_TYPES = ("auto", "hac", "hc1", "model", "ar1")
 #: ``trend=`` values; "auto" resolves per series by frequency (see :data:`AUTO_TREND`).
-TRENDS = ("auto", "segmented", "level", "flat")
+TRENDS = ("auto", "segmented", "level", "capped", "flat")
 #: frequency -> the trend form ``trend="auto"`` uses (see the Notes of ``interrupted_time_series``).
 AUTO_TREND = {"month": "segmented", "quarter": "segmented", "year": "flat"}
 #: family -> the covariance types the array kernels compute (others are fitted by statsmodels).
@@ -187,8 +187,9 @@ def series_design(g, name, *, function, value, period, seasonality, offset, expo
     else:
         c, breaks, on, ps = _placebo_rows(c, name, freq, season, placebo_start, min_segment)
     labels = np.full(len(c["y"]), "before", dtype=object)
-    if trend == "flat":  # the trend stops at the last period before the first interruption
-        c["time"] = np.minimum(c["time"], c["time"][~on[breaks[0]]].max())
+    pre = c["time"][~on[breaks[0]]]
+    if trend in ("flat", "capped"):  # the trend stops at the last 'before' period, or as far as it is supported
+        c["time"] = np.minimum(c["time"], pre.max() + (supported_horizon(pre) if trend == "capped" else 0))
     for b in breaks:
         c[f"level_{b}"] = on[b].astype(float)
         if trend == "segmented":
@@ -231,16 +232,23 @@ def fit_statsmodels(d: pd.DataFrame, breaks, *, family, season, trend, cov_type,
     return res, np.asarray(res.params)[:k], np.asarray(res.cov_params())[:k, :k], df_resid
 
 
-def horizons(d: pd.DataFrame, breaks) -> tuple[dict, int]:
-    """Periods from the last 'before' period to the last period of each phase, and the horizon the
-    pre-period supports: the largest ``h`` whose trend extrapolation has leverage ``1/n + (t - mean)^2 / Sxx``
-    at most 1 (beyond it the extrapolated trend is less certain than one observation)."""
-    t = d["period_start"].rank(method="first").to_numpy() - 1  # row positions in time order
-    labels = d["phase_label"].to_numpy()
-    pre = t[labels == "before"]
-    last = pre.max()
-    out = {"before": 0} | {b: int(t[labels == b].max() - last) for b in breaks}
+def supported_horizon(pre) -> int:
+    """How many periods past the last of the time points ``pre`` a linear trend fitted on them may be
+    extrapolated: the largest ``h`` with leverage ``1/n + (t_last + h - mean)^2 / Sxx`` at most 1 (beyond
+    it the extrapolated trend is less certain than one observation). 2 for 8 yearly points, 230 for 98
+    monthly ones."""
+    pre = np.asarray(pre, dtype=float)
     n, mean = len(pre), pre.mean()
     sxx = float(((pre - mean) ** 2).sum())
-    supported = int(math.floor(mean + math.sqrt(sxx * (1 - 1 / n)) - last)) if n > 1 and sxx > 0 else 0
-    return out, max(supported, 0)
+    if n < 2 or sxx <= 0:
+        return 0
+    return max(int(math.floor(mean + math.sqrt(sxx * (1 - 1 / n)) - pre.max())), 0)
+
+
+def horizons(d: pd.DataFrame, breaks) -> tuple[dict, int]:
+    """Periods from the last 'before' period to the last period of each phase (row positions in time
+    order), and :func:`supported_horizon` of the 'before' periods."""
+    t = np.arange(len(d))
+    labels = d["phase_label"].to_numpy()
+    pre = t[labels == "before"]
+    return {"before": 0} | {b: int(t[labels == b].max() - pre.max()) for b in breaks}, supported_horizon(pre)

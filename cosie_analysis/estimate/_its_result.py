@@ -147,7 +147,7 @@ class ITSResult(Result):
         groups = t.groupby(list(self.by), sort=False, observed=True) if self.by else [((), t)]
         for _, g in groups:
             r0 = g.iloc[0]
-            vs = word("est_vs_level" if r0["trend"] == "flat" else "est_vs_trend", lang)
+            vs = word({"flat": "est_vs_level", "capped": "est_vs_capped"}.get(r0["trend"], "est_vs_trend"), lang)
             parts = [f"{phase_text(r['phase'], lang)}: {format_pct(r['estimate'], lang)} {vs} ({ci} "
                      f"{format_ci(r['ci_lower'], r['ci_upper'], lang, pct=True)}, {format_p(r['p_value'], lang)})"
                      for _, r in g[g["term"] == "relative_effect"].iterrows()]

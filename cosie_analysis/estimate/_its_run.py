@@ -200,8 +200,9 @@ def _fit_group(call, members, rep_d, Y, O, puniq, out, one_by_one=False):
         if rep_d[3] is not None:
             tab["placebo_start"] = np.full(len(tab["_s"]), rep_d[3], dtype=object)
         out["tables"].append(tab), out["curves"].append(cur)
-        out["extrapolating"] += len(mem) if trend != "flat" and max(hz[0].values()) > hz[1] else 0
-        out["horizon"] = max(out["horizon"], max(hz[0].values()) - hz[1]) if trend != "flat" else out["horizon"]
+        if trend in ("segmented", "level") and max(hz[0].values()) > hz[1]:
+            out["extrapolating"] += len(mem)
+            out["horizon"] = max(out["horizon"], max(hz[0].values()) - hz[1])
         for s in mem:
             out["formulas"][call.keys[s]] = formula
         out["bar"].update(len(mem))
@@ -288,8 +289,8 @@ def _warn_outcomes(call, out, table) -> None:
         warnings.warn(f"{f}(): in {out['extrapolating']} of {n} series the counterfactual extrapolates the "
                       "pre-corona trend further ahead than the 'before' periods support (up to "
                       f"{out['horizon']} period(s) beyond the supported horizon; columns `horizon` and "
-                      "`horizon_supported`): the effects rest on that extrapolation. trend='flat' holds the "
-                      "trend at its pre-corona level instead.", UserWarning, stacklevel=4)
+                      "`horizon_supported`): the effects rest on that extrapolation. trend='capped' stops the "
+                      "trend at the supported horizon, trend='flat' at the last pre-corona period.", UserWarning, stacklevel=4)
 
 
 def _assemble(call: _Call, out: dict) -> dict:
