@@ -88,7 +88,7 @@ WORDS = {
         "est_did": "Verschil-in-verschillen ({n_treated} behandelde, {n_controls} controle-eenheden, vaste effecten "
                    "voor eenheid en periode): {parts}. Fasen volgens schema '{scheme}'.",
         "est_did_part": "{term}: {estimate} ({ci}, cluster-{p}, permutatie-{p_perm})",
-        "est_treated": "behandeld", "est_donors": "controles", "est_effect": "effect",
+        "est_did_post": "sinds het begin van corona", "est_treated": "behandeld", "est_donors": "controles", "est_effect": "effect",
         "est_event_x": "periode t.o.v. laatste periode vóór corona", "est_phase": "fase", "est_mean": "gemiddelde",
     },
     "en": {
@@ -119,7 +119,7 @@ WORDS = {
         "est_did": "Difference-in-differences ({n_treated} treated, {n_controls} control units, unit and period "
                    "fixed effects): {parts}. Phases from scheme '{scheme}'.",
         "est_did_part": "{term}: {estimate} ({ci}, cluster {p}, permutation {p_perm})",
-        "est_treated": "treated", "est_donors": "controls", "est_effect": "effect",
+        "est_did_post": "since corona began", "est_treated": "treated", "est_donors": "controls", "est_effect": "effect",
         "est_event_x": "period relative to the last pre-corona period", "est_phase": "phase", "est_mean": "mean",
     },
 }  # fmt: skip

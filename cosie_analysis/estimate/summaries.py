@@ -109,8 +109,8 @@ class PhaseSummary(Result):
         >>> synthetic = pd.DataFrame({"period": [f"{y}JJ00" for y in range(2016, 2024)],
         ...                           "value": [1000.0, 1010, 990, 1000, 900, 910, 1000, 1010]})
         >>> print(ca.phase_summary(synthetic, by=None).describe("nl"))  # doctest: +NORMALIZE_WHITESPACE
-        alle: gemiddelde vóór corona 1.000,00; tijdens corona 905,00 (−9,5%, 95%-BI [−11,6%; −7,4%],
-        gecorrigeerde p = 0,013); na corona 1.005,00 (+0,5%, 95%-BI [−5,9%; +6,9%], gecorrigeerde p = 0,684).
+        alle: gemiddelde vóór corona 1.000,00; tijdens corona 905,00 (−9,5%, 95%-BI [−11,8%; −7,2%],
+        gecorrigeerde p = 0,002); na corona 1.005,00 (+0,5%, 95%-BI [−1,9%; +2,9%], gecorrigeerde p = 0,507).
         Fasen volgens schema 'measures' (regel 'majority'); Welch-toets, correctie voor meervoudig toetsen: Holm.
         """
         check_lang(lang)
@@ -235,7 +235,7 @@ def phase_summary(
         phase  n    mean  estimate
     0  before  8  101.00       NaN
     1  during  2   91.50     -9.50
-    2   after  4  101.25      0.25
+    2   after  4  100.75     -0.25
     """
     return summarise(data, function="phase_summary", value=value, period=period, by=by, scheme=scheme, rule=rule,
                      conf_level=conf_level, adjust=adjust, on_error=on_error)
