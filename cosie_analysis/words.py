@@ -70,9 +70,9 @@ WORDS = {
         "est_vs_capped": "t.o.v. de trend van vóór corona, doorgetrokken zover de gegevens die dragen",
         "est_ci": "{conf}-BI", "est_log_scale": "logschaal",
         "est_level_change": "Niveauverandering bij het begin van de fase '{phase}': {estimate} ({ci}{scale}).",
-        "est_its_tail": "Model: {family}, {cov}standaardfouten, trend '{trend}' ({trend_text}); fasen volgens schema "
+        "est_its_tail": "Model: {family}, {cov}standaardfouten{lag}, trend '{trend}' ({trend_text}); fasen volgens schema "
                         "'{scheme}' (regel '{rule}').",
-        "est_cov_model": "modelgebaseerde ", "est_cov_hac": "Newey-West-(vertraging {lags}) ", "est_cov_hc1": "HC1-",
+        "est_cov_model": "modelgebaseerde ", "est_cov_hac": "Newey-West-", "est_lag": " (vertraging {lags})", "est_cov_hc1": "HC1-",
         "est_cov_ar1": "AR(1)-GLS-", "est_cov_cluster": "clusterrobuuste ",
         "est_trend_segmented": "niveau en helling per fase; de trend van vóór corona doorgetrokken",
         "est_trend_level": "niveausprong per fase; de trend van vóór corona doorgetrokken",
@@ -101,9 +101,9 @@ WORDS = {
         "est_vs_capped": "against the pre-corona trend, continued as far as the data support it",
         "est_ci": "{conf} CI", "est_log_scale": "log scale",
         "est_level_change": "Level change at the start of phase '{phase}': {estimate} ({ci}{scale}).",
-        "est_its_tail": "Model: {family}, {cov}standard errors, trend '{trend}' ({trend_text}); phases from scheme "
+        "est_its_tail": "Model: {family}, {cov}standard errors{lag}, trend '{trend}' ({trend_text}); phases from scheme "
                         "'{scheme}' (rule '{rule}').",
-        "est_cov_model": "model-based ", "est_cov_hac": "Newey-West (lag {lags}) ", "est_cov_hc1": "HC1 ",
+        "est_cov_model": "model-based ", "est_cov_hac": "Newey-West ", "est_lag": " (lag {lags})", "est_cov_hc1": "HC1 ",
         "est_cov_ar1": "AR(1)-GLS ", "est_cov_cluster": "cluster-robust ",
         "est_trend_segmented": "level and slope per phase; the pre-corona trend continued",
         "est_trend_level": "a level shift per phase; the pre-corona trend continued",

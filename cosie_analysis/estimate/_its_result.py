@@ -164,8 +164,9 @@ class ITSResult(Result):
                                                   n_before=int(pre["n_phase"].iloc[0]) if len(pre) else 0)
             out.append(s)
         r0 = t.iloc[0]
-        cov = word(f"est_cov_{r0['cov_type']}", lang).format(lags=r0["hac_lags"])
-        tail = word("est_its_tail", lang).format(family=r0["family"], cov=cov, trend=r0["trend"],
+        cov = word(f"est_cov_{r0['cov_type']}", lang)
+        lag = word("est_lag", lang).format(lags=r0["hac_lags"]) if r0["cov_type"] == "hac" else ""
+        tail = word("est_its_tail", lang).format(family=r0["family"], cov=cov, lag=lag, trend=r0["trend"],
                                                  trend_text=word(f"est_trend_{r0['trend']}", lang),
                                                  scheme=self.phase_scheme, rule=self.phase_rule)
         return " ".join(out) + " " + tail
