@@ -38,9 +38,9 @@ def main() -> None:
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
 
+    obs = observations()  # first: puts this checkout on sys.path
     from cosie_analysis.estimate.its import interrupted_time_series
 
-    obs = observations()
     s = obs[(obs["indicator"] == "crime_1_1_1") & (obs["frequency"] == "month") & (obs["region_code"] == "NL00")]
     s = s.reset_index(drop=True)
     print(f"machine: {machine()}")

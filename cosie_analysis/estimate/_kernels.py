@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["welch", "fit_gaussian", "fit_glsar", "fit_poisson", "its_rows", "design_matrix", "coef_terms",
-           "z_or_t", "hac_meat", "WELCH_COLUMNS"]
+           "z_or_t", "hac_meat", "WELCH_COLUMNS", "assignments", "perm_estimates"]
 
 
 def z_or_t(conf_level: float, df: float | None = None) -> float:
@@ -300,3 +300,40 @@ def design_matrix(d: pd.DataFrame, breaks, season, trend: str) -> tuple[np.ndarr
         cols.append(d[t].to_numpy(float))
         names.append(t)
     return np.column_stack(cols), names, formula
+
+
+# ------------------------------------------------------------------- DiD permutation inference
+def assignments(N: int, n_t: int, n_permutations: int, seed: int) -> tuple[list, bool]:
+    """Every assignment of the treatment to ``n_t`` of ``N`` units when they are few, else a seeded draw."""
+    import itertools
+    from math import comb
+
+    actual = tuple(range(n_t))
+    if comb(N, n_t) <= n_permutations:
+        return list(itertools.combinations(range(N), n_t)), True
+    rng = np.random.default_rng(seed)
+    return [actual] + [tuple(sorted(rng.choice(N, n_t, replace=False))) for _ in range(n_permutations)], False
+
+
+def perm_estimates(Y: np.ndarray, sets: list[tuple[int, ...]], phase_masks: dict[str, np.ndarray]) -> dict:
+    """TWFE coefficients for many treatment assignments on a balanced panel, by double demeaning.
+
+    On a balanced panel the treatment regressor ``a_i * b_t`` demeans to ``(a_i - mean a)(b_t - mean b)``,
+    so each assignment needs only a small least-squares problem.
+    """
+    N, T = Y.shape
+    Yd = Y - Y.mean(axis=1, keepdims=True) - Y.mean(axis=0, keepdims=True) + Y.mean()
+    out: dict[str, list[float]] = {k: [] for k in ("during", "after", "post")}
+    b = {k: (m.astype(float) - m.mean()) for k, m in phase_masks.items()}
+    for S in sets:
+        a = np.zeros(N)
+        a[list(S)] = 1.0
+        ad = a - a.mean()
+        cols = [k for k in ("during", "after") if phase_masks[k].any()]
+        X = np.column_stack([np.outer(ad, b[k]).ravel() for k in cols])
+        coef = np.linalg.lstsq(X, Yd.ravel(), rcond=None)[0]
+        for k in ("during", "after"):
+            out[k].append(float(coef[cols.index(k)]) if k in cols else np.nan)
+        xp = np.outer(ad, b["post"]).ravel()
+        out["post"].append(float(xp @ Yd.ravel() / (xp @ xp)))
+    return out

@@ -6,7 +6,6 @@ holds difference-in-differences. Both share the panel preparation in :mod:`cosie
 
 from __future__ import annotations
 
-import itertools
 import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
@@ -28,6 +27,7 @@ from cosie_analysis.estimate._common import (
     to_list,
 )
 from cosie_analysis.estimate._its_result import ci_label
+from cosie_analysis.estimate._kernels import assignments, perm_estimates
 from cosie_analysis.words import format_ci, format_number, format_p, phase_name, word
 from cosie_analysis.estimate.synth import SyntheticControlResult, _sc_weights, synthetic_control  # noqa: F401
 
@@ -130,30 +130,6 @@ class DiDResult(Result):
             for _, r in t[t["design"] == "twfe"].iterrows()]
         return word("est_did", lang).format(n_treated=int(t["n_treated"].iloc[0]), n_controls=int(t["n_donors"].iloc[0]),
                                             parts="; ".join(parts), scheme=self.phase_scheme)
-
-
-def _perm_estimates(Y: np.ndarray, sets: list[tuple[int, ...]], phase_masks: dict[str, np.ndarray]) -> dict:
-    """TWFE coefficients for many treatment assignments on a balanced panel, by double demeaning.
-
-    On a balanced panel the treatment regressor ``a_i * b_t`` demeans to ``(a_i - mean a)(b_t - mean b)``,
-    so each assignment needs only a small least-squares problem.
-    """
-    N, T = Y.shape
-    Yd = Y - Y.mean(axis=1, keepdims=True) - Y.mean(axis=0, keepdims=True) + Y.mean()
-    out: dict[str, list[float]] = {k: [] for k in ("during", "after", "post")}
-    b = {k: (m.astype(float) - m.mean()) for k, m in phase_masks.items()}
-    for S in sets:
-        a = np.zeros(N)
-        a[list(S)] = 1.0
-        ad = a - a.mean()
-        cols = [k for k in ("during", "after") if phase_masks[k].any()]
-        X = np.column_stack([np.outer(ad, b[k]).ravel() for k in cols])
-        coef = np.linalg.lstsq(X, Yd.ravel(), rcond=None)[0]
-        for k in ("during", "after"):
-            out[k].append(float(coef[cols.index(k)]) if k in cols else np.nan)
-        xp = np.outer(ad, b["post"]).ravel()
-        out["post"].append(float(xp @ Yd.ravel() / (xp @ xp)))
-    return out
 
 
 def diff_in_diff(
@@ -304,12 +280,12 @@ def diff_in_diff(
             "(column p_permutation) reported beside them.", UserWarning, stacklevel=2)
     long, formulas, ev_terms, ref = _did_design(W, panel, treated_l, reference)
     models = _did_fit(long, formulas, cov_type)
-    sets, exact = _assignments(len(W), len(treated_l), n_permutations, seed)
+    sets, exact = assignments(len(W), len(treated_l), n_permutations, seed)
     periods = list(W.columns)
     masks = {"during": (panel.phase.reindex(periods) == "during").to_numpy(),
              "after": (panel.phase.reindex(periods) == "after").to_numpy(),
              "post": (panel.phase.reindex(periods) != "before").to_numpy()}
-    perm = _perm_estimates(W.to_numpy(float), sets, masks)
+    perm = perm_estimates(W.to_numpy(float), sets, masks)
     table = _did_table(models, perm, ev_terms, ref, panel, periods, conf_level, adjust)
     table["n_permutations"], table["permutation_exact"] = len(sets), exact
     table["n"], table["n_treated"], table["n_donors"] = len(long), len(treated_l), len(pool)
@@ -366,17 +342,6 @@ def _did_fit(long: pd.DataFrame, formulas: dict, cov_type: str) -> dict:
     groups = pd.factorize(long["unit"])[0]
     kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}, "use_t": True} if cov_type == "cluster" else {"use_t": True}
     return {k: smf.ols(f, long).fit(**kw) for k, f in formulas.items()}
-
-
-def _assignments(N: int, n_t: int, n_permutations: int, seed: int) -> tuple[list, bool]:
-    """Every assignment of the treatment to ``n_t`` of ``N`` units when they are few, else a seeded draw."""
-    from math import comb
-
-    actual = tuple(range(n_t))
-    if comb(N, n_t) <= n_permutations:
-        return list(itertools.combinations(range(N), n_t)), True
-    rng = np.random.default_rng(seed)
-    return [actual] + [tuple(sorted(rng.choice(N, n_t, replace=False))) for _ in range(n_permutations)], False
 
 
 def _did_table(models, perm, ev_terms, ref, panel, periods, conf_level, adjust) -> pd.DataFrame:
