@@ -33,7 +33,13 @@ def timed(fn, repeat: int) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=50)
+    ap.add_argument("--checkout", help="import cosie_analysis from this checkout instead (e.g. main, for a baseline)")
     args = ap.parse_args()
+    if args.checkout:
+        import sys
+
+        sys.path.insert(0, args.checkout)
+        import cosie_analysis  # noqa: F401  (cached: observations() then uses this one)
     warnings.simplefilter("ignore")
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
@@ -43,7 +49,9 @@ def main() -> None:
 
     s = obs[(obs["indicator"] == "crime_1_1_1") & (obs["frequency"] == "month") & (obs["region_code"] == "NL00")]
     s = s.reset_index(drop=True)
-    print(f"machine: {machine()}")
+    import cosie_analysis
+
+    print(f"machine: {machine()}; package from {cosie_analysis.__file__}")
     print(f"data: national monthly residential burglary, {len(s)} months")
     for family in ("poisson", "gaussian"):
         res = interrupted_time_series(s, family=family)
