@@ -135,11 +135,11 @@ def with_phases(data: pd.DataFrame, period: str, scheme, rule: str) -> tuple[pd.
     codes, uniques = pd.factorize(data[period], use_na_sentinel=True)
     fast = cbs_periods(uniques)
     phase = assign_phase(pd.Series(fast[0] if fast else uniques), scheme=scheme, rule=rule)
-    values = np.asarray(phase.astype(object))
-    out = data.copy()
-    mapped = np.where(codes >= 0, values[np.maximum(codes, 0)], None)
-    out["phase"] = pd.Categorical(mapped, categories=list(PHASES), ordered=True)
-    missing = out["phase"].isna()
+    # the phase codes (before 0, during 1, after 2; -1 missing) of each distinct period, mapped back
+    ucodes = pd.Categorical(phase, categories=list(PHASES), ordered=True).codes
+    mapped = np.where(codes >= 0, ucodes[np.maximum(codes, 0)], -1)
+    out = data.assign(phase=pd.Categorical.from_codes(mapped, categories=list(PHASES), ordered=True))
+    missing = mapped < 0
     if missing.any():  # rule="exclude": assign_phase has already warned which periods
         warnings.warn(
             f"dropped {int(missing.sum())} of {len(out)} row(s) whose period has no phase under "

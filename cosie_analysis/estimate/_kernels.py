@@ -22,13 +22,17 @@ __all__ = ["welch", "fit_gaussian", "fit_glsar", "fit_poisson", "its_rows", "des
 
 
 def z_or_t(conf_level: float, df: float | None = None) -> float:
-    """The two-sided critical value at ``conf_level``: normal when ``df`` is None or infinite, else t."""
-    from scipy import stats
+    """The two-sided critical value at ``conf_level``: normal when ``df`` is None or infinite, else t.
 
-    alpha = 1 - conf_level
+    scipy.special's ``ndtri``/``stdtrit`` are what ``stats.norm.ppf``/``stats.t.ppf`` compute,
+    without their argument handling (which costs more than the arithmetic here).
+    """
+    from scipy import special
+
+    q = 1 - (1 - conf_level) / 2
     if df is None or not np.isfinite(df):
-        return float(stats.norm.ppf(1 - alpha / 2))
-    return float(stats.t.ppf(1 - alpha / 2, df))
+        return float(special.ndtri(q))
+    return float(special.stdtrit(df, q))
 
 
 WELCH_COLUMNS = ["estimate", "std_err", "ci_lower", "ci_upper", "relative_change", "relative_std_err",
@@ -196,10 +200,12 @@ def fit_poisson(X, Y, O, cov_type, lags, maxiter=100, atol=1e-8):
 
 
 def _two_sided(z, df):
-    from scipy import stats
+    """Two-sided p-value of ``z``: t with ``df`` degrees of freedom, normal when ``df`` is None or 0
+    (``special.stdtr(df, -|z|)`` and ``special.ndtr(-|z|)`` are ``stats.t.sf`` and ``stats.norm.sf``)."""
+    from scipy import special
 
     with np.errstate(invalid="ignore"):
-        return 2 * (stats.t.sf(np.abs(z), df) if df else stats.norm.sf(np.abs(z)))
+        return 2 * (special.stdtr(df, -np.abs(z)) if df else special.ndtr(-np.abs(z)))
 
 
 def coef_terms(breaks, trend: str) -> list[tuple[str, str, str]]:
