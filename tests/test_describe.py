@@ -87,3 +87,12 @@ def test_did_describe_nl_and_en():
         "(95% CI [2.76, 3.66], cluster p < 0.001, permutation p = 0.167); after corona: 3.02 (95% CI [2.71, 3.33], "
         "cluster p < 0.001, permutation p = 0.167); since corona began: 3.12 (95% CI [2.77, 3.46], cluster "
         "p < 0.001, permutation p = 0.167). Phases from scheme 'measures'.")
+
+
+def test_help_shows_the_docstrings():
+    import cosie_analysis as ca
+
+    for fn in (ca.interrupted_time_series, ca.placebo_in_time, ca.batch_its, ca.batch_phase_summary,
+               ca.phase_summary, ca.diff_in_diff):
+        doc = fn.__doc__  # a literal docstring: help() shows it
+        assert doc and all(part in doc for part in ("Parameters", "Returns", "Examples")), fn.__name__

@@ -44,6 +44,11 @@ def adjust_pvalues(p, method: str = "holm") -> np.ndarray:
     -------
     numpy.ndarray
         Adjusted p-values in the input order.
+
+    Examples
+    --------
+    >>> adjust_pvalues([0.01, 0.04, float("nan"), 0.03], "holm").round(3)
+    array([0.03, 0.06,  nan, 0.06])
     """
     check_choice("adjust", method, ADJUST_METHODS)
     p = np.asarray(p, dtype=float)

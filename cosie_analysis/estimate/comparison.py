@@ -67,10 +67,12 @@ class DiDResult(Result):
 
     @property
     def model(self):
+        """The statsmodels results of the TWFE model (``models["twfe"]``)."""
         return self.models["twfe"]
 
     @property
     def formula(self) -> str:
+        """The formula of the TWFE model (``formulas["twfe"]``)."""
         return self.formulas["twfe"]
 
     def plot_data(self, kind: str = "event") -> pd.DataFrame:

@@ -347,6 +347,19 @@ def phase_totals(
         The ``by`` columns, ``phase`` (text: before, during, after; only phases with rows), ``value``
         (the sum, under the name given by ``value``), ``n_periods`` (periods summed),
         ``phase_scheme`` and ``phase_rule``. Feed it to :func:`cosie_analysis.protect` before export.
+
+    Examples
+    --------
+    Synthetic counts of one indicator, yearly 2018-2023.
+
+    >>> import pandas as pd
+    >>> synthetic = pd.DataFrame({"indicator": "synthetic", "period": [f"{y}JJ00" for y in range(2018, 2024)],
+    ...                           "value": [10, 12, 7, 9, 11, 13]})
+    >>> phase_totals(synthetic)[["indicator", "phase", "value", "n_periods"]]
+       indicator   phase  value  n_periods
+    0  synthetic  before     22          2
+    1  synthetic  during     16          2
+    2  synthetic   after     24          2
     """
     by = list(as_tuple(by))
     check_data(data, {"value": value, "period": period, **{f"by[{i}]": c for i, c in enumerate(by)}},
