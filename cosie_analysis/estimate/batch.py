@@ -42,16 +42,18 @@ def batch_phase_summary(
     adjust: str = "holm",
     on_error: str = "skip",
 ) -> PhaseSummary:
-    """:func:`~cosie_analysis.estimate.summaries.phase_summary` for many series at once, vectorised.
+    """:func:`~cosie_analysis.estimate.summaries.phase_summary` for many series, skipping what it cannot summarise.
 
-    Takes the same arguments and returns the same result (same rows, columns and values, to
-    rounding of the sums): the descriptives come from one grouped aggregation over all series
-    and phases, and the Welch comparisons are computed as arrays instead of one series at a time.
+    The same computation as ``phase_summary`` (one grouped aggregation over all series and
+    phases, the Welch comparisons as arrays); only the default ``on_error="skip"`` differs.
 
     Parameters
     ----------
     data, value, period, by, scheme, rule, conf_level, adjust
         As :func:`~cosie_analysis.estimate.summaries.phase_summary`.
+    on_error : {"skip", "raise"}, default "skip"
+        A series that cannot be summarised (one that mixes frequencies) is left out and listed
+        in ``result.skipped`` with the reason (one warning counts them), or stops the call.
 
     Returns
     -------
@@ -61,7 +63,8 @@ def batch_phase_summary(
         ``mean``, ``sd``, ``median``, ``min``, ``max``, ``estimate``, ``std_err``, ``ci_lower``,
         ``ci_upper``, ``relative_change``, ``relative_std_err``, ``relative_ci_lower``,
         ``relative_ci_upper``, ``statistic``, ``df``, ``p_value``, ``p_adjusted``, ``adjust``,
-        ``method``, ``conf_level``, ``phase_scheme``, ``phase_rule``.
+        ``method``, ``conf_level``, ``phase_scheme``, ``phase_rule`` (and ``region_name`` where
+        known); ``skipped`` lists the series left out.
 
     Raises
     ------
@@ -71,13 +74,23 @@ def batch_phase_summary(
     Warns
     -----
     UserWarning
-        Dropped rows and phases without observations, with counts.
+        Dropped rows, skipped series and phases without observations, with counts.
 
-    Notes
-    -----
-    Phases are half-open ``[start, end)`` intervals from :mod:`cosie_analysis.phases`. The
-    means and variances are pandas' grouped sums, which may differ from numpy's in the last
-    bits (about 1e-15 relative).
+    Examples
+    --------
+    Synthetic data: two yearly series and one monthly series under the same key.
+
+    >>> import pandas as pd
+    >>> import cosie_analysis as ca
+    >>> yearly = [{"region_code": c, "frequency": "year", "period": f"{y}JJ00", "value": 10.0 + y % 3}
+    ...           for c in ("SY01", "SY02") for y in range(2016, 2024)]
+    >>> monthly = [{"region_code": "SY01", "frequency": "month", "period": "2019MM05", "value": 1.0}]
+    >>> import warnings
+    >>> with warnings.catch_warnings():  # "skipped 1 series that mix frequencies"
+    ...     warnings.simplefilter("ignore")
+    ...     res = ca.batch_phase_summary(pd.DataFrame(yearly + monthly), by="region_code")
+    >>> list(res.skipped["region_code"]), sorted(set(res.summary()["region_code"]))
+    (['SY01'], ['SY02'])
     """
     return summarise(data, function="batch_phase_summary", value=value, period=period, by=by, scheme=scheme,
                      rule=rule, conf_level=conf_level, adjust=adjust, on_error=on_error)
@@ -116,13 +129,15 @@ def batch_its(
 ) -> BatchITSResult:
     """:func:`~cosie_analysis.estimate.its.interrupted_time_series` for many series at once.
 
-    The same model, covariance and output as the one-by-one function, computed per group of
-    series that share their periods: one design matrix, the outcomes as a matrix.
+    The same engine as the one-by-one function (which is this one with one series): series that
+    share their periods are fitted together, one design matrix, the outcomes as a matrix. What
+    differs: the default ``on_error="skip"``, a progress bar, and no negative binomial.
 
     Parameters
     ----------
-    data, value, period, by, scheme, rule, offset, exposure, seasonality, hac_lags, conf_level, adjust
-        As :func:`~cosie_analysis.estimate.its.interrupted_time_series`.
+    data, value, period, by, scheme, rule, trend, offset, exposure, seasonality, hac_lags, conf_level, adjust
+        As :func:`~cosie_analysis.estimate.its.interrupted_time_series` (``trend="auto"``: "flat"
+        for yearly series, "segmented" otherwise).
     family : {"gaussian", "poisson"}, default "gaussian"
         OLS or Poisson GLM (log link). For "negbin" use ``interrupted_time_series``.
     cov_type : {"auto", "ar1", "model", "hc1", "hac"}, default "auto"
@@ -133,6 +148,11 @@ def batch_its(
         Show a tqdm progress bar over the series (shown only for runs of 500 series or more).
     chunk_size : int, default 2048
         Series fitted together; bounds the memory of the stacked arrays.
+    on_error : {"skip", "raise"}, default "skip"
+        A series that cannot be fitted (fewer than 3 "before" periods or no "during" period, e.g.
+        a municipality formed after corona; duplicated periods; only zero counts for Poisson) is
+        left out and listed in ``result.skipped`` with the reason (one warning counts them), or
+        stops the call.
 
     Returns
     -------
@@ -143,8 +163,9 @@ def batch_its(
         ``std_err``, ``ci_lower``, ``ci_upper``, ``p_value``, ``p_adjusted``, ``n``,
         ``n_phase``, ``scale``, ``method``, ``family``, ``cov_type``, ``hac_lags``,
         ``hac_rule``, ``seasonality``, ``adjust``, ``conf_level``, ``phase_scheme``,
-        ``phase_rule``. ``plot_data()`` and ``plot(series=...)`` as well; ``models[key]``
-        refits one series with statsmodels on access.
+        ``phase_rule``, ``trend``, ``horizon``, ``horizon_supported`` (and ``region_name``
+        where known). ``plot_data()`` and ``plot(series=...)`` as well; ``models[key]`` refits
+        one series with statsmodels on access; ``skipped`` lists the series left out.
 
     Raises
     ------
@@ -156,7 +177,8 @@ def batch_its(
     -----
     UserWarning
         Dropped rows; groups of series without "after" periods; series with missing periods
-        between their first and last, which are fitted one by one with statsmodels (count given).
+        between their first and last, which are fitted one by one with statsmodels (count given);
+        skipped series (count); trends extrapolated beyond the supported horizon (count).
 
     Notes
     -----
