@@ -18,7 +18,6 @@ import time
 import warnings
 
 import numpy as np
-
 from _common import crime_by_municipality, machine, observations
 
 NUM = ["estimate", "std_err", "ci_lower", "ci_upper", "p_value"]
@@ -49,7 +48,7 @@ def main() -> None:
     warm = data[data["region_code"].isin(sorted(data["region_code"].unique())[:20])]
     names = {"pre_trend": "time"}
     for family, cov_type in [("gaussian", "ar1"), ("gaussian", "hac"), ("poisson", "model"), ("poisson", "hac")]:
-        kw = dict(family=family, cov_type=cov_type, trend="segmented", progress=False)
+        kw = {"family": family, "cov_type": cov_type, "trend": "segmented", "progress": False}
         batch_its(warm, **kw)  # warm-up (imports)
         t0 = time.perf_counter()
         batch = batch_its(data, **kw)
@@ -77,7 +76,7 @@ def main() -> None:
                 off += rel > 1e-8
         n_well = sum(k in well for k in fits)
         print(f"{family:8s} cov_type={cov_type:5s}: batch {t_batch:6.2f} s, statsmodels loop "
-              f"{t_loop:7.1f} s{' (scaled from %d series)' % len(loop_keys) if args.quick else ''} -> "
+              f"{t_loop:7.1f} s{f' (scaled from {len(loop_keys)} series)' if args.quick else ''} -> "
               f"{t_loop / t_batch:5.0f}x faster; max difference {worst:.1e} on the {n_well} well-posed series "
               f"({'OK' if worst <= 1e-8 else 'ABOVE 1e-8'}); {off} of {len(fits) - n_well} series with zero counts "
               "differ by more than 1e-8 (MLE at infinity or exact fits: both stop at rounding-dependent points)")

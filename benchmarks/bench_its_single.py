@@ -16,7 +16,6 @@ import time
 import warnings
 
 import numpy as np
-
 from _common import machine, observations
 
 
@@ -39,7 +38,7 @@ def main() -> None:
         import sys
 
         sys.path.insert(0, args.checkout)
-        import cosie_analysis  # noqa: F401  (cached: observations() then uses this one)
+        import cosie_analysis
     warnings.simplefilter("ignore")
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
@@ -57,12 +56,12 @@ def main() -> None:
         res = interrupted_time_series(s, family=family)
         d, formula = res.design(), res.formula
         if family == "poisson":
-            def bare():
+            def bare(formula=formula, d=d):
                 return smf.glm(formula, d, family=sm.families.Poisson()).fit(scale="X2", use_t=True)
         else:
-            def bare():
+            def bare(formula=formula, d=d):
                 return sm.GLSAR.from_formula(formula, d, rho=1).iterative_fit(maxiter=50)
-        med, low = timed(lambda: interrupted_time_series(s, family=family).summary(), args.repeat)
+        med, low = timed(lambda family=family: interrupted_time_series(s, family=family).summary(), args.repeat)
         smed, slow = timed(bare, args.repeat)
         print(f"{family:8s} ({res.summary()['cov_type'].iloc[0]}): interrupted_time_series + summary median "
               f"{med:6.2f} ms (min {low:5.2f}); statsmodels formula fit alone median {smed:6.2f} ms (min {slow:5.2f}); "

@@ -7,14 +7,14 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-
-from cosie_analysis.estimate.batch import batch_its, batch_phase_summary
-from cosie_analysis.errors import ParameterError
-from cosie_analysis.estimate.its import interrupted_time_series
-from cosie_analysis.estimate.summaries import phase_summary
 from synthetic import monthly_series, yearly_panel
 
-TOL = dict(rtol=1e-8, atol=1e-12)
+from cosie_analysis.errors import ParameterError
+from cosie_analysis.estimate.batch import batch_its, batch_phase_summary
+from cosie_analysis.estimate.its import interrupted_time_series
+from cosie_analysis.estimate.summaries import phase_summary
+
+TOL = {"rtol": 1e-8, "atol": 1e-12}
 COVS = [("gaussian", c) for c in ("ar1", "model", "hc1", "hac")] + [("poisson", c) for c in ("model", "hac", "hc1")]
 
 
@@ -153,8 +153,8 @@ def test_batch_equals_one_by_one_on_real_data(observations):
 # ------------------------------------------------------------------ synthetic control placebo pool
 def _placebo_loop(data: pd.DataFrame, treated: list[str]):
     """The placebo pool fitted unit by unit, every treated unit on its own: the reference."""
-    from cosie_analysis.phases import assign_phase
     from cosie_analysis.estimate.synth import _sc_weights
+    from cosie_analysis.phases import assign_phase
 
     wide = data.pivot(index="region_code", columns="period", values="value").sort_index(axis=1)
     phase = assign_phase(pd.Series(wide.columns)).astype(str).to_numpy()
@@ -172,8 +172,9 @@ def _placebo_loop(data: pd.DataFrame, treated: list[str]):
 
 
 def test_synthetic_control_placebo_pool_equals_unit_by_unit_fits():
-    from cosie_analysis.estimate.comparison import synthetic_control
     from synthetic import factor_panel
+
+    from cosie_analysis.estimate.comparison import synthetic_control
 
     data = factor_panel(5, n_units=15)
     treated = ["SY0001", "SY0007"]

@@ -20,8 +20,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import cosie_analysis as ca  # noqa: E402
-from cosie_analysis.estimate.batch import batch_its  # noqa: E402
+import cosie_analysis as ca
+from cosie_analysis.estimate.batch import batch_its
 
 PILOTS = {"GM0321": "Houten", "GM0356": "Nieuwegein"}
 

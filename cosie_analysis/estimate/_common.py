@@ -17,10 +17,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cosie_analysis._checks import as_tuple, check_conf_level, check_data, check_lang, drop_missing, to_list  # noqa: F401
+from cosie_analysis._checks import (  # noqa: F401
+    as_tuple,
+    check_conf_level,
+    check_data,
+    check_lang,
+    drop_missing,
+    to_list,
+)
 from cosie_analysis.errors import ParameterError, check_choice
 
-__all__ = ["Result", "adjust_pvalues", "ADJUST_METHODS", "PHASES"]
+__all__ = ["ADJUST_METHODS", "PHASES", "Result", "adjust_pvalues"]
 
 #: The three phases in their order.
 PHASES = ("before", "during", "after")
@@ -66,7 +73,7 @@ def adjust_pvalues(p, method: str = "holm") -> np.ndarray:
     if method == "holm":
         adj = np.maximum.accumulate((m - np.arange(m)) * ranked)
     else:  # Benjamini-Hochberg step-up
-        adj = np.minimum.accumulate((m / np.arange(m, 0, -1) * ranked[::-1]))[::-1]
+        adj = np.minimum.accumulate(m / np.arange(m, 0, -1) * ranked[::-1])[::-1]
     adj = np.minimum(adj, 1.0)
     res = np.empty(m)
     res[order] = adj

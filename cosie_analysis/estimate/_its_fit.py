@@ -20,15 +20,13 @@ import pandas as pd
 from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.estimate._common import (
     ADJUST_METHODS,
-    PHASES,
-    as_tuple,
     check_conf_level,
     check_data,
-    drop_missing,
     period_index,
-    with_phases,
 )
-from cosie_analysis.estimate._kernels import coef_terms, design_matrix, fit_gaussian, fit_poisson, its_rows
+from cosie_analysis.estimate._kernels import (
+    design_matrix,
+)
 
 FAMILIES = ("gaussian", "poisson", "negbin")
 COV_TYPES = ("auto", "hac", "hc1", "model", "ar1")
@@ -57,7 +55,7 @@ def hac_lag_rule(n: int) -> int:
     >>> hac_lag_rule(144), hac_lag_rule(14)
     (4, 2)
     """
-    return int(math.floor(4 * (n / 100) ** (2 / 9)))
+    return math.floor(4 * (n / 100) ** (2 / 9))
 
 
 def resolve_cov_type(cov_type: str, family: str, hac_lags: int | None = None) -> str:
@@ -242,7 +240,7 @@ def supported_horizon(pre) -> int:
     sxx = float(((pre - mean) ** 2).sum())
     if n < 2 or sxx <= 0:
         return 0
-    return max(int(math.floor(mean + math.sqrt(sxx * (1 - 1 / n)) - pre.max())), 0)
+    return max(math.floor(mean + math.sqrt(sxx * (1 - 1 / n)) - pre.max()), 0)
 
 
 def horizons(d: pd.DataFrame, breaks) -> tuple[dict, int]:

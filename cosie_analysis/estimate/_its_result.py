@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.estimate._common import Result, check_lang, select_one
-from cosie_analysis.words import format_ci, format_number, format_p, format_pct, phase_name, word
+from cosie_analysis.words import (
+    format_ci,
+    format_number,
+    format_p,
+    format_pct,
+    phase_name,
+    word,
+)
 
 __all__ = ["ITSResult"]
 

@@ -9,12 +9,18 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError
-from cosie_analysis.estimate._common import PHASES, adjust_groups, as_tuple, drop_missing, with_phases
+from cosie_analysis.estimate._common import (
+    PHASES,
+    adjust_groups,
+    as_tuple,
+    drop_missing,
+    with_phases,
+)
 from cosie_analysis.estimate._its_fit import (
+    _CURVES,
     HAC_RULE,
     ITS_COLUMNS,
     KERNEL_COV_TYPES,
-    _CURVES,
     fit_statsmodels,
     hac_lag_rule,
     horizons,
@@ -22,7 +28,13 @@ from cosie_analysis.estimate._its_fit import (
     series_design,
     validate,
 )
-from cosie_analysis.estimate._kernels import design_matrix, fit_gaussian, fit_glsar, fit_poisson, its_rows
+from cosie_analysis.estimate._kernels import (
+    design_matrix,
+    fit_gaussian,
+    fit_glsar,
+    fit_poisson,
+    its_rows,
+)
 
 
 class LazyMap(Mapping):
@@ -95,9 +107,9 @@ class _Call:
             codes = df["region_code"].to_numpy()[first]
             self.region_names = {c: n for c, n in zip(codes, names) if isinstance(n, str)}
         self.skipped: dict[int, str] = {}
-        self.design_kw = dict(function=self.function, value=self.value, period=self.period,
-                              seasonality=self.seasonality, offset=self.offset, exposure=self.exposure,
-                              trend=self.trend, placebo_start=self.placebo_start, min_segment=self.min_segment)
+        self.design_kw = {"function": self.function, "value": self.value, "period": self.period,
+                              "seasonality": self.seasonality, "offset": self.offset, "exposure": self.exposure,
+                              "trend": self.trend, "placebo_start": self.placebo_start, "min_segment": self.min_segment}
 
     def name(self, s: int) -> dict:
         return dict(zip(self.by, self.keys[s]))
@@ -217,9 +229,9 @@ def run_its(data: pd.DataFrame, **kw) -> dict:
     pattern_of = np.asarray(pattern_of).ravel()
     from tqdm.auto import tqdm
 
-    out = dict(tables=[], curves=[], formulas={}, models={}, extrapolating=0, horizon=0, fallback=[],
-               bar=tqdm(total=call.n_series, desc=call.function, unit="series",
-                        disable=not call.progress or call.n_series < 500))
+    out = {"tables": [], "curves": [], "formulas": {}, "models": {}, "extrapolating": 0, "horizon": 0, "fallback": [],
+               "bar": tqdm(total=call.n_series, desc=call.function, unit="series",
+                        disable=not call.progress or call.n_series < 500)}
     try:
         for p in range(len(patterns)):
             members = np.flatnonzero((pattern_of == p) & ok)
@@ -305,8 +317,8 @@ def _assemble(call: _Call, out: dict) -> dict:
     method = "placebo_in_time" if placebo else f"its_{call.family}"
     cols["p_adjusted"] = adjust_groups(cols["p_value"], [cols["term"], cols["phase"]], call.adjust)
     hac_rule = (HAC_RULE if call.hac_lags is None else "user") if call.cov_type == "hac" else ""
-    for c, v in dict(method=method, family=call.family, cov_type=call.cov_type, hac_rule=hac_rule, adjust=call.adjust,
-                     phase_scheme=call.scheme_name, phase_rule=call.rule_name).items():
+    for c, v in {"method": method, "family": call.family, "cov_type": call.cov_type, "hac_rule": hac_rule, "adjust": call.adjust,
+                     "phase_scheme": call.scheme_name, "phase_rule": call.rule_name}.items():
         cols[c] = np.full(N, v, dtype=object)
     cols["conf_level"] = np.full(N, call.conf_level)
     extra = ["placebo_start"] if placebo else []
@@ -337,9 +349,9 @@ def _assemble(call: _Call, out: dict) -> dict:
 
     skipped = pd.DataFrame({**{c: [call.keys[s][i] for s in sorted(call.skipped)] for i, c in enumerate(by)},
                             "reason": [call.skipped[s] for s in sorted(call.skipped)]})
-    return dict(table=table, fitted=fitted, phase_scheme=call.scheme_name, phase_rule=call.rule_name,
-                conf_level=call.conf_level, method=method, by=call.by,
-                models=LazyMap(fitted_keys, model_of, out["models"]),
-                designs=LazyMap(fitted_keys, lambda k: design_of(k)[0]), formulas=out["formulas"],
-                placebo_start=table["placebo_start"].iloc[0] if placebo else None,
-                fallback=tuple(call.keys[s] for s in out["fallback"]), skipped=skipped)
+    return {"table": table, "fitted": fitted, "phase_scheme": call.scheme_name, "phase_rule": call.rule_name,
+                "conf_level": call.conf_level, "method": method, "by": call.by,
+                "models": LazyMap(fitted_keys, model_of, out["models"]),
+                "designs": LazyMap(fitted_keys, lambda k: design_of(k)[0]), "formulas": out["formulas"],
+                "placebo_start": table["placebo_start"].iloc[0] if placebo else None,
+                "fallback": tuple(call.keys[s] for s in out["fallback"]), "skipped": skipped}

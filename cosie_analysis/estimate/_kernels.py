@@ -17,8 +17,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["welch", "fit_gaussian", "fit_glsar", "fit_poisson", "its_rows", "design_matrix", "coef_terms",
-           "z_or_t", "hac_meat", "WELCH_COLUMNS", "assignments", "perm_estimates"]
+__all__ = [
+    "WELCH_COLUMNS",
+    "assignments",
+    "coef_terms",
+    "design_matrix",
+    "fit_gaussian",
+    "fit_glsar",
+    "fit_poisson",
+    "hac_meat",
+    "its_rows",
+    "perm_estimates",
+    "welch",
+    "z_or_t",
+]
 
 
 def z_or_t(conf_level: float, df: float | None = None) -> float:
@@ -93,7 +105,7 @@ def hac_meat(U: np.ndarray, lags: int) -> np.ndarray:
 
 def fit_gaussian(X, Y, cov_type, lags):
     """OLS (or GLSAR AR(1)) of every column of Y (n, S) on X; returns params (S, k), cov (S, k, k), df."""
-    n, k = X.shape
+    n, _k = X.shape
     rank = np.linalg.matrix_rank(X)
     if cov_type == "ar1":
         return fit_glsar(X, Y, rank)
@@ -113,7 +125,7 @@ def fit_gaussian(X, Y, cov_type, lags):
 
 def fit_glsar(X, Y, rank, maxiter=50, rtol=1e-4):
     """statsmodels ``GLSAR(rho=1).iterative_fit(maxiter=50)`` for every column of Y at once."""
-    n, k = X.shape
+    n, _k = X.shape
     y = Y.T
     S = y.shape[0]
     rho = np.zeros(S)
@@ -153,7 +165,7 @@ def fit_glsar(X, Y, rank, maxiter=50, rtol=1e-4):
 def fit_poisson(X, Y, O, cov_type, lags, maxiter=100, atol=1e-8):
     """statsmodels GLM(Poisson).fit() by IRLS for every column of Y at once (per-series convergence)."""
     eps = np.finfo(float).eps
-    n, k = X.shape
+    n, _k = X.shape
     y, off = Y.T, O.T
     S = y.shape[0]
     df = n - np.linalg.matrix_rank(X)
@@ -285,10 +297,10 @@ def its_rows(X, names, labels, breaks, trend, B, V, off, family, df_resid, conf_
             e, s = np.expm1(lr), np.exp(lr) * lse
             l, h, p = np.expm1(lr - q * lse), np.expm1(lr + q * lse), p_of(lr, lse)
         add(e, s, l, h, p, "relative_effect", ph, "relative")
-    rows = dict(estimate=np.stack(est, 1), std_err=np.stack(se, 1), ci_lower=np.stack(lo, 1),
-                ci_upper=np.stack(hi, 1), p_value=np.stack(pv, 1))
-    meta = dict(term=term, phase=phase, n_phase=nph, scale=scale)
-    curves = dict(fitted=mu, counterfactual=mu_cf, counterfactual_lower=cf_lo, counterfactual_upper=cf_hi)
+    rows = {"estimate": np.stack(est, 1), "std_err": np.stack(se, 1), "ci_lower": np.stack(lo, 1),
+                "ci_upper": np.stack(hi, 1), "p_value": np.stack(pv, 1)}
+    meta = {"term": term, "phase": phase, "n_phase": nph, "scale": scale}
+    curves = {"fitted": mu, "counterfactual": mu_cf, "counterfactual_lower": cf_lo, "counterfactual_upper": cf_hi}
     return rows, meta, curves
 
 
@@ -327,7 +339,7 @@ def perm_estimates(Y: np.ndarray, sets: list[tuple[int, ...]], phase_masks: dict
     On a balanced panel the treatment regressor ``a_i * b_t`` demeans to ``(a_i - mean a)(b_t - mean b)``,
     so each assignment needs only a small least-squares problem.
     """
-    N, T = Y.shape
+    N, _T = Y.shape
     Yd = Y - Y.mean(axis=1, keepdims=True) - Y.mean(axis=0, keepdims=True) + Y.mean()
     out: dict[str, list[float]] = {k: [] for k in ("during", "after", "post")}
     b = {k: (m.astype(float) - m.mean()) for k, m in phase_masks.items()}

@@ -9,8 +9,9 @@ stopping the call, and a progress bar for long runs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ from cosie_analysis.estimate.summaries import PhaseSummary, summarise
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
 
-__all__ = ["batch_its", "batch_phase_summary", "BatchITSResult", "BATCH_COV_TYPES"]
+__all__ = ["BATCH_COV_TYPES", "BatchITSResult", "batch_its", "batch_phase_summary"]
 
 #: family -> the covariance types the batch path computes (others: use interrupted_time_series).
 BATCH_COV_TYPES = KERNEL_COV_TYPES
@@ -210,15 +211,16 @@ def batch_its(
     """
     check_choice("family", family, list(BATCH_COV_TYPES))
     resolved = resolve_cov_type(cov_type, family, hac_lags)
-    if resolved in ("auto", "hac", "hc1", "model", "ar1") and resolved not in BATCH_COV_TYPES[family]:
-        if not (resolved == "ar1" and family != "gaussian"):  # that one gets the general message
-            raise ParameterError(f"batch_its() computes cov_type in {list(BATCH_COV_TYPES[family])!r} for "
-                                 f"family={family!r}; got {resolved!r}. Use interrupted_time_series() for it.")
+    # (ar1 with counts gets the general message from the shared validator)
+    if resolved in ("hac", "hc1", "model", "ar1") and resolved not in BATCH_COV_TYPES[family] and not (
+            resolved == "ar1" and family != "gaussian"):
+        raise ParameterError(f"batch_its() computes cov_type in {list(BATCH_COV_TYPES[family])!r} for "
+                             f"family={family!r}; got {resolved!r}. Use interrupted_time_series() for it.")
     if not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ParameterError(f"`chunk_size` must be a positive integer; got {chunk_size!r}.")
     return BatchITSResult(**run_its(
         data, function="batch_its", value=value, period=period, by=by, scheme=scheme, rule=rule, family=family,
         trend=trend, offset=offset, exposure=exposure, seasonality=seasonality, cov_type=resolved,
-        hac_lags=None if resolved == "hac" and hac_lags is None else hac_lags, conf_level=conf_level,
+        hac_lags=hac_lags, conf_level=conf_level,
         adjust=adjust, on_error=on_error, placebo_start=None, min_segment=None, progress=progress,
         chunk_size=chunk_size), scheme=scheme)

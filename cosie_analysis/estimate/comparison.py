@@ -7,8 +7,9 @@ holds difference-in-differences. Both share the panel preparation in :mod:`cosie
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,13 +29,17 @@ from cosie_analysis.estimate._common import (
 )
 from cosie_analysis.estimate._its_result import ci_label
 from cosie_analysis.estimate._kernels import assignments, perm_estimates
+from cosie_analysis.estimate.synth import (  # noqa: F401
+    SyntheticControlResult,
+    _sc_weights,
+    synthetic_control,
+)
 from cosie_analysis.words import format_ci, format_number, format_p, phase_name, word
-from cosie_analysis.estimate.synth import SyntheticControlResult, _sc_weights, synthetic_control  # noqa: F401
 
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
 
-__all__ = ["synthetic_control", "diff_in_diff", "SyntheticControlResult", "DiDResult"]
+__all__ = ["DiDResult", "SyntheticControlResult", "diff_in_diff", "synthetic_control"]
 
 
 def _ev_name(k: int) -> str:
@@ -295,7 +300,7 @@ def diff_in_diff(
     table["cov_type"], table["adjust"], table["conf_level"] = cov_type, adjust, conf_level
     table["indicator"] = panel.indicator
     table["phase_scheme"], table["phase_rule"] = panel.scheme_name, panel.rule_name
-    permutations = pd.DataFrame([dict(assignment=i, term=k, estimate=v) for k, vals in perm.items() for i, v in enumerate(vals)])
+    permutations = pd.DataFrame([{"assignment": i, "term": k, "estimate": v} for k, vals in perm.items() for i, v in enumerate(vals)])
     return DiDResult(table=table[DID_COLUMNS], phase_scheme=panel.scheme_name, phase_rule=panel.rule_name,
                      conf_level=conf_level, method="diff_in_diff", models=models, formulas=formulas, design=long,
                      permutations=permutations, treated=tuple(treated_l), scheme=scheme)
@@ -368,9 +373,9 @@ def _did_table(models, perm, ev_terms, ref, panel, periods, conf_level, adjust) 
         p = periods[pos[ref] + k]
         rows.append(coef_row(models["event_study"], name, design="event_study", term="event", phase=str(panel.phase[p]),
                              relative_period=k, period=p, p_permutation=np.nan, family="event"))
-    rows.append(dict(design="event_study", term="event", phase=str(panel.phase[ref]), relative_period=0, period=ref,
-                     estimate=0.0, std_err=np.nan, ci_lower=np.nan, ci_upper=np.nan, p_value=np.nan,
-                     p_permutation=np.nan, family="event"))
+    rows.append({"design": "event_study", "term": "event", "phase": str(panel.phase[ref]), "relative_period": 0, "period": ref,
+                     "estimate": 0.0, "std_err": np.nan, "ci_lower": np.nan, "ci_upper": np.nan, "p_value": np.nan,
+                     "p_permutation": np.nan, "family": "event"})
     table = pd.DataFrame(rows)
     table["p_adjusted"] = adjust_within(table, "family", adjust)
     table = table.drop(columns="family")

@@ -6,7 +6,8 @@ Both functions run the one ITS engine (:mod:`cosie_analysis.estimate._its_run`) 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ from cosie_analysis.estimate._its_run import run_its
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
 
-__all__ = ["interrupted_time_series", "placebo_in_time", "ITSResult", "hac_lag_rule"]
+__all__ = ["ITSResult", "hac_lag_rule", "interrupted_time_series", "placebo_in_time"]
 
 
 def interrupted_time_series(

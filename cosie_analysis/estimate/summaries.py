@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,12 +25,19 @@ from cosie_analysis.estimate._common import (
 )
 from cosie_analysis.estimate._its_result import ci_label, series_label
 from cosie_analysis.estimate._kernels import welch
-from cosie_analysis.words import format_ci, format_number, format_p, format_pct, phase_name, word
+from cosie_analysis.words import (
+    format_ci,
+    format_number,
+    format_p,
+    format_pct,
+    phase_name,
+    word,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
 
-__all__ = ["phase_summary", "phase_totals", "PhaseSummary"]
+__all__ = ["PhaseSummary", "phase_summary", "phase_totals"]
 
 
 @dataclass(frozen=True, repr=False)
