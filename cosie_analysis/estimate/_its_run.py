@@ -220,6 +220,14 @@ def _fit_group(call, members, rep_d, Y, O, puniq, out, one_by_one=False):
         out["bar"].update(len(mem))
 
 
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def run_its(data: pd.DataFrame, **kw) -> dict:
     """Fit every series of ``data``; returns the parts of an ``ITSResult`` (see :func:`_assemble`)."""
     call = _Call(data, **kw)
@@ -227,11 +235,15 @@ def run_its(data: pd.DataFrame, **kw) -> dict:
     ok = np.array([s not in call.skipped for s in range(call.n_series)])
     patterns, pattern_of = np.unique(seen, axis=0, return_inverse=True)
     pattern_of = np.asarray(pattern_of).ravel()
-    from tqdm.auto import tqdm
+    show = call.progress and call.n_series >= 500
+    if show:  # imported only when shown: tqdm.auto warns in notebooks without ipywidgets
+        from tqdm.auto import tqdm
 
-    out = {"tables": [], "curves": [], "formulas": {}, "models": {}, "extrapolating": 0, "horizon": 0, "fallback": [],
-               "bar": tqdm(total=call.n_series, desc=call.function, unit="series",
-                        disable=not call.progress or call.n_series < 500)}
+        bar = tqdm(total=call.n_series, desc=call.function, unit="series")
+    else:
+        bar = _NoBar()
+    out = {"tables": [], "curves": [], "formulas": {}, "models": {}, "extrapolating": 0, "horizon": 0,
+           "fallback": [], "bar": bar}
     try:
         for p in range(len(patterns)):
             members = np.flatnonzero((pattern_of == p) & ok)
