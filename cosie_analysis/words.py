@@ -87,6 +87,32 @@ WORDS = {
         "live_only_tables": "Tabellen die een live download nodig hebben",
         "municipalities_offline_attrs": "provincie en arbeidsmarktregio komen uit CBS-tabel 85755NED "
                                         "(Gebieden in Nederland 2024), die offline ontbreekt",
+        # --- estimators (estimate/: its, summaries, batch, comparison DiD) ---
+        "est_observed": "waargenomen", "est_fitted": "model", "est_counterfactual": "zonder corona (contrafeitelijk)",
+        "est_vs_trend": "t.o.v. de voortgezette trend", "est_vs_level": "t.o.v. het niveau vóór corona",
+        "est_vs_capped": "t.o.v. de trend van vóór corona, doorgetrokken zover de gegevens die dragen",
+        "est_ci": "{conf}-BI", "est_log_scale": "logschaal",
+        "est_level_change": "Niveauverandering bij het begin van de fase '{phase}': {estimate} ({ci}{scale}).",
+        "est_its_tail": "Model: {family}, {cov}standaardfouten{lag}, trend '{trend}' ({trend_text}); fasen volgens schema "
+                        "'{scheme}' (regel '{rule}').",
+        "est_cov_model": "modelgebaseerde ", "est_cov_hac": "Newey-West-", "est_lag": " (vertraging {lags})", "est_cov_hc1": "HC1-",
+        "est_cov_ar1": "AR(1)-GLS-", "est_cov_cluster": "clusterrobuuste ",
+        "est_trend_segmented": "niveau en helling per fase; de trend van vóór corona doorgetrokken",
+        "est_trend_level": "niveausprong per fase; de trend van vóór corona doorgetrokken",
+        "est_trend_flat": "niveausprong per fase; de trend stopt bij de laatste periode vóór corona",
+        "est_trend_capped": "niveausprong per fase; de trend van vóór corona doorgetrokken tot de horizon die de "
+                            "perioden vóór corona dragen, daarna constant",
+        "est_horizon": " Het contrafeitelijke verloop reikt tot {horizon} periode(n) na de laatste periode vóór corona; "
+                       "de {n_before} perioden vóór corona dragen een trend tot {supported} periode(n) vooruit.",
+        "est_mean_before": "gemiddelde vóór corona", "est_adjusted": "gecorrigeerde",
+        "est_summary_tail": "Fasen volgens schema '{scheme}' (regel '{rule}'); Welch-toets, correctie voor "
+                            "meervoudig toetsen: {adjust}.",
+        "est_adjust_none": "geen",
+        "est_did": "Verschil-in-verschillen ({n_treated} behandelde, {n_controls} controle-eenheden, vaste effecten "
+                   "voor eenheid en periode): {parts}. Fasen volgens schema '{scheme}'.",
+        "est_did_part": "{term}: {estimate} ({ci}, cluster-{p}, permutatie-{p_perm})",
+        "est_did_post": "sinds het begin van corona", "est_treated": "behandeld", "est_donors": "controles", "est_effect": "effect",
+        "est_event_x": "periode t.o.v. laatste periode vóór corona", "est_phase": "fase", "est_mean": "gemiddelde",
     },
     "en": {
         "comparison": "Comparison group (other WIL municipalities)", "nederland": "Netherlands",
@@ -113,6 +139,32 @@ WORDS = {
         "live_only_tables": "Tables that need a live download",
         "municipalities_offline_attrs": "province and labour-market region come from CBS table 85755NED "
                                         "(Gebieden in Nederland 2024), which is missing offline",
+        # --- estimators (estimate/: its, summaries, batch, comparison DiD) ---
+        "est_observed": "observed", "est_fitted": "fitted", "est_counterfactual": "counterfactual (no corona)",
+        "est_vs_trend": "against the continued trend", "est_vs_level": "against the pre-corona level",
+        "est_vs_capped": "against the pre-corona trend, continued as far as the data support it",
+        "est_ci": "{conf} CI", "est_log_scale": "log scale",
+        "est_level_change": "Level change at the start of phase '{phase}': {estimate} ({ci}{scale}).",
+        "est_its_tail": "Model: {family}, {cov}standard errors{lag}, trend '{trend}' ({trend_text}); phases from scheme "
+                        "'{scheme}' (rule '{rule}').",
+        "est_cov_model": "model-based ", "est_cov_hac": "Newey-West ", "est_lag": " (lag {lags})", "est_cov_hc1": "HC1 ",
+        "est_cov_ar1": "AR(1)-GLS ", "est_cov_cluster": "cluster-robust ",
+        "est_trend_segmented": "level and slope per phase; the pre-corona trend continued",
+        "est_trend_level": "a level shift per phase; the pre-corona trend continued",
+        "est_trend_flat": "a level shift per phase; the trend stops at the last pre-corona period",
+        "est_trend_capped": "a level shift per phase; the pre-corona trend continued up to the horizon the "
+                            "pre-corona periods support, constant after it",
+        "est_horizon": " The counterfactual reaches {horizon} period(s) beyond the last pre-corona period; the "
+                       "{n_before} pre-corona periods support a trend up to {supported} period(s) ahead.",
+        "est_mean_before": "mean before corona", "est_adjusted": "adjusted",
+        "est_summary_tail": "Phases from scheme '{scheme}' (rule '{rule}'); Welch test, multiple-testing "
+                            "adjustment: {adjust}.",
+        "est_adjust_none": "none",
+        "est_did": "Difference-in-differences ({n_treated} treated, {n_controls} control units, unit and period "
+                   "fixed effects): {parts}. Phases from scheme '{scheme}'.",
+        "est_did_part": "{term}: {estimate} ({ci}, cluster {p}, permutation {p_perm})",
+        "est_did_post": "since corona began", "est_treated": "treated", "est_donors": "controls", "est_effect": "effect",
+        "est_event_x": "period relative to the last pre-corona period", "est_phase": "phase", "est_mean": "mean",
     },
 }  # fmt: skip
 

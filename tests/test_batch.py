@@ -7,14 +7,14 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-
-from cosie_analysis.estimate.batch import batch_its, batch_phase_summary
-from cosie_analysis.errors import ParameterError
-from cosie_analysis.estimate.its import interrupted_time_series
-from cosie_analysis.estimate.summaries import phase_summary
 from synthetic import monthly_series, yearly_panel
 
-TOL = dict(rtol=1e-8, atol=1e-12)
+from cosie_analysis.errors import ParameterError
+from cosie_analysis.estimate.batch import batch_its, batch_phase_summary
+from cosie_analysis.estimate.its import interrupted_time_series
+from cosie_analysis.estimate.summaries import phase_summary
+
+TOL = {"rtol": 1e-8, "atol": 1e-12}
 COVS = [("gaussian", c) for c in ("ar1", "model", "hc1", "hac")] + [("poisson", c) for c in ("model", "hac", "hc1")]
 
 
@@ -42,15 +42,25 @@ def yearly() -> pd.DataFrame:
 
 @pytest.mark.parametrize("family,cov_type", COVS)
 @pytest.mark.parametrize("panel", ["monthly", "yearly"])
-def test_batch_equals_one_by_one(panel, family, cov_type, request):
+@pytest.mark.parametrize("trend", ["segmented", "flat"])
+def test_batch_kernels_equal_statsmodels(panel, family, cov_type, trend, request):
+    """The array kernels (one design for a group of series) against one statsmodels fit per series."""
     data = request.getfixturevalue(panel)
     before = data.copy()
-    one = _quiet(interrupted_time_series, data, family=family, cov_type=cov_type)
-    batch = _quiet(batch_its, data, family=family, cov_type=cov_type, progress=False)
-    pd.testing.assert_frame_equal(batch.summary(), one.summary(), **TOL)
-    pd.testing.assert_frame_equal(batch.plot_data(), one.plot_data(), **TOL)
+    one = _quiet(interrupted_time_series, data, family=family, cov_type=cov_type, trend=trend)
+    batch = _quiet(batch_its, data, family=family, cov_type=cov_type, trend=trend, progress=False)
+    pd.testing.assert_frame_equal(batch.summary(), one.summary())  # one engine: the same table
     pd.testing.assert_frame_equal(data, before)  # input unchanged
-    assert batch.formula == one.formula and batch.fallback == ()
+    t = batch.summary()
+    coef = t[t["term"].isin(["pre_trend", "level_change", "slope_change"])]
+    assert batch.fallback == () and set(coef["term"]) == (
+        {"pre_trend", "level_change", "slope_change"} if trend == "segmented" else {"pre_trend", "level_change"})
+    for key, rows in coef.groupby(["region_code", "indicator"], sort=False):
+        fit = batch.models[key]  # statsmodels, fitted on access
+        names = [{"pre_trend": "time"}.get(r.term, f"{r.term.split('_')[0]}_{r.phase}") for r in rows.itertuples()]
+        np.testing.assert_allclose(rows["estimate"], fit.params[names], **TOL)
+        np.testing.assert_allclose(rows["std_err"], fit.bse[names], **TOL)
+        np.testing.assert_allclose(rows["p_value"], fit.pvalues[names], **TOL)
 
 
 def test_batch_poisson_with_exposure_and_default_cov(yearly):
@@ -70,7 +80,8 @@ def test_batch_models_and_designs_refit_on_access(monthly):
     pd.testing.assert_frame_equal(batch.design(key), one.design(key))
     ax = batch.plot(series=key, lang="en")
     assert len(ax.lines) == 3
-    assert "SY0002" in batch.describe("en")
+    text = batch.describe("en")  # regions by name, not code
+    assert "Synthetisch 02 / synthetic_counts: during corona: " in text and "SY0002" not in text
 
 
 def test_series_with_missing_periods_fall_back_with_a_warning(monthly):
@@ -98,10 +109,10 @@ def test_batch_its_refuses_what_it_cannot_compute(yearly):
         batch_its(yearly, family="poisson", cov_type="ar1")
     zero = yearly.assign(value=np.where(yearly["region_code"] == "SY0002", 0.0, yearly["value"]))
     with pytest.raises(ParameterError, match=r"1 series have only zero counts"):
-        batch_its(zero, family="poisson")
+        batch_its(zero, family="poisson", on_error="raise")
     dup = pd.concat([yearly, yearly.iloc[:1]])
     with pytest.raises(ParameterError, match="duplicated period"):
-        batch_its(dup)
+        batch_its(dup, on_error="raise")
 
 
 @pytest.mark.parametrize("panel", ["monthly", "yearly"])
@@ -142,8 +153,8 @@ def test_batch_equals_one_by_one_on_real_data(observations):
 # ------------------------------------------------------------------ synthetic control placebo pool
 def _placebo_loop(data: pd.DataFrame, treated: list[str]):
     """The placebo pool fitted unit by unit, every treated unit on its own: the reference."""
-    from cosie_analysis.phases import assign_phase
     from cosie_analysis.estimate.synth import _sc_weights
+    from cosie_analysis.phases import assign_phase
 
     wide = data.pivot(index="region_code", columns="period", values="value").sort_index(axis=1)
     phase = assign_phase(pd.Series(wide.columns)).astype(str).to_numpy()
@@ -161,8 +172,9 @@ def _placebo_loop(data: pd.DataFrame, treated: list[str]):
 
 
 def test_synthetic_control_placebo_pool_equals_unit_by_unit_fits():
-    from cosie_analysis.estimate.comparison import synthetic_control
     from synthetic import factor_panel
+
+    from cosie_analysis.estimate.comparison import synthetic_control
 
     data = factor_panel(5, n_units=15)
     treated = ["SY0001", "SY0007"]

@@ -154,7 +154,7 @@ def test_did_recovers_plus3_and_equals_statsmodels(panel5):
     # tolerance +-0.5 (standard error about 0.2 here)
     assert post["estimate"] == pytest.approx(3.0, abs=0.5)
     assert post["ci_lower"] < 3.0 < post["ci_upper"]
-    assert post["p_permutation"] < 0.01 and post["n_treated"] == 5 and post["n_controls"] == 35
+    assert post["p_permutation"] < 0.01 and post["n_treated"] == 5 and post["n_donors"] == 35
     # same numbers from a direct statsmodels fit on an independently built frame
     d = data.assign(unit=data["region_code"], year=data["period_start"].dt.year)
     d["treated_post"] = (d["unit"].isin(treated) & (d["year"] >= 2020)).astype(int)
@@ -205,7 +205,7 @@ def test_did_few_treated_warns_and_reports_permutation():
 @pytest.mark.filterwarnings("ignore:.*only 1 treated unit")
 def test_did_errors():
     data = yearly_panel(3, n_units=5)
-    with pytest.raises(ParameterError, match=r"`cov_type` must be one of \['cluster', 'nonrobust'\]; got 'hac'"):
+    with pytest.raises(ParameterError, match=r"`cov_type` must be one of \['cluster', 'model'\]; got 'hac'"):
         diff_in_diff(data, treated="SY0001", cov_type="hac")
     with pytest.raises(ParameterError, match="`reference`"):
         diff_in_diff(data, treated="SY0001", reference="1999JJ00")

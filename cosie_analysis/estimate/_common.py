@@ -8,6 +8,8 @@ object derived from :class:`Result`.
 
 from __future__ import annotations
 
+import functools
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,10 +17,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cosie_analysis._checks import as_tuple, check_conf_level, check_data, check_lang, drop_missing, to_list  # noqa: F401
+from cosie_analysis._checks import (  # noqa: F401
+    as_tuple,
+    check_conf_level,
+    check_data,
+    check_lang,
+    drop_missing,
+    to_list,
+)
 from cosie_analysis.errors import ParameterError, check_choice
 
-__all__ = ["Result", "adjust_pvalues", "ADJUST_METHODS", "PHASES"]
+__all__ = ["ADJUST_METHODS", "PHASES", "Result", "adjust_pvalues"]
 
 #: The three phases in their order.
 PHASES = ("before", "during", "after")
@@ -42,6 +51,11 @@ def adjust_pvalues(p, method: str = "holm") -> np.ndarray:
     -------
     numpy.ndarray
         Adjusted p-values in the input order.
+
+    Examples
+    --------
+    >>> adjust_pvalues([0.01, 0.04, float("nan"), 0.03], "holm").round(3)
+    array([0.03, 0.06,  nan, 0.06])
     """
     check_choice("adjust", method, ADJUST_METHODS)
     p = np.asarray(p, dtype=float)
@@ -59,7 +73,7 @@ def adjust_pvalues(p, method: str = "holm") -> np.ndarray:
     if method == "holm":
         adj = np.maximum.accumulate((m - np.arange(m)) * ranked)
     else:  # Benjamini-Hochberg step-up
-        adj = np.minimum.accumulate((m / np.arange(m, 0, -1) * ranked[::-1]))[::-1]
+        adj = np.minimum.accumulate(m / np.arange(m, 0, -1) * ranked[::-1])[::-1]
     adj = np.minimum(adj, 1.0)
     res = np.empty(m)
     res[order] = adj
@@ -69,10 +83,60 @@ def adjust_pvalues(p, method: str = "holm") -> np.ndarray:
 
 def adjust_within(table: pd.DataFrame, family: str | list[str], method: str) -> pd.Series:
     """p_adjusted per family: rows sharing the value(s) of ``family`` form one family."""
-    out = pd.Series(np.nan, index=table.index, dtype=float)
-    for _, idx in table.groupby(family, sort=False, observed=True, dropna=False).groups.items():
-        out.loc[idx] = adjust_pvalues(table.loc[idx, "p_value"].to_numpy(), method)
+    return pd.Series(adjust_groups(table["p_value"].to_numpy(float), [table[c] for c in to_list(family, "family")],
+                                   method), index=table.index)
+
+
+def adjust_groups(p: np.ndarray, keys, method: str) -> np.ndarray:
+    """:func:`adjust_pvalues` within the groups of rows that share the values of every array in ``keys``."""
+    code = np.zeros(len(p), dtype=np.int64)
+    for k in keys:  # combine the columns' codes; a missing value is a group of its own
+        c, u = pd.factorize(np.asarray(k, dtype=object), use_na_sentinel=False)
+        code = code * (len(u) + 1) + c
+    code = pd.factorize(code)[0]
+    sizes = np.bincount(code)
+    if sizes.max(initial=0) <= 1:  # every family holds one test: nothing to adjust
+        return adjust_pvalues(p, "none")
+    out = np.full(len(p), np.nan)
+    order = np.argsort(code, kind="stable")
+    for idx in np.split(order, np.cumsum(sizes)[:-1]):
+        out[idx] = adjust_pvalues(p[idx], method)
     return out
+
+
+_CBS_CODE = re.compile(r"(\d{4})(JJ|KW|MM)(\d{2})")
+_CBS_KIND = {"JJ": ("Y", "year", 1, 0, 0), "KW": ("Q", "quarter", 4, 1, 4), "MM": ("M", "month", 12, 1, 12)}
+
+
+def cbs_periods(values) -> tuple[pd.PeriodIndex, str] | None:
+    """:func:`_cbs_periods` of a sequence (memoised: a call parses the same codes several times)."""
+    values = tuple(values)
+    return _cbs_periods(values) if all(isinstance(v, str) for v in values) else None
+
+
+@functools.lru_cache(maxsize=64)
+def _cbs_periods(values: tuple) -> tuple[pd.PeriodIndex, str] | None:
+    """Distinct CBS period codes of one frequency as a PeriodIndex and the frequency, or None.
+
+    A fast path (no per-code ``pd.Period`` construction) for the usual input; None when a value is
+    not a valid code or the codes mix frequencies, and the caller takes the general path, which
+    also words the errors.
+    """
+    ords, kinds = [], set()
+    for v in values:
+        m = _CBS_CODE.fullmatch(v) if isinstance(v, str) else None
+        if m is None:
+            return None
+        pfreq, _, per_year, lo, hi = _CBS_KIND[m[2]]
+        num = int(m[3])
+        if not lo <= num <= hi:
+            return None
+        kinds.add(m[2])
+        ords.append((int(m[1]) - 1970) * per_year + max(num - 1, 0))
+    if len(kinds) != 1:
+        return None
+    pfreq, freq = _CBS_KIND[kinds.pop()][:2]
+    return pd.PeriodIndex.from_ordinals(ords, freq=pfreq), freq
 
 
 def with_phases(data: pd.DataFrame, period: str, scheme, rule: str) -> tuple[pd.DataFrame, str, str]:
@@ -81,12 +145,13 @@ def with_phases(data: pd.DataFrame, period: str, scheme, rule: str) -> tuple[pd.
 
     # assign each distinct period once, then map back (series repeat periods across regions)
     codes, uniques = pd.factorize(data[period], use_na_sentinel=True)
-    phase = assign_phase(pd.Series(uniques), scheme=scheme, rule=rule)
-    values = np.asarray(phase.astype(object))
-    out = data.copy()
-    mapped = np.where(codes >= 0, values[np.maximum(codes, 0)], None)
-    out["phase"] = pd.Categorical(mapped, categories=list(PHASES), ordered=True)
-    missing = out["phase"].isna()
+    fast = cbs_periods(uniques)
+    phase = assign_phase(pd.Series(fast[0] if fast else uniques), scheme=scheme, rule=rule)
+    # the phase codes (before 0, during 1, after 2; -1 missing) of each distinct period, mapped back
+    ucodes = pd.Categorical(phase, categories=list(PHASES), ordered=True).codes
+    mapped = np.where(codes >= 0, ucodes[np.maximum(codes, 0)], -1)
+    out = data.assign(phase=pd.Categorical.from_codes(mapped, categories=list(PHASES), ordered=True))
+    missing = mapped < 0
     if missing.any():  # rule="exclude": assign_phase has already warned which periods
         warnings.warn(
             f"dropped {int(missing.sum())} of {len(out)} row(s) whose period has no phase under "
@@ -118,6 +183,11 @@ def period_index(data: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series,
         from cosie_analysis.data.periods import parse_periods
 
         codes, uniques = pd.factorize(values.astype(str))
+        fast = cbs_periods(uniques)
+        if fast is not None:
+            ordinal = pd.Series(fast[0].asi8[codes], index=data.index)
+            starts = pd.Series(fast[0].start_time[codes], index=data.index)
+            return ordinal - ordinal.min(), starts, fast[1]
         parsed = parse_periods(list(uniques))  # each distinct code once
         starts = pd.Series(parsed["period_start"].to_numpy()[codes], index=data.index)
         freqs = parsed["frequency"].unique()
@@ -134,15 +204,6 @@ def period_index(data: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series,
     pfreq = {"month": "M", "quarter": "Q", "year": "Y"}[freq]
     ordinal = starts.dt.to_period(pfreq).map(lambda p: p.ordinal).astype(int)
     return ordinal - ordinal.min(), starts, freq
-
-
-def z_or_t(conf_level: float, df: float | None = None) -> float:
-    from scipy import stats
-
-    alpha = 1 - conf_level
-    if df is None or not np.isfinite(df):
-        return float(stats.norm.ppf(1 - alpha / 2))
-    return float(stats.t.ppf(1 - alpha / 2, df))
 
 
 def fmt(x: float, digits: int = 2) -> str:

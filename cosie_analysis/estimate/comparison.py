@@ -6,10 +6,10 @@ holds difference-in-differences. Both share the panel preparation in :mod:`cosie
 
 from __future__ import annotations
 
-import itertools
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,16 +24,22 @@ from cosie_analysis.estimate._common import (
     check_data,
     check_lang,
     default_pool,
-    fmt,
     panel_of,
     to_list,
 )
-from cosie_analysis.estimate.synth import SyntheticControlResult, _sc_weights, synthetic_control  # noqa: F401
+from cosie_analysis.estimate._its_result import ci_label
+from cosie_analysis.estimate._kernels import assignments, perm_estimates
+from cosie_analysis.estimate.synth import (  # noqa: F401
+    SyntheticControlResult,
+    _sc_weights,
+    synthetic_control,
+)
+from cosie_analysis.words import format_ci, format_number, format_p, phase_name, word
 
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
 
-__all__ = ["synthetic_control", "diff_in_diff", "SyntheticControlResult", "DiDResult"]
+__all__ = ["DiDResult", "SyntheticControlResult", "diff_in_diff", "synthetic_control"]
 
 
 def _ev_name(k: int) -> str:
@@ -66,10 +72,12 @@ class DiDResult(Result):
 
     @property
     def model(self):
+        """The statsmodels results of the TWFE model (``models["twfe"]``)."""
         return self.models["twfe"]
 
     @property
     def formula(self) -> str:
+        """The formula of the TWFE model (``formulas["twfe"]``)."""
         return self.formulas["twfe"]
 
     def plot_data(self, kind: str = "event") -> pd.DataFrame:
@@ -101,12 +109,12 @@ class DiDResult(Result):
                         marker="o", capsize=3, linestyle="none", color="C0")
             ax.axhline(0, color="0.3", linewidth=0.8)
             ax.axvline(0.5, color="0.5", linestyle=":")
-            ax.set_xlabel({"nl": "periode t.o.v. laatste periode vóór corona", "en": "period relative to the last pre-corona period"}[lang])
-            ax.set_ylabel({"nl": "effect", "en": "effect"}[lang])
+            ax.set_xlabel(word("est_event_x", lang))
+            ax.set_ylabel(word("est_effect", lang))
         else:
             from cosie_analysis.plotting import draw_phases
 
-            labels = {"nl": {"treated": "behandeld", "controls": "controles"}, "en": {"treated": "treated", "controls": "controls"}}[lang]
+            labels = {"treated": word("est_treated", lang), "controls": word("est_donors", lang)}
             for grp, g in d.groupby("group"):
                 ax.plot(pd.to_datetime(g["period_start"]), g["mean"], marker="o", label=labels[grp])
             draw_phases(ax, self.scheme, lang=lang, key_dates=False)
@@ -114,55 +122,28 @@ class DiDResult(Result):
         return ax
 
     def describe(self, lang: str = "nl") -> str:
-        """A short paragraph from the numbers, in Dutch or English."""
+        """A short paragraph from the numbers, in Dutch (``"nl"``) or English (``"en"``).
+
+        Phase names, numbers ("1.234,5") and p-values ("p < 0,001") follow the language
+        (:mod:`cosie_analysis.words`).
+        """
         check_lang(lang)
         t = self.table
-        conf = f"{round(100 * self.conf_level)}%"
-        parts = []
-        for _, r in t[t["design"] == "twfe"].iterrows():
-            if lang == "nl":
-                parts.append(f"{r['term']}: {fmt(r['estimate'])} ({conf}-BI {fmt(r['ci_lower'])} tot {fmt(r['ci_upper'])}, "
-                             f"cluster-p = {fmt(r['p_value'], 3)}, permutatie-p = {fmt(r['p_permutation'], 3)})")
-            else:
-                parts.append(f"{r['term']}: {fmt(r['estimate'])} ({conf} CI {fmt(r['ci_lower'])} to {fmt(r['ci_upper'])}, "
-                             f"cluster p = {fmt(r['p_value'], 3)}, permutation p = {fmt(r['p_permutation'], 3)})")
-        n_t, n_c = int(t["n_treated"].iloc[0]), int(t["n_controls"].iloc[0])
-        if lang == "nl":
-            return (f"Verschil-in-verschillen ({n_t} behandelde, {n_c} controle-eenheden, vaste effecten voor eenheid en "
-                    f"periode): " + "; ".join(parts) + f". Fasen volgens schema '{self.phase_scheme}'.")
-        return (f"Difference-in-differences ({n_t} treated, {n_c} control units, unit and period fixed effects): "
-                + "; ".join(parts) + f". Phases from scheme '{self.phase_scheme}'.")
-
-
-def _perm_estimates(Y: np.ndarray, sets: list[tuple[int, ...]], phase_masks: dict[str, np.ndarray]) -> dict:
-    """TWFE coefficients for many treatment assignments on a balanced panel, by double demeaning.
-
-    On a balanced panel the treatment regressor ``a_i * b_t`` demeans to ``(a_i - mean a)(b_t - mean b)``,
-    so each assignment needs only a small least-squares problem.
-    """
-    N, T = Y.shape
-    Yd = Y - Y.mean(axis=1, keepdims=True) - Y.mean(axis=0, keepdims=True) + Y.mean()
-    out: dict[str, list[float]] = {k: [] for k in ("during", "after", "post")}
-    b = {k: (m.astype(float) - m.mean()) for k, m in phase_masks.items()}
-    for S in sets:
-        a = np.zeros(N)
-        a[list(S)] = 1.0
-        ad = a - a.mean()
-        cols = [k for k in ("during", "after") if phase_masks[k].any()]
-        X = np.column_stack([np.outer(ad, b[k]).ravel() for k in cols])
-        coef = np.linalg.lstsq(X, Yd.ravel(), rcond=None)[0]
-        for k in ("during", "after"):
-            out[k].append(float(coef[cols.index(k)]) if k in cols else np.nan)
-        xp = np.outer(ad, b["post"]).ravel()
-        out["post"].append(float(xp @ Yd.ravel() / (xp @ xp)))
-    return out
+        ci = ci_label(self.conf_level, lang)
+        parts = [word("est_did_part", lang).format(
+            term=word("est_did_post", lang) if r["term"] == "post" else phase_name(r["term"], lang),
+            estimate=format_number(r["estimate"], 2, lang), ci=f"{ci} {format_ci(r['ci_lower'], r['ci_upper'], lang)}",
+            p=format_p(r["p_value"], lang), p_perm=format_p(r["p_permutation"], lang))
+            for _, r in t[t["design"] == "twfe"].iterrows()]
+        return word("est_did", lang).format(n_treated=int(t["n_treated"].iloc[0]), n_controls=int(t["n_donors"].iloc[0]),
+                                            parts="; ".join(parts), scheme=self.phase_scheme)
 
 
 def diff_in_diff(
     data: pd.DataFrame,
     *,
     treated: str | Sequence[str],
-    controls: Sequence[str] | None = None,
+    donors: Sequence[str] | None = None,
     value: str = "value",
     period: str = "period",
     unit: str = "region_code",
@@ -175,6 +156,7 @@ def diff_in_diff(
     seed: int = 0,
     conf_level: float = 0.95,
     adjust: str = "holm",
+    controls: Sequence[str] | None = None,
 ) -> DiDResult:
     """Difference-in-differences: two-way fixed effects and an event study, with permutation inference.
 
@@ -184,29 +166,36 @@ def diff_in_diff(
         Long observation table with one outcome. Not modified.
     treated : str or sequence of str
         Treated unit code(s) in column ``unit``.
-    controls : sequence of str, optional
-        Control units; default every other unit with the treated units' ``region_level`` (when
-        that column exists) and a complete series.
+    donors : sequence of str, optional
+        The comparison units (the pool); default every other unit with the treated units'
+        ``region_level`` (when that column exists) and a complete series.
     value, period, unit : str
-        Role columns.
+        Role columns: the outcome, the period (CBS code, timestamp or Period) and the unit.
     indicator : str or None, default "indicator"
         Column checked to hold a single outcome.
-    scheme, rule
-        Phase scheme and boundary rule (:func:`cosie_analysis.phases.assign_phase`).
+    scheme : str or PhaseScheme, default "measures"
+        Phase scheme (:func:`cosie_analysis.phases.assign_phase`).
+    rule : str, default "majority"
+        How a period straddling a phase boundary is assigned.
     reference : str, optional
         Reference period of the event study (omitted, estimate 0); default the last "before"
         period.
-    cov_type : {"cluster", "nonrobust"}, default "cluster"
-        Cluster-robust by unit (t with clusters - 1 df) or model-based standard errors.
+    cov_type : {"cluster", "model"}, default "cluster"
+        Cluster-robust by unit (t with clusters - 1 df) or model-based standard errors
+        ("nonrobust" is an old name of "model").
     n_permutations : int, default 2000
         Permutation inference enumerates every assignment of the treatment to as many units as
         are treated when there are at most this many; otherwise it draws this many at random
         (seeded by ``seed``) and adds the actual assignment.
     seed : int, default 0
+        Seed of the random permutations.
     conf_level : float, default 0.95
+        Confidence level of the intervals.
     adjust : {"holm", "bh", "none"}, default "holm"
         Adjustment of ``p_adjusted`` within a design: across "during" and "after" of the TWFE
         model, across all event-study coefficients; the pooled "post" row stands alone.
+    controls : sequence of str, optional
+        Old name of ``donors`` (DeprecationWarning; removed in the next release).
 
     Returns
     -------
@@ -215,12 +204,13 @@ def diff_in_diff(
 
         - ``design``: "twfe" (terms "during", "after" from one model; "post" from a model with
           one pooled effect) or "event_study" (term "event");
-        - ``term``, ``phase``; ``relative_period`` and ``period`` (event study: periods after the
+        - ``term``; ``phase`` (ordered categorical before < during < after; the "post" row has
+          no phase); ``relative_period`` and ``period`` (event study: periods after the
           reference period; NaN/None for TWFE rows);
         - ``estimate``, ``std_err``, ``ci_lower``, ``ci_upper``, ``p_value``, ``p_adjusted``;
         - ``p_permutation``: share of treatment assignments whose estimate is at least as large in
           absolute value as the actual one (TWFE rows); ``n_permutations``, ``permutation_exact``;
-        - ``n`` (unit-period observations), ``n_treated``, ``n_controls``;
+        - ``n`` (unit-period observations), ``n_treated``, ``n_donors``;
         - ``method``, ``cov_type``, ``adjust``, ``conf_level``, ``indicator``, ``phase_scheme``,
           ``phase_rule``.
 
@@ -228,7 +218,7 @@ def diff_in_diff(
     ------
     ParameterError
         Unknown columns or options, several indicators, unknown or incomplete treated units,
-        fewer than 1 control unit.
+        fewer than 1 donor, both ``donors`` and ``controls``.
 
     Warns
     -----
@@ -244,31 +234,86 @@ def diff_in_diff(
     period relative to the reference period. Permutation estimates use the within (double
     demeaning) form of the same model, exact on a balanced panel; the smallest achievable
     ``p_permutation`` is 1 / (number of assignments).
+
+    Examples
+    --------
+    Synthetic data: 6 units, yearly 2015-2023, unit SY01 gets +3 from 2020 on.
+
+    >>> import numpy as np, pandas as pd
+    >>> import cosie_analysis as ca
+    >>> rng = np.random.default_rng(0)
+    >>> years = np.arange(2015, 2024)
+    >>> synthetic = pd.DataFrame([{"region_code": f"SY{u:02d}", "period": f"{y}JJ00",
+    ...                            "value": 50 + u + 0.5 * (y - 2015) + 3 * (u == 1 and y >= 2020) + rng.normal(0, 0.3)}
+    ...                           for u in range(1, 7) for y in years])
+    >>> import warnings
+    >>> with warnings.catch_warnings():  # one treated unit: the few-clusters warning
+    ...     warnings.simplefilter("ignore")
+    ...     res = ca.diff_in_diff(synthetic, treated="SY01", indicator=None)
+    >>> round(float(res.summary().query("term == 'post'")["estimate"].iloc[0]), 0)
+    3.0
     """
+    if controls is not None:
+        if donors is not None:
+            raise ParameterError("Pass the comparison units as `donors` only; got both `donors` and `controls`.")
+        warnings.warn("`controls=` is now called `donors=`; the old name will be removed in the next release.",
+                      DeprecationWarning, stacklevel=2)
+        donors = controls
     treated_l = to_list(treated, "treated")
     if not treated_l:
         raise ParameterError("`treated` must name at least one unit; got an empty value.")
-    check_choice("cov_type", cov_type, ["cluster", "nonrobust"])
+    if cov_type == "nonrobust":
+        warnings.warn("cov_type='nonrobust' is now called cov_type='model' (model-based errors); the old name will be "
+                      "removed in the next release.", DeprecationWarning, stacklevel=2)
+        cov_type = "model"
+    check_choice("cov_type", cov_type, ["cluster", "model"])
     check_choice("adjust", adjust, ADJUST_METHODS)
     conf_level = check_conf_level(conf_level)
     if not isinstance(n_permutations, (int, np.integer)) or n_permutations < 1:
         raise ParameterError(f"`n_permutations` must be a positive integer; got {n_permutations!r}.")
     check_data(data, {"value": value, "period": period, "unit": unit}, function="diff_in_diff")
-    pool = default_pool(data, unit, treated_l, controls, "controls")
+    pool = default_pool(data, unit, treated_l, donors, "donors")
     panel = panel_of(data, value=value, period=period, unit=unit, indicator=indicator, scheme=scheme, rule=rule,
-                   treated=treated_l, function="diff_in_diff")
+                     treated=treated_l, function="diff_in_diff")
     W = panel.wide
     pool = [u for u in (pool if pool is not None else W.index) if u in W.index and u not in treated_l]
     if not pool:
-        raise ParameterError("diff_in_diff() needs at least 1 control unit with a complete series; found 0.")
+        raise ParameterError("diff_in_diff() needs at least 1 donor unit with a complete series; found 0.")
     W = W.loc[treated_l + pool]
     if len(treated_l) <= 2:
         warnings.warn(
             f"diff_in_diff(): only {len(treated_l)} treated unit(s); cluster-robust standard errors are unreliable "
             "with so few treated clusters (they understate the uncertainty). Read the permutation p-value "
             "(column p_permutation) reported beside them.", UserWarning, stacklevel=2)
-    import statsmodels.formula.api as smf
+    long, formulas, ev_terms, ref = _did_design(W, panel, treated_l, reference)
+    models = _did_fit(long, formulas, cov_type)
+    sets, exact = assignments(len(W), len(treated_l), n_permutations, seed)
+    periods = list(W.columns)
+    masks = {"during": (panel.phase.reindex(periods) == "during").to_numpy(),
+             "after": (panel.phase.reindex(periods) == "after").to_numpy(),
+             "post": (panel.phase.reindex(periods) != "before").to_numpy()}
+    perm = perm_estimates(W.to_numpy(float), sets, masks)
+    table = _did_table(models, perm, ev_terms, ref, panel, periods, conf_level, adjust)
+    table["n_permutations"], table["permutation_exact"] = len(sets), exact
+    table["n"], table["n_treated"], table["n_donors"] = len(long), len(treated_l), len(pool)
+    table["method"] = np.where(table["design"] == "twfe", "did_twfe", "did_event_study")
+    table["cov_type"], table["adjust"], table["conf_level"] = cov_type, adjust, conf_level
+    table["indicator"] = panel.indicator
+    table["phase_scheme"], table["phase_rule"] = panel.scheme_name, panel.rule_name
+    permutations = pd.DataFrame([{"assignment": i, "term": k, "estimate": v} for k, vals in perm.items() for i, v in enumerate(vals)])
+    return DiDResult(table=table[DID_COLUMNS], phase_scheme=panel.scheme_name, phase_rule=panel.rule_name,
+                     conf_level=conf_level, method="diff_in_diff", models=models, formulas=formulas, design=long,
+                     permutations=permutations, treated=tuple(treated_l), scheme=scheme)
 
+
+#: The columns of a DiD table, in order.
+DID_COLUMNS = ["design", "term", "phase", "relative_period", "period", "estimate", "std_err", "ci_lower", "ci_upper",
+               "p_value", "p_adjusted", "p_permutation", "n_permutations", "permutation_exact", "n", "n_treated",
+               "n_donors", "method", "cov_type", "adjust", "conf_level", "indicator", "phase_scheme", "phase_rule"]
+
+
+def _did_design(W: pd.DataFrame, panel, treated_l, reference):
+    """The long unit x period frame with the treatment indicators, the formulas, the event terms."""
     periods = list(W.columns)
     pos = {p: i for i, p in enumerate(periods)}
     before = [p for p in periods if panel.phase[p] == "before"]
@@ -291,72 +336,50 @@ def diff_in_diff(
             continue
         long[_ev_name(k)] = long["treated_unit"] * (rel == k).astype(int)
         ev_terms.append((k, _ev_name(k)))
-    has = {ph: bool((long["phase"] == ph).any()) for ph in ("during", "after")}
+    has = [ph for ph in ("during", "after") if (long["phase"] == ph).any()]
     fe = " + C(unit) + C(period)"
-    formulas = {
-        "twfe": "y ~ " + " + ".join(f"treated_{ph}" for ph in ("during", "after") if has[ph]) + fe,
-        "post": "y ~ treated_post" + fe,
-        "event_study": "y ~ " + " + ".join(n for _, n in ev_terms) + fe,
-    }
+    formulas = {"twfe": "y ~ " + " + ".join(f"treated_{ph}" for ph in has) + fe, "post": "y ~ treated_post" + fe,
+                "event_study": "y ~ " + " + ".join(n for _, n in ev_terms) + fe}
+    return long, formulas, ev_terms, ref
+
+
+def _did_fit(long: pd.DataFrame, formulas: dict, cov_type: str) -> dict:
+    import statsmodels.formula.api as smf
+
     groups = pd.factorize(long["unit"])[0]
     kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}, "use_t": True} if cov_type == "cluster" else {"use_t": True}
-    models = {k: smf.ols(f, long).fit(**kw) for k, f in formulas.items()}
+    return {k: smf.ols(f, long).fit(**kw) for k, f in formulas.items()}
 
-    # permutation inference on the TWFE terms
-    N = len(W)
-    n_t = len(treated_l)
-    from math import comb
 
-    total = comb(N, n_t)
-    actual = tuple(range(n_t))
-    if total <= n_permutations:
-        sets, exact = list(itertools.combinations(range(N), n_t)), True
-    else:
-        rng = np.random.default_rng(seed)
-        sets = [actual] + [tuple(sorted(rng.choice(N, n_t, replace=False))) for _ in range(n_permutations)]
-        exact = False
-    masks = {"during": (panel.phase.reindex(periods) == "during").to_numpy(),
-             "after": (panel.phase.reindex(periods) == "after").to_numpy(),
-             "post": (panel.phase.reindex(periods) != "before").to_numpy()}
-    perm = _perm_estimates(W.to_numpy(float), sets, masks)
+def _did_table(models, perm, ev_terms, ref, panel, periods, conf_level, adjust) -> pd.DataFrame:
+    """The TWFE and event-study rows with their p-values, permutation p and adjusted p."""
+    alpha, pos = 1 - conf_level, {p: i for i, p in enumerate(periods)}
 
-    rows, alpha = [], 1 - conf_level
     def coef_row(res, name, **extra):
         ci = res.conf_int(alpha=alpha).loc[name]
         return dict(estimate=float(res.params[name]), std_err=float(res.bse[name]), ci_lower=float(ci.iloc[0]),
                     ci_upper=float(ci.iloc[1]), p_value=float(res.pvalues[name]), **extra)
+
+    rows = []
     for ph in ("during", "after", "post"):
-        if ph != "post" and not has[ph]:
-            continue
         res = models["post" if ph == "post" else "twfe"]
-        r = coef_row(res, f"treated_{ph}", design="twfe", term=ph, phase=ph, relative_period=np.nan, period=None)
-        est = np.asarray(perm[ph])
-        r["p_permutation"] = float(np.mean(np.abs(est) >= abs(r["estimate"]) - 1e-12))
-        r["family"] = "twfe_post" if ph == "post" else "twfe"
+        if f"treated_{ph}" not in res.params.index:
+            continue
+        r = coef_row(res, f"treated_{ph}", design="twfe", term=ph, phase=None if ph == "post" else ph,
+                     relative_period=np.nan, period=None, family="twfe_post" if ph == "post" else "twfe")
+        r["p_permutation"] = float(np.mean(np.abs(np.asarray(perm[ph])) >= abs(r["estimate"]) - 1e-12))
         rows.append(r)
     for k, name in ev_terms:
         p = periods[pos[ref] + k]
         rows.append(coef_row(models["event_study"], name, design="event_study", term="event", phase=str(panel.phase[p]),
                              relative_period=k, period=p, p_permutation=np.nan, family="event"))
-    rows.append(dict(design="event_study", term="event", phase=str(panel.phase[ref]), relative_period=0, period=ref,
-                     estimate=0.0, std_err=np.nan, ci_lower=np.nan, ci_upper=np.nan, p_value=np.nan,
-                     p_permutation=np.nan, family="event"))
+    rows.append({"design": "event_study", "term": "event", "phase": str(panel.phase[ref]), "relative_period": 0, "period": ref,
+                     "estimate": 0.0, "std_err": np.nan, "ci_lower": np.nan, "ci_upper": np.nan, "p_value": np.nan,
+                     "p_permutation": np.nan, "family": "event"})
     table = pd.DataFrame(rows)
     table["p_adjusted"] = adjust_within(table, "family", adjust)
     table = table.drop(columns="family")
     table = pd.concat([table[table.design == "twfe"],
                        table[table.design == "event_study"].sort_values("relative_period")], ignore_index=True)
-    table["n_permutations"] = len(sets)
-    table["permutation_exact"] = exact
-    table["n"], table["n_treated"], table["n_controls"] = len(long), n_t, len(pool)
-    table["method"] = np.where(table["design"] == "twfe", "did_twfe", "did_event_study")
-    table["cov_type"], table["adjust"], table["conf_level"] = cov_type, adjust, conf_level
-    table["indicator"] = panel.indicator
-    table["phase_scheme"], table["phase_rule"] = panel.scheme_name, panel.rule_name
-    order = ["design", "term", "phase", "relative_period", "period", "estimate", "std_err", "ci_lower", "ci_upper",
-             "p_value", "p_adjusted", "p_permutation", "n_permutations", "permutation_exact", "n", "n_treated",
-             "n_controls", "method", "cov_type", "adjust", "conf_level", "indicator", "phase_scheme", "phase_rule"]
-    permutations = pd.DataFrame([dict(assignment=i, term=k, estimate=v) for k, vals in perm.items() for i, v in enumerate(vals)])
-    return DiDResult(table=table[order], phase_scheme=panel.scheme_name, phase_rule=panel.rule_name,
-                     conf_level=conf_level, method="diff_in_diff", models=models, formulas=formulas, design=long,
-                     permutations=permutations, treated=tuple(treated_l), scheme=scheme)
+    table["phase"] = pd.Categorical(table["phase"], categories=list(PHASES), ordered=True)
+    return table

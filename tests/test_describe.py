@@ -1,0 +1,98 @@
+"""describe() wording, pinned exactly in Dutch and English (decimal commas, "p < 0,001", phase names)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from cosie_analysis.estimate.comparison import diff_in_diff
+from cosie_analysis.estimate.its import interrupted_time_series
+from cosie_analysis.estimate.summaries import phase_summary
+
+
+def _yearly() -> pd.DataFrame:
+    """Synthetic: 100 - 4 per year from 2012, 10 lower in 2020-2021, noise sd 0.5 (seed 3)."""
+    years = np.arange(2012, 2026)
+    noise = np.random.default_rng(3).normal(0, 0.5, len(years))
+    value = 100 - 4 * (years - 2012) + np.where(np.isin(years, (2020, 2021)), -10.0, 0.0) + noise
+    return pd.DataFrame({"region_code": "SY0001", "region_name": "Synthetisch 01", "indicator": "synthetic",
+                         "period": [f"{y}JJ00" for y in years], "value": value})
+
+
+def test_its_describe_nl_and_en():
+    res = interrupted_time_series(_yearly(), cov_type="model")
+    assert res.describe("nl") == (
+        "Synthetisch 01 / synthetic: tijdens corona: −20,8% t.o.v. het niveau vóór corona (95%-BI [−29,0%; −12,6%], "
+        "p < 0,001); na corona: −24,6% t.o.v. het niveau vóór corona (95%-BI [−31,2%; −18,1%], p < 0,001). "
+        "Niveauverandering bij het begin van de fase 'tijdens corona': −14,849 (95%-BI [−21,259; −8,438]). Het "
+        "contrafeitelijke verloop reikt tot 6 periode(n) na de laatste periode vóór corona; de 8 perioden vóór corona "
+        "dragen een trend tot 2 periode(n) vooruit. Model: gaussian, modelgebaseerde standaardfouten, trend 'flat' "
+        "(niveausprong per fase; de trend stopt bij de laatste periode vóór corona); fasen volgens schema 'measures' "
+        "(regel 'majority').")
+    assert res.describe("en") == (
+        "Synthetisch 01 / synthetic: during corona: −20.8% against the pre-corona level (95% CI [−29.0%, −12.6%], "
+        "p < 0.001); after corona: −24.6% against the pre-corona level (95% CI [−31.2%, −18.1%], p < 0.001). Level "
+        "change at the start of phase 'during corona': −14.849 (95% CI [−21.259, −8.438]). The counterfactual reaches "
+        "6 period(s) beyond the last pre-corona period; the 8 pre-corona periods support a trend up to 2 period(s) "
+        "ahead. Model: gaussian, model-based standard errors, trend 'flat' (a level shift per phase; the trend stops "
+        "at the last pre-corona period); phases from scheme 'measures' (rule 'majority').")
+
+
+def test_its_describe_counts_hac_segmented():
+    data = _yearly().assign(value=lambda d: np.round(d["value"] * 10))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the segmented trend extrapolates beyond the supported horizon
+        res = interrupted_time_series(data, family="poisson", trend="segmented", cov_type="hac")
+    nl, en = res.describe("nl"), res.describe("en")
+    assert nl.startswith("Synthetisch 01 / synthetic: tijdens corona: −15,7% t.o.v. de voortgezette trend (95%-BI "
+                         "[−16,5%; −14,9%], p < 0,001)")
+    assert "(95%-BI [−0,187; −0,168], logschaal)" in nl and "(95% CI [−0.187, −0.168], log scale)" in en
+    assert nl.endswith("Model: poisson, Newey-West-standaardfouten (vertraging 2), trend 'segmented' (niveau en "
+                       "helling per fase; de trend van vóór corona doorgetrokken); fasen volgens schema 'measures' "
+                       "(regel 'majority').")
+    assert "Model: poisson, Newey-West standard errors (lag 2), trend 'segmented'" in en
+
+
+def test_phase_summary_describe_nl_and_en():
+    synthetic = pd.DataFrame({"period": [f"{y}JJ00" for y in range(2016, 2024)],
+                              "value": [1000.0, 1010, 990, 1000, 900, 910, 1000, 1010]})
+    res = phase_summary(synthetic, by=None)
+    assert res.describe("nl") == (
+        "alle: gemiddelde vóór corona 1.000,00; tijdens corona 905,00 (−9,5%, 95%-BI [−11,8%; −7,2%], gecorrigeerde "
+        "p = 0,002); na corona 1.005,00 (+0,5%, 95%-BI [−1,9%; +2,9%], gecorrigeerde p = 0,507). Fasen volgens schema "
+        "'measures' (regel 'majority'); Welch-toets, correctie voor meervoudig toetsen: Holm.")
+    assert res.describe("en") == (
+        "all: mean before corona 1,000.00; during corona 905.00 (−9.5%, 95% CI [−11.8%, −7.2%], adjusted p = 0.002); "
+        "after corona 1,005.00 (+0.5%, 95% CI [−1.9%, +2.9%], adjusted p = 0.507). Phases from scheme 'measures' "
+        "(rule 'majority'); Welch test, multiple-testing adjustment: Holm.")
+
+
+def test_did_describe_nl_and_en():
+    rng = np.random.default_rng(0)
+    synthetic = pd.DataFrame([{"region_code": f"SY{u:02d}", "period": f"{y}JJ00",
+                               "value": 50 + u + 0.5 * (y - 2015) + 3 * (u == 1 and y >= 2020) + rng.normal(0, 0.3)}
+                              for u in range(1, 7) for y in range(2015, 2024)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # one treated unit
+        res = diff_in_diff(synthetic, treated="SY01", indicator=None)
+    assert res.describe("nl") == (
+        "Verschil-in-verschillen (1 behandelde, 5 controle-eenheden, vaste effecten voor eenheid en periode): tijdens "
+        "corona: 3,21 (95%-BI [2,76; 3,66], cluster-p < 0,001, permutatie-p = 0,167); na corona: 3,02 (95%-BI "
+        "[2,71; 3,33], cluster-p < 0,001, permutatie-p = 0,167); sinds het begin van corona: 3,12 (95%-BI [2,77; "
+        "3,46], cluster-p < 0,001, permutatie-p = 0,167). Fasen volgens schema 'measures'.")
+    assert res.describe("en") == (
+        "Difference-in-differences (1 treated, 5 control units, unit and period fixed effects): during corona: 3.21 "
+        "(95% CI [2.76, 3.66], cluster p < 0.001, permutation p = 0.167); after corona: 3.02 (95% CI [2.71, 3.33], "
+        "cluster p < 0.001, permutation p = 0.167); since corona began: 3.12 (95% CI [2.77, 3.46], cluster "
+        "p < 0.001, permutation p = 0.167). Phases from scheme 'measures'.")
+
+
+def test_help_shows_the_docstrings():
+    import cosie_analysis as ca
+
+    for fn in (ca.interrupted_time_series, ca.placebo_in_time, ca.batch_its, ca.batch_phase_summary,
+               ca.phase_summary, ca.diff_in_diff):
+        doc = fn.__doc__  # a literal docstring: help() shows it
+        assert doc and all(part in doc for part in ("Parameters", "Returns", "Examples")), fn.__name__
