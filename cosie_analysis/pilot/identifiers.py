@@ -64,7 +64,9 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _AT = re.compile(r"\s*(?:[\[\(\{<]\s*(?:at|apestaart|@)\s*[\]\)\}>]|\s(?:at|apestaart)\s)\s*", re.IGNORECASE)
 _DOT = re.compile(r"\s*(?:[\[\(\{<]\s*(?:dot|punt|\.)\s*[\]\)\}>]|\s(?:dot|punt)\s)\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}")
-_AREA = re.compile(r"(?<![A-Za-z0-9])(?:GM\d{4}|WK\d{6}|BU\d{8}|PV\d{2}|CR\d{2}|NL\d{2})(?![0-9])", re.IGNORECASE)
+# area codes and CBS period codes (2020MM06 is not postcode 2020 MM, number 06)
+_AREA = re.compile(r"(?<![A-Za-z0-9])(?:GM\d{4}|WK\d{6}|BU\d{8}|PV\d{2}|CR\d{2}|NL\d{2}|\d{4}(?:MM|KW|JJ)\d{2})(?![0-9])",
+                   re.IGNORECASE)
 _DATE = re.compile(r"(?<!\d)(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}))(?!\d)")
 _IBAN = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30})(?![A-Za-z0-9])", re.IGNORECASE)
 # a postcode: 4 digits (1000-9999) and 2 letters; with a space between them only in capitals, so
