@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError, check_choice
+from cosie_analysis.pilot.provenance import carry_provenance
 from cosie_analysis.estimate._common import (
     ADJUST_METHODS,
     PHASES,
@@ -314,7 +315,7 @@ def phase_summary(
         "p_value", "p_adjusted", "adjust", "method", "conf_level", "phase_scheme", "phase_rule",
     ]
     return PhaseSummary(
-        table=table[cols].reset_index(drop=True),
+        table=carry_provenance(table[cols].reset_index(drop=True), data),  # pilot data stay pilot data (#16)
         phase_scheme=scheme_name,
         phase_rule=rule_name,
         conf_level=conf_level,
@@ -362,4 +363,4 @@ def phase_totals(
            .agg(**{value: (value, "sum"), "n_periods": (period, "nunique")}).reset_index())
     out["phase"] = out["phase"].astype(str)
     out["phase_scheme"], out["phase_rule"] = scheme_name, rule_name
-    return out
+    return carry_provenance(out, data)  # pilot data stay pilot data (#16)

@@ -17,6 +17,7 @@ import pandas as pd
 from cosie_analysis.errors import InputFileError
 from cosie_analysis.pilot.check import PILOTS, read_register
 from cosie_analysis.pilot.parse import REGISTER_SUFFIXES, _measures
+from cosie_analysis.pilot.provenance import carry_provenance, mark_pilot
 
 __all__ = ["register_observations", "register_to_observations"]
 
@@ -105,6 +106,10 @@ def register_to_observations(register: pd.DataFrame, *, source_name: str = "regi
           register <name>"`` for synthetic rows, whose labels also start with ``[SYNTHETISCH]`` /
           ``[SYNTHETIC]``); ``source_key`` the measure (and ``|group``).
 
+        ``attrs["pilot_register"]`` holds its provenance (:mod:`cosie_analysis.pilot.provenance`):
+        the file, ``person_level``, the smallest positive person-level count ``min_count`` and
+        ``synthetic``.
+
     Notes
     -----
     The result holds unprotected counts of people: keep it in ``data/processed`` and export it
@@ -155,7 +160,11 @@ def register_to_observations(register: pd.DataFrame, *, source_name: str = "regi
         first = agg.loc[dup, ["indicator", "region_code", "period"]].head(3).to_dict("records")
         raise InputFileError(source_name, f"rows marked synthetic and real rows share indicator, region and period, e.g. {first}.",
                              "Keep synthetic data in its own file.")
-    return _normalise(agg[OBSERVATION_COLUMNS])
+    out = _normalise(agg[OBSERVATION_COLUMNS])
+    person = agg["measure"].map(measures["person_level"]).fillna(True).astype(bool) & (agg["suffix"] == "")
+    counts = agg.loc[person & agg["measure"].map(measures["kind"]).eq("count") & (agg["value"] > 0), "value"]
+    return mark_pilot(out, sources=[source_name], person_level=bool(person.any() or (agg["suffix"] == "_n").any()),
+                      min_count=float(counts.min()) if len(counts) else None, synthetic=bool(agg["synthetic"].any()))
 
 
 def register_observations(folder: str | Path | None = None) -> pd.DataFrame:
@@ -202,5 +211,5 @@ def register_observations(folder: str | Path | None = None) -> pd.DataFrame:
         parts.append(obs)
     if not parts:
         return _normalise(pd.DataFrame({c: pd.Series([], dtype=object) for c in OBSERVATION_COLUMNS}))
-    return _normalise(pd.concat(parts, ignore_index=True))
+    return carry_provenance(_normalise(pd.concat(parts, ignore_index=True)), *parts)
 

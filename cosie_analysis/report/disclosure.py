@@ -195,7 +195,8 @@ def protect(
     over : str, default "phase"
         Column whose values are the additive cells of a group (``before + during + after = total``).
     by : str or sequence of str, optional
-        Columns that identify a group. Default: every column except ``count`` and ``over``.
+        Columns that identify a group. Default: every non-numeric column except ``count`` and
+        ``over`` (numeric columns such as ``n_periods`` are carried along, never split a group).
     total : str or None, default "total"
         Label (in ``over``) of the total row added to every group; None adds no total (then only
         primary suppression and rounding apply, and the table must not be published with totals).
@@ -218,7 +219,8 @@ def protect(
     ------
     ParameterError
         Missing columns, counts that are missing, negative or not whole, a cell that occurs twice in
-        a group, or a given total that differs from the sum of its cells.
+        a group, a given total that differs from the sum of its cells, or ``rounding_base=1`` with
+        totals (then the suppressed cells could be pinned down; the message says why).
 
     Notes
     -----
@@ -237,8 +239,15 @@ def protect(
     """
     rules = _rules(rules)
     check_data(table, {"count": count, "over": over}, function="protect")
-    if by is None:
-        by = [c for c in table.columns if c not in (count, over, DISCLOSURE_COLUMN, "percent")]
+    if total is not None and rules.rounding_base == 1 and (rules.threshold > 1 or rules.suppress_zero):
+        raise ParameterError(
+            "protect(): rounding_base=1 cannot protect a table with totals. Without rounding the total minus the "
+            "shown cells is the exact sum of the suppressed cells, and as each primary cell is known to lie "
+            "between 1 and threshold - 1, that sum can pin them (10, 9, 9 with total 28 gives both 9s). Use "
+            "rounding_base=5 (CBS practice), or total=None to publish no totals.")
+    if by is None:  # every text column names the group; numbers (n_periods, ...) never split it
+        by = [c for c in table.columns if c not in (count, over, DISCLOSURE_COLUMN, "percent")
+              and not (pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c]))]
     by = [by] if isinstance(by, str) else list(by)
     check_data(table, {f"by[{i}]": c for i, c in enumerate(by)}, function="protect")
     if DISCLOSURE_COLUMN in table.columns:
@@ -384,23 +393,28 @@ def _person_level_reasons(table: pd.DataFrame) -> list[str]:
     return reasons
 
 
-def _from_pilot_register(table: pd.DataFrame) -> bool:
-    if "source_table" in table.columns:
-        src = table["source_table"].dropna().astype(str).str.lower()
-        if src.str.contains("pilot register").any():
-            return True
-    return "measure" in table.columns and "pilot" in table.columns
+#: Numeric columns the package writes that describe the design, not people (periods summed, the
+#: confidence level, a year); every other number in a table of person-level pilot data must be protected.
+STRUCTURAL_COLUMNS = frozenset({"n_periods", "conf_level", "year"})
 
 
-def _check_protected(table: pd.DataFrame, count: str) -> None:
+def _unprotected_numbers(table: pd.DataFrame, meta: dict, count: str) -> list[str]:
+    """Numeric columns of a protected pilot table that protect() or suppress_small_n() did not protect."""
+    allowed = {count, "percent", *meta.get("values", []), *meta.get("structural", []), *STRUCTURAL_COLUMNS}
+    return [str(c) for c in table.columns if c not in allowed and pd.api.types.is_numeric_dtype(table[c])
+            and not pd.api.types.is_bool_dtype(table[c])]
+
+
+def _check_protected(table: pd.DataFrame, count: str, prov: dict | None = None) -> None:
     flags = table[DISCLOSURE_COLUMN].astype(object)
     bad = sorted(set(flags.dropna()) - set(DISCLOSURE_STATUSES))
     meta = table.attrs.get("disclosure", {})
     count = meta.get("count") or count
+    person = bool(prov and prov.get("person_level"))
     problems = []
     if bad or flags.isna().any():
         problems.append(f"column `disclosure` holds {bad or ['missing values']}; allowed: {list(DISCLOSURE_STATUSES)}")
-    if count in table.columns and meta.get("count"):
+    if count in table.columns and (meta.get("count") or person):
         values = pd.to_numeric(table[count], errors="coerce")
         hidden = flags != "shown"
         if values[hidden].notna().any():
@@ -409,6 +423,12 @@ def _check_protected(table: pd.DataFrame, count: str) -> None:
         base, threshold = meta.get("rounding_base", 5), meta.get("threshold", 10)
         if ((shown % base) != 0).any() or ((shown > 0) & (shown < threshold)).any():
             problems.append(f"shown counts in `{count}` are not multiples of {base} of at least {threshold}")
+    if person:
+        extra = _unprotected_numbers(table, meta, count)
+        if extra:
+            problems.append(f"column(s) {extra} hold numbers derived from person-level pilot counts that protect() did "
+                            "not protect (a mean with its n, an sd, a minimum or maximum can reveal a suppressed cell); "
+                            "drop them, or use cosie_analysis.report.pilot_tables.protect_summary() for phase summaries")
     if problems:
         raise DisclosureError("The table has a `disclosure` column but is not as protect() left it: "
                               + "; ".join(problems) + ". Protect the original counts again with protect().")
@@ -430,45 +450,59 @@ def check_exportable(
         Whether the table holds counts of people (or values derived from them, such as means per
         phase). Default: inferred from a ``unit`` column (persons, households, ...), pilot-register
         indicators or measures of people, or ``attrs["person_level"]``. Pass False only when you
-        have checked that it does not.
+        have checked that it does not; it cannot override the provenance of person-level pilot data.
     count : str, default "value"
         The count column (used to check a protected table).
 
     Raises
     ------
     DisclosureError
-        An unprotected person-level table with ``published=False``; ``published=True`` for
-        pilot-register rows; a ``disclosure`` column that does not match its values.
+        An unprotected person-level table with ``published=False``; ``published=True`` for any
+        table derived from a pilot register; a ``disclosure`` column that does not match its values;
+        a protected table of person-level pilot data with other numbers in it (means, n, sd,
+        minima or maxima, whatever the columns are called) that were not protected.
     ParameterError
         ``table`` is not a DataFrame, or ``published`` is not a bool.
 
     Notes
     -----
-    A table is protected when it carries the ``disclosure`` column that :func:`protect` or
-    :func:`suppress_small_n` adds; the check verifies that its suppressed cells are empty and its
-    shown counts are rounded.
+    Pilot data are recognised by provenance, not by shape (:func:`cosie_analysis.pilot.provenance.pilot_provenance`):
+    ``attrs["pilot_register"]``, which every package transformation passes on, or the pilot
+    markers the table holds. A table is protected when it carries the ``disclosure`` column that
+    :func:`protect` or :func:`suppress_small_n` adds; the check verifies that its suppressed cells
+    are empty, its shown counts rounded, and, for person-level pilot data, that no other number
+    (apart from :data:`STRUCTURAL_COLUMNS`) was added.
     """
     if not isinstance(table, pd.DataFrame):
         raise ParameterError(f"check_exportable(): `table` must be a pandas DataFrame; got {type(table).__name__}.")
     if not isinstance(published, (bool, np.bool_)):
         raise ParameterError(f"check_exportable(): `published` must be True or False; got {published!r}.")
+    from cosie_analysis.pilot.provenance import pilot_provenance
+
+    prov = pilot_provenance(table)
+    if published and prov is not None:
+        raise DisclosureError(
+            "published=True, but the table holds rows from a pilot register (the pilots' own data), which "
+            "are not published statistics, whatever else it holds. Pass published=False; person-level counts must "
+            "be protected with cosie_analysis.report.disclosure.protect(...) first."
+        )
     if DISCLOSURE_COLUMN in table.columns:
-        _check_protected(table, count)
+        _check_protected(table, count, prov)
         return
     if published:
-        if _from_pilot_register(table):
-            raise DisclosureError(
-                "published=True, but the table holds rows from a pilot register (the pilots' own data), which "
-                "are not published statistics. Protect them with cosie_analysis.report.disclosure.protect(...) first."
-            )
         return
-    reasons = [] if person_level is False else _person_level_reasons(table)
+    pilot_person = bool(prov and prov["person_level"])
+    reasons = [] if person_level is False and not pilot_person else _person_level_reasons(table)
+    if pilot_person and not any("pilot register" in r for r in reasons):
+        sources = f" ({', '.join(prov['sources'][:3])})" if prov["sources"] else ""
+        reasons.append(f"it is derived from pilot register(s){sources} that count people")
     if person_level or reasons:
         why = "; ".join(reasons) if reasons else "person_level=True was passed"
         raise DisclosureError(
             f"Refusing to export an unprotected table of person-level counts ({why}). Run "
-            "cosie_analysis.report.disclosure.protect(table, count=..., over='phase', by=[...]) first; or, if these are "
-            "already published statistics (CBS tables are), pass published=True."
+            "cosie_analysis.report.disclosure.protect(table, count=..., over='phase', by=[...]) first (for a phase "
+            "summary: cosie_analysis.report.pilot_tables.protect_summary); or, if these are already published "
+            "statistics (CBS tables are), pass published=True."
         )
 
 
@@ -516,13 +550,15 @@ def protect_for_export(
         if DISCLOSURE_COLUMN in table.columns or published:
             raise
     try:
-        return protect(table, count=count, over=over, by=by, rules=rules)
+        out = protect(table, count=count, over=over, by=by, rules=rules)
     except ParameterError as exc:
         raise DisclosureError(
             f"The table holds person-level counts and must be protected before export, but protect() could not do "
             f"it automatically: {exc} Call cosie_analysis.report.disclosure.protect(...) with the right `count`, `over` and "
             "`by` yourself."
         ) from None
+    check_exportable(out, published=False, count=count)  # e.g. means merged in before: still refused
+    return out
 
 
 def display_table(table: pd.DataFrame, *, count: str | None = None, decimals: int = 1) -> pd.DataFrame:
@@ -635,17 +671,49 @@ def mark_synthetic(fig: Figure, *, lang: str = "nl") -> Text:
                     color="0.5", alpha=0.35, gid="synthetic", zorder=100)
 
 
+def _figure_texts(fig: Figure) -> list[str]:
+    """Every text a figure shows: texts, titles, axis and tick labels, legend entries, artist labels."""
+    found = [t.get_text() for t in fig.texts]
+    for ax in fig.get_axes():
+        found += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        found += [t.get_text() for t in ax.texts + ax.get_xticklabels() + ax.get_yticklabels()]
+        found += [a.get_label() for a in ax.get_children() if hasattr(a, "get_label")]
+        legend = ax.get_legend()
+        if legend is not None:
+            found += [t.get_text() for t in legend.get_texts()]
+    return [t for t in found if isinstance(t, str) and t and not t.startswith("_")]
+
+
 def prepare_figure(
-    fig: Figure, data: pd.DataFrame, *, published: bool, person_level: bool | None = None, lang: str = "nl"
+    fig: Figure, data: pd.DataFrame | None, *, published: bool, person_level: bool | None = None, lang: str = "nl"
 ) -> list[str]:
     """Check the data behind a figure for export; watermark it when synthetic; return its notes.
 
-    Raises :class:`DisclosureError` as :func:`check_exportable` does. Returns
-    :func:`export_notes` for the caption or the source line under the figure.
+    Raises :class:`DisclosureError` as :func:`check_exportable` does. Without ``data`` the figure's
+    own texts (labels, legend, ticks) are searched for pilot data: a figure of pilot data is refused
+    with ``published=True``, and one of person-level pilot data needs ``data=`` (the protected frame
+    behind it). Returns :func:`export_notes` for the caption or the source line under the figure.
     """
-    check_exportable(data, published=published, person_level=person_level)
-    from cosie_analysis.pilot.register import is_synthetic
+    from cosie_analysis.pilot.provenance import pilot_provenance
+    from cosie_analysis.pilot.register import SYNTHETIC_LABEL, is_synthetic
 
-    if is_synthetic(data) and not any(t.get_gid() == "synthetic" for t in fig.texts):
+    check_lang(lang)
+    shown = pd.DataFrame({"figure_text": _figure_texts(fig)}, dtype=object)
+    in_figure = pilot_provenance(shown)
+    if in_figure is not None and published:
+        raise DisclosureError("published=True, but the figure shows pilot-register data (its labels say so), which "
+                              "are not published statistics. Pass published=False and data= (the protected frame "
+                              "behind the figure).")
+    synthetic = bool((in_figure or {}).get("synthetic"))
+    if data is None:
+        if in_figure is not None and in_figure["person_level"]:
+            raise DisclosureError("The figure shows person-level pilot-register data but no data= was passed: pass the "
+                                  "protected frame behind the figure (protect(...)), so that it can be checked.")
+        notes = [SYNTHETIC_LABEL[lang]] if synthetic else []
+    else:
+        check_exportable(data, published=published, person_level=person_level)
+        synthetic = synthetic or is_synthetic(data)
+        notes = export_notes(data, lang=lang)
+    if synthetic and not any(t.get_gid() == "synthetic" for t in fig.texts):
         mark_synthetic(fig, lang=lang)
-    return export_notes(data, lang=lang)
+    return notes
