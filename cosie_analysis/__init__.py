@@ -66,6 +66,9 @@ _LAZY = {
     "SUPPRESSED_MARK": "report.disclosure",
     "suppress_small_n": "report.disclosure",
     "mark_suppressed": "report.disclosure",
+    # provenance of pilot data (#16)
+    "protect_summary": "report.pilot_tables",
+    "pilot_provenance": "pilot.provenance",
     # report
     "save_figure": "report.export",
     "save_table": "report.export",

@@ -69,11 +69,20 @@ def carry_provenance(out, *inputs):
 
 
 @lru_cache(maxsize=1)
-def _markers() -> tuple[frozenset, frozenset, frozenset]:
+def _markers() -> tuple[frozenset, frozenset, dict]:
     m = _measures()
     person = frozenset(m.loc[m["person_level"], "measure"])
-    labels = frozenset(m["label_nl"]) | frozenset(m["label_en"])
+    labels = {**dict(zip(m["label_nl"], m["measure"])), **dict(zip(m["label_en"], m["measure"]))}
     return frozenset(m["measure"]), person, labels
+
+
+def _label_measure(text: str, labels: dict) -> str | None:
+    """The measure behind a label the build writes: ``[SYNTHETIC] <label>[: respondents][ (group)]``."""
+    t = text.removeprefix("[SYNTHETISCH] ").removeprefix("[SYNTHETIC] ")
+    for label, measure in labels.items():
+        if t == label or t.startswith((label + " (", label + ":")):
+            return measure
+    return None
 
 
 def _measure_of(text: str) -> str | None:
@@ -128,12 +137,10 @@ def pilot_provenance(data) -> dict | None:
     prov = table.attrs.get(PROVENANCE_KEY)
     texts = _texts(table)
     _, person, labels = _markers()
-    measures = {m for m in (_measure_of(t) for t in texts) if m}
+    measures = {m for m in (_measure_of(t) or _label_measure(t, labels) for t in texts) if m}
     if "measure" in table.columns and "pilot" in table.columns:
         measures |= set(table["measure"].dropna().astype(str)) & set(_markers()[0])
-    hit = bool(measures) or any(t.startswith("PILOT_") or "pilot register" in t.lower()
-                                or t.removeprefix("[SYNTHETISCH] ").removeprefix("[SYNTHETIC] ") in labels
-                                for t in texts)
+    hit = bool(measures) or any(t.startswith("PILOT_") or "pilot register" in t.lower() for t in texts)
     if not hit:
         return dict(prov) if prov else None
     found = {"sources": [], "person_level": bool(measures & person) or not measures,
