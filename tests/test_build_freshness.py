@@ -9,8 +9,13 @@ import os
 import pytest
 
 from cosie_analysis import observations
-from cosie_analysis.observations import PROCESSED_FILES, _code_digest, _input_digests, is_current
-from cosie_analysis.pilot.register import synthetic_register, REGISTER_COLUMNS
+from cosie_analysis.observations import (
+    PROCESSED_FILES,
+    _code_digest,
+    _input_digests,
+    is_current,
+)
+from cosie_analysis.pilot.register import REGISTER_COLUMNS, synthetic_register
 
 
 @pytest.fixture

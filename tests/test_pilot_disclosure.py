@@ -15,7 +15,13 @@ import cosie_analysis as ca
 from cosie_analysis.estimate.summaries import phase_summary, phase_totals
 from cosie_analysis.pilot.provenance import PROVENANCE_KEY, pilot_provenance
 from cosie_analysis.pilot.register import register_to_observations, synthetic_register
-from cosie_analysis.report.disclosure import DisclosureError, DisclosureRules, check_exportable, protect, round_to_base
+from cosie_analysis.report.disclosure import (
+    DisclosureError,
+    DisclosureRules,
+    check_exportable,
+    protect,
+    round_to_base,
+)
 from cosie_analysis.report.export import save_figure, save_table
 from cosie_analysis.report.pilot_tables import protect_summary
 

@@ -275,6 +275,6 @@ def test_groups_that_differ_only_in_spelling_are_flagged(tmp_path):
     path.write_text(HEADER + "houten,P0001,2020-06-22,matches,1,persons,betaald werk\n"
                     + "houten,P0002,2020-06-23,matches,1,persons,Betaald-werk\n", encoding="utf-8")
     problems = [str(p) for p in validate_register(path)]
-    assert problems == ["column `group`: measure 'matches' of houten has 2 groups that differ only in capitals, spaces "
-                        "or punctuation (first in rows 1, 2); write each group one way, or they are counted as "
-                        "different groups."]
+    assert problems == [("column `group`: measure 'matches' of houten has 2 groups that differ only in capitals, "
+                         "spaces or punctuation (first in rows 1, 2); write each group one way, or they are counted "
+                         "as different groups.")]

@@ -17,7 +17,11 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import InputFileError, ParameterError
-from cosie_analysis.pilot.identifiers import IDENTIFIER_KINDS, column_identifier_kind, identifier_kinds
+from cosie_analysis.pilot.identifiers import (
+    IDENTIFIER_KINDS,
+    column_identifier_kind,
+    identifier_kinds,
+)
 from cosie_analysis.pilot.parse import (
     FIRST_YEAR,
     RegisterProblem,
@@ -95,8 +99,9 @@ def _identifier_problems(frame: pd.DataFrame, columns: list, line_label: str) ->
             continue
         values = frame[col].astype(str)
         uniques = {v: identifier_kinds(v, column=str(col)) for v in pd.unique(values) if v}
+        cell_kinds = values.map(uniques).fillna("").map(tuple) if uniques else values.map(lambda _: ())
         for kind in IDENTIFIER_KINDS:
-            hits = np.flatnonzero(values.map(lambda v: kind in uniques.get(v, ())).to_numpy(dtype=bool))
+            hits = np.flatnonzero(np.fromiter((kind in k for k in cell_kinds), dtype=bool, count=len(cell_kinds)))
             if not len(hits):
                 continue
             rows = frame["_row"].to_numpy()[hits]
@@ -199,11 +204,11 @@ def _check_row(rec: dict, measures: pd.DataFrame, units: dict, first_year: int, 
     if len(rec.get("group", "")) > 60:
         bad("group", "group", "longer than 60 characters: a group is a short label such as 'flat 1'.")
     parsed = isinstance(when, tuple)
-    return dict(pilot=pilot, unit_id=rec["unit_id"], period=rec["period"], measure=measure, value=float(value),
-                unit=measures.at[measure, "unit"] if measure in measures.index else unit, raw_unit=unit,
-                group=rec.get("group", "") or None, synthetic=synth in _TRUE,
-                period_start=when[0] if parsed else pd.NaT, period_end=when[1] if parsed else pd.NaT,
-                frequency=when[2] if parsed else None)
+    return {"pilot": pilot, "unit_id": rec["unit_id"], "period": rec["period"], "measure": measure,
+            "value": float(value), "unit": measures.at[measure, "unit"] if measure in measures.index else unit,
+            "raw_unit": unit, "group": rec.get("group", "") or None, "synthetic": synth in _TRUE,
+            "period_start": when[0] if parsed else pd.NaT, "period_end": when[1] if parsed else pd.NaT,
+            "frequency": when[2] if parsed else None}
 
 
 def _table_problems(rows: pd.DataFrame, measures: pd.DataFrame, line_label: str) -> list[RegisterProblem]:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError
-from cosie_analysis.report.disclosure import DISCLOSURE_COLUMN, DisclosureRules, protect
+from cosie_analysis.report.sdc import DISCLOSURE_COLUMN, DisclosureRules, protect
 
 __all__ = ["protect_summary"]
 
