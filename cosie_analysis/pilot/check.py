@@ -19,6 +19,7 @@ import pandas as pd
 from cosie_analysis.errors import InputFileError, ParameterError
 from cosie_analysis.pilot.identifiers import (
     IDENTIFIER_KINDS,
+    SUSPECT,
     column_identifier_kind,
     identifier_kinds,
 )
@@ -98,8 +99,11 @@ def _identifier_problems(frame: pd.DataFrame, columns: list, line_label: str) ->
         if identifier_kinds(col):
             continue
         values = frame[col].astype(str)
-        uniques = {v: identifier_kinds(v, column=str(col)) for v in pd.unique(values) if v}
-        cell_kinds = values.map(uniques).fillna("").map(tuple) if uniques else values.map(lambda _: ())
+        candidates = pd.unique(values[values.str.contains(SUSPECT, na=False)]) if len(values) else []
+        uniques = {v: kinds for v in candidates if (kinds := identifier_kinds(v, column=str(col)))}
+        if not uniques:
+            continue
+        cell_kinds = values.map(uniques).fillna("").map(tuple)
         for kind in IDENTIFIER_KINDS:
             hits = np.flatnonzero(np.fromiter((kind in k for k in cell_kinds), dtype=bool, count=len(cell_kinds)))
             if not len(hits):
@@ -152,15 +156,17 @@ def _shown_unit(unit: str, units: dict) -> str:
     return repr(unit) if unit.lower() in {k.lower() for k in known} else "(a unit not shown)"
 
 
-def _check_value(rec: dict, measure: str, measures: pd.DataFrame, bad) -> float:
+def _check_value(rec: dict, measure: str, measures: dict, bad, cache: dict) -> float:
     if not rec["value"]:
         return np.nan
-    value = parse_value(rec["value"])
+    value = cache.get(rec["value"])
+    if value is None:
+        value = cache[rec["value"]] = parse_value(rec["value"])
     if isinstance(value, str):
         bad("value", "value", value)
         return np.nan
-    if measure in measures.index:
-        info, text = measures.loc[measure], f"{value:g}"
+    if measure in measures:
+        info, text = measures[measure], f"{value:g}"
         if info["kind"] in ("count", "amount") and value < 0:
             bad("negative", "value", f"negative {info['kind']} {text} for {measure}: counts and amounts cannot be below 0.")
         elif info["kind"] == "count" and value != np.floor(value):
@@ -170,8 +176,9 @@ def _check_value(rec: dict, measure: str, measures: pd.DataFrame, bad) -> float:
     return value
 
 
-def _check_row(rec: dict, measures: pd.DataFrame, units: dict, first_year: int, bad) -> dict:
-    """The parsed row; ``bad(kind, column, message)`` records each problem (and sets ``ok`` False)."""
+def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict) -> dict:
+    """The parsed row; ``bad(kind, column, message)`` records each problem (and sets ``ok`` False).
+    ``measures`` maps each measure to its dictionary row; ``cache`` holds periods and values read before."""
     for col, (req, _) in REGISTER_COLUMNS.items():
         if req and not rec.get(col, ""):
             bad("missing", col, "empty; every row needs a value here (leave out rows without an observation).")
@@ -181,23 +188,28 @@ def _check_row(rec: dict, measures: pd.DataFrame, units: dict, first_year: int, 
     if rec["unit_id"] and not UNIT_ID.match(rec["unit_id"]):
         bad("unit_id", "unit_id", "must be a pseudonym or area code of letters, digits, '-', '_' or '.' without "
             "spaces, at most 40 characters (e.g. P0001, FLAT2, WK035601); the value is not shown here.")
-    when = parse_when(rec["period"], first_year=first_year) if rec["period"] else None
+    when = None
+    if rec["period"]:
+        when = cache.get(("period", rec["period"]))
+        if when is None:
+            when = cache[("period", rec["period"])] = parse_when(rec["period"], first_year=first_year, today=cache["today"])
     if isinstance(when, str):
         bad("date", "period", when)
     measure = rec["measure"]
-    if measure and measure not in measures.index:
-        close = difflib.get_close_matches(measure.lower(), list(measures.index), n=1)
+    info = measures.get(measure)
+    if measure and info is None:
+        close = difflib.get_close_matches(measure.lower(), list(measures), n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         bad("measure", "measure", f"unknown measure (the value is not shown).{hint} Known measures are listed in "
             "pilot_register_dictionary.csv; a new measure is added there first.")
-    elif measure and pilot in PILOTS and measures.at[measure, "pilot"] not in ("both", pilot):
-        bad("measure", "measure", f"measure {measure!r} belongs to the {measures.at[measure, 'pilot']} pilot, not to {pilot}.")
-    value = _check_value(rec, measure, measures, bad)
+    elif measure and pilot in PILOTS and info["pilot"] not in ("both", pilot):
+        bad("measure", "measure", f"measure {measure!r} belongs to the {info['pilot']} pilot, not to {pilot}.")
+    value = _check_value(rec, measure, measures, bad, cache)
     unit = rec["unit"]
-    if unit and measure in units and unit not in units[measure]:
-        expected = measures.at[measure, "unit"]
-        bad("unit", "unit", f"unit {_shown_unit(unit, units)} does not match measure {measure!r}, whose unit is "
-            f"{expected!r} (Dutch: {measures.at[measure, 'unit_nl']!r}). Convert the value and write {expected!r}.")
+    if unit and info is not None and unit not in (info["unit"], info["unit_nl"]):
+        expected = info["unit"]
+        bad("unit", "unit", f"unit {_shown_unit(unit, _unit_pairs(measures))} does not match measure {measure!r}, whose "
+            f"unit is {expected!r} (Dutch: {info['unit_nl']!r}). Convert the value and write {expected!r}.")
     synth = rec.get("synthetic", "").lower()
     if synth not in _TRUE | _FALSE:
         bad("synthetic", "synthetic", "not true or false (the value is not shown).")
@@ -205,10 +217,14 @@ def _check_row(rec: dict, measures: pd.DataFrame, units: dict, first_year: int, 
         bad("group", "group", "longer than 60 characters: a group is a short label such as 'flat 1'.")
     parsed = isinstance(when, tuple)
     return {"pilot": pilot, "unit_id": rec["unit_id"], "period": rec["period"], "measure": measure,
-            "value": float(value), "unit": measures.at[measure, "unit"] if measure in measures.index else unit,
+            "value": float(value), "unit": info["unit"] if info is not None else unit,
             "raw_unit": unit, "group": rec.get("group", "") or None, "synthetic": synth in _TRUE,
             "period_start": when[0] if parsed else pd.NaT, "period_end": when[1] if parsed else pd.NaT,
             "frequency": when[2] if parsed else None}
+
+
+def _unit_pairs(measures: dict) -> dict:
+    return {m: (r["unit"], r["unit_nl"]) for m, r in measures.items()}
 
 
 def _table_problems(rows: pd.DataFrame, measures: pd.DataFrame, line_label: str) -> list[RegisterProblem]:
@@ -264,7 +280,8 @@ def _check(frame: pd.DataFrame, line_label: str, first_year: int = FIRST_YEAR) -
     if stop:
         return problems, pd.DataFrame()
     measures = _measures().set_index("measure")
-    units = {m: {r["unit"], r["unit_nl"]} for m, r in measures.iterrows()}
+    info = measures.to_dict("index")
+    cache: dict = {"today": pd.Timestamp.today().normalize()}
     parsed = []
     for rec in frame.to_dict("records"):
         row, line, flags = int(rec["_row"]), int(rec["_line"]), []
@@ -273,7 +290,7 @@ def _check(frame: pd.DataFrame, line_label: str, first_year: int = FIRST_YEAR) -
             flags.append(kind)
             problems.append(RegisterProblem(kind, message, row=row, line=line, column=column, line_label=line_label))
 
-        out = _check_row(rec, measures, units, first_year, bad)
+        out = _check_row(rec, info, first_year, bad, cache)
         out.update(_row=row, _line=line, ok=not set(flags) - {"synthetic", "group"})
         parsed.append(out)
     rows = pd.DataFrame(parsed)

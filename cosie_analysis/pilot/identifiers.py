@@ -83,6 +83,12 @@ _STREET = re.compile(
 )
 _NOT_STREETS = frozenset({"supermarkt", "speelpark", "bedrijvenpark", "vakantiepark", "pretpark", "themapark",
                           "attractiepark", "jaarmarkt", "weekmarkt", "huiskamer"})
+#: A cell can hold an identifier only if it matches this (a cheap first pass; most cells do not).
+SUSPECT = re.compile(
+    r"\d[\d\s.,\-/_\u200b\u200c\u200d\u2060\ufeff\u00ad]{4,}\d|@|\bat\b|apestaart|[\[\(\{<]|\d{4}\s?[a-z]{2}(?![a-z])|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"
+    rf"|(?:{_STREET_PLAIN}|{_STREET_PROPER})[\s_\-.]*\d|^(?:markt|plein|dijk|haven|wal|kade|singel|gracht)\b",
+    re.IGNORECASE,
+)
 _DIGIT_RUN = re.compile(r"(?<![\d.,])\d(?:[\s.\-/_]?\d)*(?:[.,]0+)?(?![\d])")
 
 
@@ -180,7 +186,7 @@ def identifier_kinds(text: object, *, column: str | None = None) -> list[str]:
     ([], [])
     """
     raw = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE).strip()
-    if not raw or raw.lower() in ("nan", "none", "true", "false"):
+    if not raw or not SUSPECT.search(raw):
         return []
     kinds: set[str] = set()
     mail = _DOT.sub(".", _AT.sub("@", raw))
