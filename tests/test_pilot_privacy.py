@@ -278,3 +278,33 @@ def test_groups_that_differ_only_in_spelling_are_flagged(tmp_path):
     assert problems == [("column `group`: measure 'matches' of houten has 2 groups that differ only in capitals, "
                          "spaces or punctuation (first in rows 1, 2); write each group one way, or they are counted "
                          "as different groups.")]
+
+
+def test_the_build_takes_an_earlier_first_year_from_the_environment(tmp_path, monkeypatch):
+    folder = tmp_path / "pilot"
+    folder.mkdir()
+    (folder / "old.csv").write_text(HEADER + "houten,P0001,2015-03,intakes,12,persons,\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="a period before 2017"):
+        register_observations(folder)
+    monkeypatch.setenv("COSIE_PILOT_FIRST_YEAR", "2015")
+    assert register_observations(folder)["period"].tolist() == ["2015MM03"]
+
+
+def test_no_malformed_register_produces_a_traceback(tmp_path):
+    """Seeded random edits of a valid register: every outcome is a list of problems or a CosieError."""
+    from cosie_analysis.errors import CosieError
+
+    rng = np.random.default_rng(0)
+    alphabet = [*'0123456789abcXYZ,;."\n -/_@[]()+eE\t', "\u200b", "é", "１", "BSN", "inf", "2020-", "MM"]
+    base = HEADER + "houten,P0001,2020-06-22,matches,1,persons,x\n"
+    for _ in range(150):
+        text = list(base)
+        for _ in range(int(rng.integers(1, 8))):
+            pos = int(rng.integers(0, len(text)))
+            text[pos:pos + int(rng.integers(0, 3))] = [alphabet[int(rng.integers(len(alphabet)))]]
+        path = tmp_path / "r.csv"
+        path.write_text("".join(text), encoding="utf-8")
+        try:
+            assert isinstance(validate_register(path), list)
+        except CosieError:
+            pass

@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cosie_analysis.errors import InputFileError
+from cosie_analysis.errors import InputFileError, ParameterError
 from cosie_analysis.pilot.check import PILOTS, read_register
-from cosie_analysis.pilot.parse import REGISTER_SUFFIXES, _measures
+from cosie_analysis.pilot.parse import FIRST_YEAR, REGISTER_SUFFIXES, _measures
 from cosie_analysis.pilot.provenance import carry_provenance, mark_pilot
 
-__all__ = ["register_observations", "register_to_observations"]
+__all__ = ["pilot_first_year", "register_observations", "register_to_observations"]
 
 _AREA = re.compile(r"^(?:GM\d{4}|WK\d{6}|BU\d{8}|\d{4})$")
 
@@ -75,7 +75,8 @@ def _period_to_code(period: pd.Period, code_kind: str) -> str:
     return f"{period.year}{code_kind}{num:02d}"
 
 
-def register_to_observations(register: pd.DataFrame, *, source_name: str = "register") -> pd.DataFrame:
+def register_to_observations(register: pd.DataFrame, *, source_name: str = "register",
+                             first_year: int | None = None) -> pd.DataFrame:
     """Aggregate a pilot register into rows of the observation table.
 
     Parameters
@@ -84,6 +85,8 @@ def register_to_observations(register: pd.DataFrame, *, source_name: str = "regi
         From :func:`read_register` or :func:`synthetic_register` (it is checked again).
     source_name : str, default "register"
         The file name, used in ``source_table``.
+    first_year : int, optional
+        As for :func:`~cosie_analysis.pilot.check.read_register`; default :func:`pilot_first_year`.
 
     Returns
     -------
@@ -120,7 +123,7 @@ def register_to_observations(register: pd.DataFrame, *, source_name: str = "regi
     from cosie_analysis.data.schema import normalise as _normalise
     from cosie_analysis.data.sources.cbs import STATUS_DEFINITIVE
 
-    reg = read_register(register)
+    reg = read_register(register, first_year=first_year or pilot_first_year())
     if reg.empty:
         return _normalise(pd.DataFrame({c: pd.Series([], dtype=object) for c in OBSERVATION_COLUMNS}))
     measures = _measures().set_index("measure")
@@ -168,13 +171,29 @@ def register_to_observations(register: pd.DataFrame, *, source_name: str = "regi
                       min_count=float(counts.min()) if len(counts) else None, synthetic=bool(agg["synthetic"].any()))
 
 
-def register_observations(folder: str | Path | None = None) -> pd.DataFrame:
+def pilot_first_year() -> int:
+    """The earliest year a register may hold: ``$COSIE_PILOT_FIRST_YEAR`` when set (for a register with an
+    older baseline, so that ``cosie-analysis build`` accepts it), else 2017 (the start of CoSIE)."""
+    import os
+
+    text = os.environ.get("COSIE_PILOT_FIRST_YEAR", "").strip()
+    if not text:
+        return FIRST_YEAR
+    if not re.fullmatch(r"(19|20)\d\d", text):
+        raise ParameterError(f"$COSIE_PILOT_FIRST_YEAR must be a year such as 2015; got {text!r}.")
+    return int(text)
+
+
+def register_observations(folder: str | Path | None = None, *, first_year: int | None = None) -> pd.DataFrame:
     """The observation rows of every pilot register in ``data/raw/pilot/``.
 
     Parameters
     ----------
     folder : path-like, optional
         Default ``data/raw/pilot`` (under ``$COSIE_DATA_DIR`` when set).
+    first_year : int, optional
+        The earliest year a register may hold; default :func:`pilot_first_year` (2017, or
+        ``$COSIE_PILOT_FIRST_YEAR``).
 
     Returns
     -------
@@ -204,7 +223,8 @@ def register_observations(folder: str | Path | None = None) -> pd.DataFrame:
                                  "data/raw/pilot/.")
     parts, origin = [], {}
     for path in files:
-        obs = register_to_observations(read_register(path), source_name=path.name)
+        year = first_year or pilot_first_year()
+        obs = register_to_observations(read_register(path, first_year=year), source_name=path.name, first_year=year)
         for key in obs[["indicator", "region_code", "period"]].itertuples(index=False):
             if tuple(key) in origin:
                 raise InputFileError(path, f"indicator {key[0]!r}, region {key[1]!r}, period {key[2]!r} is also in "

@@ -7,6 +7,7 @@ import pandas as pd
 
 from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.pilot.check import PILOTS, read_register
+from cosie_analysis.pilot.parse import FIRST_YEAR
 
 __all__ = ["PLANTED_EFFECTS", "synthetic_register"]
 
@@ -92,7 +93,7 @@ def synthetic_register(pilot: str, seed: int = 0, *, start: str = "2018-01", end
                 rows.append(("nieuwegein", f"H{h:03d}", str(year), "liveability_score", score, "grade", ""))
     frame = pd.DataFrame(rows, columns=["pilot", "unit_id", "period", "measure", "value", "unit", "group"])
     frame["synthetic"] = True
-    out = read_register(frame)
+    out = read_register(frame, first_year=min(FIRST_YEAR, int(months[0].year)))
     out.attrs = {"source": f"synthetic_register({pilot!r}, seed={seed})", "synthetic": True, "seed": int(seed),
                  "planted_effects": {pilot: dict(effect)}}
     return out
