@@ -142,7 +142,8 @@ def _column_problems(columns: list) -> tuple[list[RegisterProblem], bool]:
                 "rename it if it is one of them (free-text columns easily end up holding names).", column=str(col)))
     dupcols = sorted({c for c in columns if columns.count(c) > 1})
     for col in dupcols:
-        problems.append(RegisterProblem("column", "occurs more than once in the header; keep one.", column=col))
+        problems.append(RegisterProblem("column", "occurs more than once in the header; keep one.",
+                                        column=col if col not in flagged else "(the name is not shown)"))
     found = [c if c not in flagged else "(not shown)" for c in columns]
     missing = [c for c, (req, _) in REGISTER_COLUMNS.items() if req and c not in columns]
     for col in missing:
