@@ -119,8 +119,7 @@ def register_to_observations(register: pd.DataFrame, *, source_name: str = "regi
     only through :func:`cosie_analysis.report.disclosure.protect`.
     """
     from cosie_analysis.data.periods import parse_periods
-    from cosie_analysis.data.schema import OBSERVATION_COLUMNS
-    from cosie_analysis.data.schema import normalise as _normalise
+    from cosie_analysis.data.schema import OBSERVATION_COLUMNS, normalise as _normalise
     from cosie_analysis.data.sources.cbs import STATUS_DEFINITIVE
 
     reg = read_register(register, first_year=first_year or pilot_first_year())
@@ -209,8 +208,7 @@ def register_observations(folder: str | Path | None = None, *, first_year: int |
         For the first file with problems (listing all of its problems), when two files give the
         same indicator, region and period, or for a file that is not a register (e.g. ``.xls``).
     """
-    from cosie_analysis.data.schema import OBSERVATION_COLUMNS
-    from cosie_analysis.data.schema import normalise as _normalise
+    from cosie_analysis.data.schema import OBSERVATION_COLUMNS, normalise as _normalise
     from cosie_analysis.paths import raw_dir
 
     folder = Path(folder) if folder is not None else raw_dir() / "pilot"

@@ -17,12 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import InputFileError, ParameterError
-from cosie_analysis.pilot.identifiers import (
-    IDENTIFIER_KINDS,
-    SUSPECT,
-    column_identifier_kind,
-    identifier_kinds,
-)
+from cosie_analysis.pilot.identifiers import column_identifier_kind, identifier_kinds
 from cosie_analysis.pilot.parse import (
     FIRST_YEAR,
     RegisterProblem,
@@ -33,6 +28,7 @@ from cosie_analysis.pilot.parse import (
     parse_when,
     read_text,
 )
+from cosie_analysis.pilot.screen import identifier_problems, part_problems
 
 __all__ = ["PILOTS", "REGISTER_COLUMNS", "SYNTHETIC_LABEL", "is_synthetic", "read_register", "validate_register"]
 
@@ -66,8 +62,6 @@ _TRUE, _FALSE = {"true", "1", "ja", "yes", "waar"}, {"false", "0", "nee", "no", 
 _COMMON_UNITS = {"ton", "t", "g", "gram", "kilo", "kilogram", "kilogrammen", "stuks", "aantal", "%", "procent",
                  "people", "person", "persoon", "report", "melding", "household", "huishouden"}
 _HINT = "Fix the file and run `cosie-analysis validate FILE` again; the format is described in docs/pilot-data.md."
-_REFUSED = ("Refused: a register must not hold direct identifiers. Remove the column or replace the values "
-            "by pseudonyms (e.g. P0001) and keep the key file apart from the data (docs/pilot-data.md).")
 
 
 def is_synthetic(data) -> bool:
@@ -82,52 +76,6 @@ def is_synthetic(data) -> bool:
     if "source_table" in data.columns:
         return bool(data["source_table"].dropna().astype(str).str.lower().str.startswith("synthetic").any())
     return False
-
-
-def _identifier_problems(frame: pd.DataFrame, columns: list, line_label: str) -> list[RegisterProblem]:
-    """Column names that suggest identifiers, and every cell that holds one, grouped by column and kind."""
-    problems = []
-    for col in columns:
-        hit = column_identifier_kind(col)
-        name_kinds = identifier_kinds(col)
-        if hit or name_kinds:
-            what = hit or IDENTIFIER_KINDS[name_kinds[0]]
-            shown_col = str(col) if not name_kinds else "(the name is not shown)"
-            problems.append(RegisterProblem("identifier", f"the column name suggests {what}, a direct identifier. "
-                                            + _REFUSED, column=shown_col))
-    for col in columns:
-        if identifier_kinds(col):
-            continue
-        values = frame[col].astype(str)
-        candidates = pd.unique(values[values.str.contains(SUSPECT, na=False)]) if len(values) else []
-        uniques = {v: kinds for v in candidates if (kinds := identifier_kinds(v, column=str(col)))}
-        if not uniques:
-            continue
-        cell_kinds = values.map(uniques).fillna("").map(tuple)
-        for kind in IDENTIFIER_KINDS:
-            hits = np.flatnonzero(np.fromiter((kind in k for k in cell_kinds), dtype=bool, count=len(cell_kinds)))
-            if not len(hits):
-                continue
-            rows = frame["_row"].to_numpy()[hits]
-            more = f" (also rows {', '.join(map(str, rows[1:10]))}{' and more' if len(rows) > 10 else ''})" if len(rows) > 1 else ""
-            problems.append(RegisterProblem(
-                "identifier", f"{len(hits)} value(s) look like {IDENTIFIER_KINDS[kind]}{more}; the values are not shown "
-                "here. " + _REFUSED, row=int(rows[0]), line=int(frame["_line"].iloc[hits[0]]), column=str(col),
-                line_label=line_label))
-    return problems
-
-
-def _part_problems(parts: list[tuple[str, object]]) -> list[RegisterProblem]:
-    """Identifiers in the other parts of a workbook (other sheets, comments, properties)."""
-    found: dict[str, list[str]] = {}
-    for where, text in parts:
-        for kind in identifier_kinds(text):
-            found.setdefault(kind, []).append(where)
-    return [RegisterProblem("identifier", f"{IDENTIFIER_KINDS[kind]} in {where[0]}"
-                            f"{f' (and {len(where) - 1} more place(s))' if len(where) > 1 else ''}; the values are not "
-                            "shown here. Refused: the workbook must hold nothing but the pseudonymised register. Remove "
-                            "other sheets (hidden ones too), comments and document properties, or save the register "
-                            "sheet alone as CSV.") for kind, where in found.items()]
 
 
 def _column_problems(columns: list) -> tuple[list[RegisterProblem], bool]:
@@ -275,7 +223,7 @@ def _group_key(text: str) -> str:
 def _check(frame: pd.DataFrame, line_label: str, first_year: int = FIRST_YEAR) -> tuple[list[RegisterProblem], pd.DataFrame]:
     """Every problem of a text frame, and the parsed rows (meaningful only when there are none)."""
     columns = [c for c in frame.columns if c not in ("_row", "_line")]
-    problems = _identifier_problems(frame, columns, line_label)
+    problems = identifier_problems(frame, columns, line_label)
     more, stop = _column_problems(columns)
     problems += more
     if stop:
@@ -319,7 +267,7 @@ def _source(source) -> tuple[pd.DataFrame, list[RegisterProblem], str, str]:
     if not path.is_file():
         raise InputFileError(path, "file not found.", "Check the path; registers live in data/raw/pilot/.")
     frame, problems, label, parts = read_text(path)
-    return frame, problems + _part_problems(parts), label, str(path)
+    return frame, problems + part_problems(parts), label, str(path)
 
 
 def _all_problems(source, first_year: int):

@@ -159,15 +159,9 @@ def parse_when(text: str, *, first_year: int = FIRST_YEAR, today: pd.Timestamp |
             code = {"MM": f"{m[1]}-{num:02d}", "KW": f"{m[1]}-Q{num}", "JJ": m[1]}[m[2]]
             return parse_when(code, first_year=first_year, today=today)
         else:
-            raise ValueError(s)
-    except ValueError:
-        m = _DUTCH_DAY.match(s)
-        if m and identifier_kinds(s):
-            return "a full date that could be a date of birth (the value is not shown); a period is a date of the pilot."
-        if m:
-            return (f"{shown(s) or 'the value'} is not a date in the register's format: write YYYY-MM-DD "
-                    f"({m[3]}-{int(m[2]):02d}-{int(m[1]):02d} if it means day {m[1]}, month {m[2]}).")
-        return f"{shown(s) or 'the value'} is not a valid date or period: {fmt}."
+            return _not_a_period(s, fmt)
+    except ValueError:  # an impossible day such as 2020-02-30
+        return _not_a_period(s, fmt)
     if result[0].year < first_year:
         what = "a full date that could be a date of birth" if result[2] == "day" and result[0].year < 2010 else "a period"
         return (f"{what} before {first_year} (the value is not shown): a typing error in the year? Registers start in "
@@ -176,6 +170,16 @@ def parse_when(text: str, *, first_year: int = FIRST_YEAR, today: pd.Timestamp |
         return (f"{shown(s) or 'the value'} lies in the future (after {today:%Y-%m-%d}): a typing error in the year? "
                 "A period that has not begun cannot have been observed.")
     return result
+
+
+def _not_a_period(s: str, fmt: str) -> str:
+    m = _DUTCH_DAY.match(s)
+    if m and identifier_kinds(s):
+        return "a full date that could be a date of birth (the value is not shown); a period is a date of the pilot."
+    if m:
+        return (f"{shown(s) or 'the value'} is not a date in the register's format: write YYYY-MM-DD "
+                f"({m[3]}-{int(m[2]):02d}-{int(m[1]):02d} if it means day {m[1]}, month {m[2]}).")
+    return f"{shown(s) or 'the value'} is not a valid date or period: {fmt}."
 
 
 _PLAIN = re.compile(r"^[+-]?\d+$")

@@ -116,6 +116,11 @@ def _texts(frame: pd.DataFrame) -> set[str]:
 def pilot_provenance(data) -> dict | None:
     """The pilot provenance of a frame or result object, or None when it holds no pilot data.
 
+    Parameters
+    ----------
+    data : pandas.DataFrame or result object
+        A table, or a result whose ``table`` is one (e.g. from :func:`cosie_analysis.phase_summary`).
+
     Returns
     -------
     dict or None

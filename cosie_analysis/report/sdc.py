@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis._checks import check_data
-from cosie_analysis.errors import CosieError, ParameterError
+from cosie_analysis.errors import DisclosureError, ParameterError  # DisclosureError re-exported here
 
 __all__ = [
     "DISCLOSURE_COLUMN",
@@ -38,10 +38,6 @@ PERSON_LEVEL_UNITS = frozenset({
     "persons", "households", "stories", "participants", "respondents",
     "personen", "huishoudens", "verhalen", "deelnemers", "respondenten",
 })  # fmt: skip
-
-
-class DisclosureError(CosieError, ValueError):
-    """An export would disclose small counts of people: protect the table first."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +129,7 @@ def _secondary(v: np.ndarray, primary: np.ndarray, total_primary: bool, rules: D
     return sup & ~primary, total_sup and not total_primary
 
 
+# long: one pass per group keeps primary and secondary suppression, rounding and the total row consistent
 def protect(
     table: pd.DataFrame,
     *,

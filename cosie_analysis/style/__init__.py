@@ -61,14 +61,59 @@ def region_order(codes) -> list:
 
 
 def region_style(code: str) -> dict:
-    """Colour, line style and marker for a region code or a role name (``"comparison"``,
-    ``"highlight"``, ...); any other code is grey."""
+    """Colour, line style and marker for a region code or a role name.
+
+    Parameters
+    ----------
+    code : str
+        A region code (``"GM0321"`` Houten, ``"GM0356"`` Nieuwegein, ``"NL"``/``"NL00"`` Nederland) or
+        a role name of :data:`REGION_STYLES` (``"comparison"``, ``"highlight"``, ``"other"``, ...).
+
+    Returns
+    -------
+    dict
+        A new dict with ``color`` (hex), ``linestyle`` and ``marker``, ready for ``ax.plot(**style)``;
+        any code without a role gets the grey ``"other"`` style.
+
+    Examples
+    --------
+    >>> from cosie_analysis.style import region_style
+    >>> region_style("GM0321")
+    {'color': '#0072B2', 'linestyle': '-', 'marker': 'o'}
+    >>> region_style("GM0344")["color"]
+    '#BBBBBB'
+    """
     role = code if code in REGION_STYLES else _ROLE_BY_CODE.get(code, "other")
     return dict(REGION_STYLES[role])
 
 
 def number_formatter(lang: str = "nl"):
-    """A matplotlib tick formatter with decimal comma (nl) or point (en) and thousands separators."""
+    """A matplotlib tick formatter with decimal comma (nl) or point (en) and thousands separators.
+
+    Ticks get as many decimals as the step between them needs (at most six), so ``0,5 1,0 1,5`` rather
+    than ``0,5 1 1,5``.
+
+    Parameters
+    ----------
+    lang : {"nl", "en"}, default "nl"
+        The language of the number format (:func:`cosie_analysis.words.format_number`).
+
+    Returns
+    -------
+    matplotlib.ticker.Formatter
+        For ``ax.yaxis.set_major_formatter(...)``.
+
+    Examples
+    --------
+    >>> from cosie_analysis.style import number_formatter
+    >>> f = number_formatter("nl")
+    >>> f.set_locs([0.0, 1500.0, 3000.0])
+    >>> f(1500.0)
+    '1.500'
+    >>> f.set_locs([0.0, 0.5, 1.0])
+    >>> f(1.0)
+    '1,0'
+    """
     from matplotlib.ticker import Formatter
 
     class _NumberFormatter(Formatter):
@@ -90,7 +135,26 @@ def number_formatter(lang: str = "nl"):
 
 @contextmanager
 def report_style():
-    """Use the package's matplotlib style inside a ``with`` block."""
+    """Use the package's matplotlib style inside a ``with`` block.
+
+    The style (``style/cosie.mplstyle``) sets the fonts, sizes, grid and PDF/SVG options of the report
+    figures; the previous settings come back when the block ends.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        A context manager; use it as ``with report_style(): ...``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cosie_analysis.style import report_style
+    >>> with report_style():
+    ...     fig, ax = plt.subplots()
+    ...     fonttype = plt.rcParams["pdf.fonttype"]
+    >>> fonttype
+    42
+    """
     import matplotlib.pyplot as plt
 
     # Resolve the backend first: leaving the context restores the rcParams, and restoring a
