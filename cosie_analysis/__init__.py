@@ -73,6 +73,9 @@ _LAZY = {
     "SUPPRESSED_MARK": "report.disclosure",
     "suppress_small_n": "report.disclosure",
     "mark_suppressed": "report.disclosure",
+    # provenance of pilot data (#16)
+    "protect_summary": "report.pilot_tables",
+    "pilot_provenance": "pilot.provenance",
     # report
     "save_figure": "report.export",
     "save_table": "report.export",
@@ -177,6 +180,9 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
         load_timeline as load_timeline,
         phase_label as phase_label,
     )
+    from cosie_analysis.pilot.provenance import (
+        pilot_provenance as pilot_provenance,
+    )
     from cosie_analysis.pilot.register import (
         is_synthetic as is_synthetic,
         load_measures as load_measures,
@@ -242,6 +248,9 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
     from cosie_analysis.report.overview import (
         coverage as coverage,
         plot_coverage as plot_coverage,
+    )
+    from cosie_analysis.report.pilot_tables import (
+        protect_summary as protect_summary,
     )
     from cosie_analysis.style import (
         report_style as report_style,

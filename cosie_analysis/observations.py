@@ -536,16 +536,60 @@ def build_observations(raw: str | Path | None = None, processed: str | Path | No
     return target
 
 
+def _input_digests(raw: Path) -> dict[str, str]:
+    """The sha256 of every input the build reads, keyed as ``observations.sources.json`` records them:
+    each file in ``raw/pilot`` (registers) and each file of the registry ("missing" when absent)."""
+    inputs = {str(p.relative_to(raw)): sha256_file(p) for p in sorted((raw / "pilot").glob("*")) if p.is_file()}
+    registry = load_registry(REGISTRY_PATH)
+    for _, entry in sorted(registry["tables"].items()):
+        for name in sorted(entry["files"]):
+            path = raw / entry["path"] / name
+            inputs[f"{entry['path']}/{name}"] = sha256_file(path) if path.is_file() else "missing"
+    return inputs
+
+
+def _code_digest() -> str:
+    """One sha256 over the package code and resources that build the table, and the registry."""
+    import hashlib
+
+    code = Path(__file__).parent
+    digest = hashlib.sha256()
+    for p in sorted([*code.rglob("*.py"), *code.glob("resources/*"), REGISTRY_PATH]):
+        if p.is_file():
+            digest.update(str(p.relative_to(p.parent.parent if p == REGISTRY_PATH else code)).encode() + b"\0")
+            digest.update(p.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def _newest_input(raw: Path) -> float:
-    """The latest modification time among the raw files (snapshots aside) and the registry."""
-    times = [p.stat().st_mtime for p in raw.rglob("*") if p.is_file() and ".snapshots" not in p.parts]
+    """The latest modification time of the package code and the registry: only a fallback for builds
+    whose ``observations.sources.json`` records no ``code_sha256`` (the data inputs are hashed)."""
+    code = Path(__file__).parent
+    times = [p.stat().st_mtime for p in [*code.rglob("*.py"), *code.glob("resources/*")]]
     if REGISTRY_PATH.is_file():
         times.append(REGISTRY_PATH.stat().st_mtime)
     return max(times, default=0.0)
 
 
 def _stale(target: Path, raw: Path) -> bool:
-    return not target.is_file() or _newest_input(raw) > target.stat().st_mtime
+    """True unless ``target`` exists and was built from inputs with exactly today's content.
+
+    Freshness is decided by content, not modification times: the sha256 of every register and
+    registered file must equal what the build recorded in ``observations.sources.json`` (so a
+    deleted register, or one added with an old modification time, makes the table stale), and
+    so must the code and registry digest when the build recorded one."""
+    sources = target.parent / "observations.sources.json"
+    if not target.is_file() or not sources.is_file():
+        return True
+    try:
+        recorded = json.loads(sources.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    if recorded.get("inputs") != _input_digests(raw):
+        return True
+    if recorded.get("code_sha256") is not None:
+        return recorded["code_sha256"] != _code_digest()
+    return _newest_input(raw) > target.stat().st_mtime
 
 
 #: Every file ``build_observations`` writes to ``data/processed``.
@@ -554,14 +598,13 @@ PROCESSED_FILES = ("observations.parquet", "observations.csv", "pc4_wijk_crosswa
 
 
 def is_current() -> bool:
-    """True when every processed output exists and is newer than ``data/raw`` and the registry, and
-    the package code that builds it has not changed since (so ``cosie-analysis build`` may skip)."""
+    """True when every processed output exists and was built from the present content of every input
+    (registers included; sha256, not modification times) and of the code, so ``cosie-analysis build``
+    may skip."""
     outputs = [processed_dir() / name for name in PROCESSED_FILES]
     if not all(p.is_file() for p in outputs):
         return False
-    code = Path(__file__).parent
-    newest_code = max(p.stat().st_mtime for p in [*code.rglob("*.py"), *code.glob("resources/*")])
-    return max(_newest_input(raw_dir()), newest_code) <= min(p.stat().st_mtime for p in outputs)
+    return not _stale(processed_dir() / "observations.parquet", raw_dir())
 
 
 def load_observations(*, rebuild: bool = False) -> pd.DataFrame:

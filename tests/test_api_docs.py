@@ -71,7 +71,6 @@ PENDING = frozenset({
     "synthetic_control",  # EX01
     "synthetic_register",  # EX01
     "template_path",  # RT01 EX01
-    "validate_register",  # EX01
 })  # fmt: skip
 
 

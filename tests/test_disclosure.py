@@ -143,7 +143,7 @@ def test_suppress_small_n_blanks_means_of_few_respondents():
 
 counts = st.lists(st.integers(min_value=0, max_value=40), min_size=3, max_size=3)
 groups = st.lists(counts, min_size=1, max_size=4)
-bases = st.sampled_from([1, 5])
+bases = st.sampled_from([5, 10])  # rounding_base=1 with totals is refused (see below)
 
 
 def _achievable(k: int, lb: int, base: int, cap: int) -> set[int]:
@@ -159,8 +159,9 @@ def _recoverable(group: pd.DataFrame, rules: DisclosureRules) -> list[str]:
     """Try to pin down each suppressed cell from the exported numbers (an independent brute force).
 
     The attacker knows the shown (rounded) cells, the total if shown, that the total is the sum of
-    the rounded cells, and that a suppressed cell is a count of at least 1 (zeros are never
-    suppressed unless suppress_zero). They try every value for every suppressed cell.
+    the rounded cells, and, from the exported `disclosure` column, that a primary cell lies between
+    1 (0 under suppress_zero) and threshold - 1 and a secondary one is 0 or at least the threshold.
+    They try every value for every suppressed cell.
     """
     lb = 0 if rules.suppress_zero else 1
     cells = group[group["phase"] != "total"]
@@ -168,12 +169,18 @@ def _recoverable(group: pd.DataFrame, rules: DisclosureRules) -> list[str]:
     hidden = cells[cells["value"].isna()]
     if hidden.empty or np.isnan(total):
         return []  # no equation links the hidden cells to the exported numbers
-    rest = total - cells["value"].sum()  # = the rounded sum of the hidden cells
-    cap = int(rest) + rules.rounding_base
+    rest = int(total - cells["value"].sum())  # = the rounded sum of the hidden cells
+    cap = rest + rules.rounding_base + rules.threshold
+    ranges = [range(lb, rules.threshold) if flag == "primary" else [0, *range(rules.threshold, cap + 1)]
+              for flag in hidden["disclosure"]]
     pinned = []
-    for phase in hidden["phase"]:
-        others = _achievable(len(hidden) - 1, lb, rules.rounding_base, cap)
-        feasible = [x for x in range(lb, cap + 1) if rest - int(round_to_base(x, rules.rounding_base)) in others]
+    for i, phase in enumerate(hidden["phase"]):
+        others = {0}
+        for j, r in enumerate(ranges):
+            if j != i:
+                others = {a + int(round_to_base(x, rules.rounding_base)) for a in others for x in r
+                          if a + int(round_to_base(x, rules.rounding_base)) <= rest}
+        feasible = [x for x in ranges[i] if rest - int(round_to_base(x, rules.rounding_base)) in others]
         if len(feasible) <= 1:
             pinned.append(f"{phase}={feasible}")
     return pinned
@@ -213,12 +220,16 @@ def test_rounded_counts_stay_consistent_with_their_totals(values, base):
         assert total == round_to_base(truth, base).sum()
 
 
-def test_the_case_one_one_fifty_without_rounding_is_protected():
-    # 1 + 1 + 50 = 52: with the total shown the two ones would be exact, so 50 is suppressed too
+def test_rules_that_cannot_protect_are_refused_with_the_reason():
+    # without rounding, 10 + 9 + 9 = 28 with the total shown pins both 9s (each primary cell is 1-9)
     rules = DisclosureRules(rounding_base=1)
-    out = protect(_table({"m": [1, 1, 50]}), by="measure", rules=rules)
-    assert out["disclosure"].tolist() == ["primary", "primary", "secondary", "shown"]
-    assert _recoverable(out, rules) == []
+    with pytest.raises(ParameterError, match=r"rounding_base=1 cannot protect a table with totals.*10, 9, 9 with "
+                                             r"total 28 gives both 9s"):
+        protect(_table({"m": [10, 9, 9]}), by="measure", rules=rules)
+    out = protect(_table({"m": [10, 9, 9]}), by="measure", rules=rules, total=None)  # no totals: nothing to difference
+    assert out["value"].tolist()[0] == 10 and out["value"].isna().sum() == 2
+    # with the default rules the same cells cannot be pinned, even knowing which cells are primary
+    assert _recoverable(protect(_table({"m": [10, 9, 9]}), by="measure"), DisclosureRules()) == []
 
 
 # --------------------------------------------------------------------------- the export gate

@@ -25,7 +25,6 @@ LONG_MODULES = frozenset({
     "estimate/batch.py",
     "estimate/its.py",
     "observations.py",
-    "pilot/register.py",
     "plotting.py",
     "report/disclosure.py",
     "report/figures.py",
@@ -40,8 +39,6 @@ LONG_FUNCTIONS = frozenset({
     "estimate/its.py::interrupted_time_series",
     "estimate/summaries.py::phase_summary",
     "estimate/synth.py::synthetic_control",
-    "pilot/register.py::_check",
-    "report/disclosure.py::protect",
 })  # fmt: skip
 
 

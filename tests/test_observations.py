@@ -232,4 +232,14 @@ def test_cli_build_skips_when_current_and_rebuilds_after_raw_changes(real_data_d
     assert parquet.stat().st_mtime_ns == first
     newer = parquet.stat().st_mtime + 10
     os.utime(data / "raw" / "cbs" / "47024NED" / "data.csv", (newer, newer))
+    assert main(["build"]) == 0 and "up to date" in capsys.readouterr().out  # same content: nothing to do (#16)
+    from cosie_analysis.pilot.register import REGISTER_COLUMNS, synthetic_register
+
+    register = data / "raw" / "pilot" / "synthetic.csv"
+    register.parent.mkdir()
+    synthetic_register("nieuwegein", seed=0)[list(REGISTER_COLUMNS)].to_csv(register, index=False)
+    older = parquet.stat().st_mtime - 10**6
+    os.utime(register, (older, older))  # copied in with an old date: the content still counts
+    assert main(["build"]) == 0 and "wrote" in capsys.readouterr().out
+    register.unlink()
     assert main(["build"]) == 0 and "wrote" in capsys.readouterr().out

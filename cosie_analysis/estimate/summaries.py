@@ -25,6 +25,7 @@ from cosie_analysis.estimate._common import (
 )
 from cosie_analysis.estimate._its_result import ci_label, series_label
 from cosie_analysis.estimate._kernels import welch
+from cosie_analysis.pilot.provenance import carry_provenance
 from cosie_analysis.words import (
     format_ci,
     format_number,
@@ -322,7 +323,8 @@ def summarise(data, *, function, value, period, by, scheme, rule, conf_level, ad
         names = data[["region_code", "region_name"]].dropna().drop_duplicates("region_code")
         table["region_name"] = table["region_code"].map(dict(zip(names["region_code"], names["region_name"])))
         cols.append("region_name")
-    return PhaseSummary(table=table[cols].reset_index(drop=True), phase_scheme=scheme_name, phase_rule=rule_name,
+    return PhaseSummary(table=carry_provenance(table[cols].reset_index(drop=True), data),  # pilot data stay pilot data (#16)
+                        phase_scheme=scheme_name, phase_rule=rule_name,
                         conf_level=conf_level, method="welch_t", by=by, skipped=skipped)
 
 
@@ -378,4 +380,4 @@ def phase_totals(
            .agg(**{value: (value, "sum"), "n_periods": (period, "nunique")}).reset_index())
     out["phase"] = out["phase"].astype(str)
     out["phase_scheme"], out["phase_rule"] = scheme_name, rule_name
-    return out
+    return carry_provenance(out, data)  # pilot data stay pilot data (#16)

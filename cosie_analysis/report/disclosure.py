@@ -31,14 +31,25 @@ each protected table as it is and do not publish the same counts in a second lay
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from cosie_analysis._checks import check_data, check_lang
-from cosie_analysis.errors import DisclosureError, ParameterError  # DisclosureError re-exported here
+from cosie_analysis._checks import check_lang
+from cosie_analysis.errors import ParameterError
+from cosie_analysis.report.sdc import (
+    DISCLOSURE_COLUMN,
+    DISCLOSURE_STATUSES,
+    PERSON_LEVEL_UNITS,
+    SUPPRESSED_MARK,
+    DisclosureError,
+    DisclosureRules,
+    protect,
+    round_to_base,
+    suppress_small_n,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -49,6 +60,7 @@ __all__ = [
     "DISCLOSURE_COLUMN",
     "DISCLOSURE_STATUSES",
     "PERSON_LEVEL_UNITS",
+    "STRUCTURAL_COLUMNS",
     "SUPPRESSED_MARK",
     "DisclosureError",
     "DisclosureRules",
@@ -64,286 +76,6 @@ __all__ = [
     "round_to_base",
     "suppress_small_n",
 ]
-
-#: How a suppressed cell is shown in exported tables.
-SUPPRESSED_MARK = "."
-#: The flag column added by :func:`protect`.
-DISCLOSURE_COLUMN = "disclosure"
-#: Its values: shown, suppressed because small (primary), suppressed to stop differencing (secondary).
-DISCLOSURE_STATUSES = ("shown", "primary", "secondary")
-#: Units whose counts are counts of people (or households): tables of them need protection.
-PERSON_LEVEL_UNITS = frozenset({
-    "persons", "households", "stories", "participants", "respondents",
-    "personen", "huishoudens", "verhalen", "deelnemers", "respondenten",
-})  # fmt: skip
-
-
-@dataclass(frozen=True)
-class DisclosureRules:
-    """The disclosure-control settings; the defaults follow CBS practice.
-
-    Parameters
-    ----------
-    threshold : int, default 10
-        Counts of 1 to ``threshold - 1`` are suppressed (primary suppression).
-    rounding_base : int, default 5
-        Shown counts are rounded half up to a multiple of this; 1 means no rounding.
-    min_denominator : int, default 10
-        Percentages and means are shown only when their denominator is at least this.
-    suppress_zero : bool, default False
-        Also suppress zero counts (for tables where "nobody" is itself sensitive).
-    """
-
-    threshold: int = 10
-    rounding_base: int = 5
-    min_denominator: int = 10
-    suppress_zero: bool = False
-
-    def __post_init__(self):
-        for name in ("threshold", "rounding_base", "min_denominator"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ParameterError(f"DisclosureRules: `{name}` must be a whole number of at least 1; got {value!r}.")
-        if not isinstance(self.suppress_zero, (bool, np.bool_)):
-            raise ParameterError(f"DisclosureRules: `suppress_zero` must be True or False; got {self.suppress_zero!r}.")
-
-
-def _rules(rules: DisclosureRules | None) -> DisclosureRules:
-    if rules is None:
-        return DisclosureRules()
-    if not isinstance(rules, DisclosureRules):
-        raise ParameterError(f"`rules` must be a DisclosureRules(...) or None; got {type(rules).__name__}.")
-    return rules
-
-
-def round_to_base(values, base: int = 5) -> np.ndarray:
-    """Round non-negative whole counts half up to a multiple of ``base`` (12 -> 10, 13 -> 15)."""
-    v = np.asarray(values, dtype=np.int64)
-    return (2 * v + base) // (2 * base) * base
-
-
-def _counts(table: pd.DataFrame, count: str) -> np.ndarray:
-    values = pd.to_numeric(table[count], errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
-    if bad.any():
-        rows = [str(i) for i in table.index[bad][:5]]
-        raise ParameterError(
-            f"protect(): column `{count}` must hold whole counts of 0 or more in every row; "
-            f"{int(bad.sum())} row(s) do not (index {', '.join(rows)}): {table.loc[bad, count].head(5).tolist()!r}. "
-            "Drop rows without a count; protect() is for counts of people or households, not for amounts or means."
-        )
-    return values.astype(np.int64)
-
-
-def _secondary(v: np.ndarray, primary: np.ndarray, total_primary: bool, rules: DisclosureRules) -> tuple[np.ndarray, bool]:
-    """Add secondary suppressions until no suppressed value of the group can be derived.
-
-    An attacker knows the shown cells, the total (the sum of the rounded cells) and that every
-    suppressed cell is at least ``lb`` (1, or 0 under ``suppress_zero``). From these they learn the
-    rounded sum of the suppressed cells. One suppressed entry is then exact; several are exact only
-    when their rounded sum is its minimum and that minimum's rounding class holds one value (no
-    rounding: all suppressed cells equal ``lb``). In either case the smallest positive shown cell
-    (the earliest on ties) is suppressed as well, or the total when no such cell is left.
-    """
-    base, lb = rules.rounding_base, 0 if rules.suppress_zero else 1
-    singleton = round_to_base(lb + 1, base) != round_to_base(lb, base)
-    sup, total_sup = primary.copy(), total_primary
-    while True:
-        k = int(sup.sum())
-        if k + int(total_sup) == 0 or total_sup and k != 0:
-            break
-        if k >= 2 and not total_sup:
-            at_minimum = int(round_to_base(v[sup], base).sum()) == k * int(round_to_base(lb, base))
-            if not (at_minimum and singleton):
-                break
-        candidates = np.flatnonzero(~sup & (v > 0))
-        if candidates.size:
-            sup[candidates[np.argmin(v[candidates])]] = True
-        elif not total_sup:
-            total_sup = True
-        else:  # only the total is suppressed and every cell is zero: suppress them all
-            sup[:] = True
-            break
-    return sup & ~primary, total_sup and not total_primary
-
-
-def protect(
-    table: pd.DataFrame,
-    *,
-    count: str = "value",
-    over: str = "phase",
-    by: str | Sequence[str] | None = None,
-    total: str | None = "total",
-    rules: DisclosureRules | None = None,
-    percent: bool = False,
-) -> pd.DataFrame:
-    """Protect a tidy table of counts: suppress small cells, round, add consistent totals.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        One row per cell: the ``by`` columns name the group (e.g. pilot and measure), ``over`` the
-        cell within the group (e.g. the phase), ``count`` the number of people. Rows whose ``over``
-        value equals ``total`` are taken as given totals: they are checked against the sum of their
-        cells and replaced.
-    count : str, default "value"
-        Column of whole, non-negative counts.
-    over : str, default "phase"
-        Column whose values are the additive cells of a group (``before + during + after = total``).
-    by : str or sequence of str, optional
-        Columns that identify a group. Default: every column except ``count`` and ``over``.
-    total : str or None, default "total"
-        Label (in ``over``) of the total row added to every group; None adds no total (then only
-        primary suppression and rounding apply, and the table must not be published with totals).
-    rules : DisclosureRules, optional
-        Default ``DisclosureRules()`` (threshold 10, base 5, min. denominator 10).
-    percent : bool, default False
-        Add a ``percent`` column: 100 x cell / total, from the rounded counts; NaN for suppressed
-        cells, when the total is suppressed, or when the true total is below ``min_denominator``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A protected copy: the input columns, with ``count`` (float64) holding the rounded count or
-        NaN where suppressed, plus ``disclosure`` (``"shown"``, ``"primary"`` or ``"secondary"``),
-        and ``percent`` when asked. Each group is followed by its total row (``over`` = ``total``;
-        other columns copied when constant within the group). ``attrs["disclosure"]`` records the
-        rules and roles.
-
-    Raises
-    ------
-    ParameterError
-        Missing columns, counts that are missing, negative or not whole, a cell that occurs twice in
-        a group, or a given total that differs from the sum of its cells.
-
-    Notes
-    -----
-    A total is shown as the sum of the group's rounded cells (suppressed cells included), so shown
-    cells and totals add up exactly. Secondary suppression guarantees that no group has exactly one
-    suppressed entry among its cells and its total: from the total and the shown cells only the sum
-    of two or more unknown non-negative counts can be derived, never one of them. The input is never
-    modified.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"measure": "matches", "phase": ["before", "during", "after"], "value": [23, 4, 31]})
-    >>> protect(t, by="measure")[["phase", "value", "disclosure"]].to_dict("list")  # doctest: +NORMALIZE_WHITESPACE
-    {'phase': ['before', 'during', 'after', 'total'], 'value': [nan, nan, 30.0, 60.0],
-     'disclosure': ['secondary', 'primary', 'shown', 'shown']}
-    """
-    rules = _rules(rules)
-    check_data(table, {"count": count, "over": over}, function="protect")
-    if by is None:
-        by = [c for c in table.columns if c not in (count, over, DISCLOSURE_COLUMN, "percent")]
-    by = [by] if isinstance(by, str) else list(by)
-    check_data(table, {f"by[{i}]": c for i, c in enumerate(by)}, function="protect")
-    if DISCLOSURE_COLUMN in table.columns:
-        raise ParameterError("protect(): the table already has a `disclosure` column: it was protected before. "
-                             "Protect the original counts once.")
-    data = table.copy()
-    is_total = (data[over].astype(object) == total).to_numpy() if total is not None else np.zeros(len(data), bool)
-    given_totals = data[is_total]
-    data = data[~is_total]
-    values = _counts(data, count)
-    data = data.assign(**{"_v": values})
-    keys = by + [over]
-    dup = data.duplicated(keys, keep=False) if keys else pd.Series(False, index=data.index)
-    if dup.any():
-        first = data.loc[dup, keys].head(3).to_dict("records")
-        raise ParameterError(f"protect(): {int(dup.sum())} row(s) share a cell {keys}, e.g. {first}. "
-                             f"Aggregate first (one row per {keys}), or pass the columns that tell them apart in `by`.")
-    other = [c for c in data.columns if c not in keys + [count, "_v"]]
-    parts = []
-    groups = data.groupby(by, sort=False, dropna=False) if by else [((), data)]
-    for key, group in groups:
-        v = group["_v"].to_numpy()
-        rounded = round_to_base(v, rules.rounding_base)
-        small = (v < rules.threshold) & ((v > 0) | rules.suppress_zero)
-        true_total = int(v.sum())
-        total_primary = total is not None and true_total < rules.threshold and (true_total > 0 or rules.suppress_zero)
-        if total is not None:
-            secondary, total_secondary = _secondary(v, small, total_primary, rules)
-        else:
-            secondary, total_secondary = np.zeros(len(v), bool), False
-        suppressed = small | secondary
-        cells = group.drop(columns="_v").copy()
-        cells[count] = np.where(suppressed, np.nan, rounded.astype(float))
-        cells[DISCLOSURE_COLUMN] = np.where(small, "primary", np.where(secondary, "secondary", "shown"))
-        shown_total = float(rounded.sum())
-        total_hidden = total_primary or total_secondary
-        if percent:
-            ok = total is not None and not total_hidden and true_total >= rules.min_denominator and shown_total > 0
-            cells["percent"] = np.where(~suppressed & ok, 100.0 * rounded / (shown_total if shown_total else 1.0), np.nan)
-        parts.append(cells)
-        if total is None:
-            continue
-        if len(given_totals) and by:
-            key_t = key if isinstance(key, tuple) else (key,)
-            mask = np.logical_and.reduce([given_totals[c].astype(object).to_numpy() == k for c, k in zip(by, key_t)])
-            given = given_totals.loc[mask, count]
-        else:
-            given = given_totals[count]
-        if len(given) and not np.isclose(float(given.iloc[0]), true_total):
-            raise ParameterError(
-                f"protect(): the given total of group {dict(zip(by, key if isinstance(key, tuple) else (key,)))} "
-                f"is {float(given.iloc[0]):g} but its cells sum to {true_total}. Pass the cells only; protect() adds totals."
-            )
-        row = {c: group[c].iloc[0] for c in by}
-        row[over] = total
-        for c in other:
-            uniq = group[c].drop_duplicates()
-            row[c] = uniq.iloc[0] if len(uniq) == 1 else pd.NA
-        row[count] = np.nan if total_hidden else shown_total
-        row[DISCLOSURE_COLUMN] = "primary" if total_primary else ("secondary" if total_secondary else "shown")
-        if percent:
-            row["percent"] = 100.0 if not total_hidden and true_total >= rules.min_denominator else np.nan
-        parts.append(pd.DataFrame([row]))
-    columns = [c for c in table.columns if c != "percent"] + [DISCLOSURE_COLUMN] + (["percent"] if percent else [])
-    if not parts:
-        out = pd.DataFrame(columns=columns)
-    else:
-        if total is not None and isinstance(table[over].dtype, pd.CategoricalDtype):
-            cats = list(table[over].cat.categories) + ([total] if total not in table[over].cat.categories else [])
-            dtype = pd.CategoricalDtype(cats, ordered=table[over].cat.ordered)
-            parts = [p.assign(**{over: pd.Categorical(p[over].astype(object), dtype=dtype)}) for p in parts]
-        out = pd.concat(parts, ignore_index=True)[columns]
-    out[count] = out[count].astype("float64")
-    out.attrs = {**table.attrs, "disclosure": {**asdict(rules), "count": count, "over": over, "by": by, "total": total}}
-    return out
-
-
-def suppress_small_n(
-    table: pd.DataFrame, *, value: str | Sequence[str] = "percent", n: str = "n", rules: DisclosureRules | None = None
-) -> pd.DataFrame:
-    """Blank percentages or means whose denominator is below ``min_denominator``.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        E.g. survey results: one row per group with a percentage or mean score and its ``n``.
-    value : str or sequence of str, default "percent"
-        The column(s) to blank.
-    n : str, default "n"
-        The denominator (number of respondents, households, ...).
-    rules : DisclosureRules, optional
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy with ``value`` set to NaN where ``n < min_denominator`` and a ``disclosure`` column
-        (``"primary"`` there, else ``"shown"``). ``n`` itself is left as is: protect it with
-        :func:`protect` if it is a count of people.
-    """
-    rules = _rules(rules)
-    values = [value] if isinstance(value, str) else list(value)
-    check_data(table, {"n": n, **{f"value[{i}]": v for i, v in enumerate(values)}}, function="suppress_small_n")
-    out = table.copy()
-    small = (pd.to_numeric(out[n], errors="coerce") < rules.min_denominator).fillna(True).to_numpy()
-    for v in values:
-        out[v] = out[v].astype("float64").mask(small)
-    out[DISCLOSURE_COLUMN] = np.where(small, "primary", "shown")
-    out.attrs = {**table.attrs, "disclosure": {**asdict(rules), "count": None, "values": values, "n": n}}
-    return out
 
 
 # --------------------------------------------------------------------------- export checks
@@ -380,23 +112,28 @@ def _person_level_reasons(table: pd.DataFrame) -> list[str]:
     return reasons
 
 
-def _from_pilot_register(table: pd.DataFrame) -> bool:
-    if "source_table" in table.columns:
-        src = table["source_table"].dropna().astype(str).str.lower()
-        if src.str.contains("pilot register").any():
-            return True
-    return "measure" in table.columns and "pilot" in table.columns
+#: Numeric columns the package writes that describe the design, not people (periods summed, the
+#: confidence level, a year); every other number in a table of person-level pilot data must be protected.
+STRUCTURAL_COLUMNS = frozenset({"n_periods", "conf_level", "year"})
 
 
-def _check_protected(table: pd.DataFrame, count: str) -> None:
+def _unprotected_numbers(table: pd.DataFrame, meta: dict, count: str) -> list[str]:
+    """Numeric columns of a protected pilot table that protect() or suppress_small_n() did not protect."""
+    allowed = {count, "percent", *meta.get("values", []), *meta.get("structural", []), *STRUCTURAL_COLUMNS}
+    return [str(c) for c in table.columns if c not in allowed and pd.api.types.is_numeric_dtype(table[c])
+            and not pd.api.types.is_bool_dtype(table[c])]
+
+
+def _check_protected(table: pd.DataFrame, count: str, prov: dict | None = None) -> None:
     flags = table[DISCLOSURE_COLUMN].astype(object)
     bad = sorted(set(flags.dropna()) - set(DISCLOSURE_STATUSES))
     meta = table.attrs.get("disclosure", {})
     count = meta.get("count") or count
+    person = bool(prov and prov.get("person_level"))
     problems = []
     if bad or flags.isna().any():
         problems.append(f"column `disclosure` holds {bad or ['missing values']}; allowed: {list(DISCLOSURE_STATUSES)}")
-    if count in table.columns and meta.get("count"):
+    if count in table.columns and (meta.get("count") or person):
         values = pd.to_numeric(table[count], errors="coerce")
         hidden = flags != "shown"
         if values[hidden].notna().any():
@@ -405,6 +142,12 @@ def _check_protected(table: pd.DataFrame, count: str) -> None:
         base, threshold = meta.get("rounding_base", 5), meta.get("threshold", 10)
         if ((shown % base) != 0).any() or ((shown > 0) & (shown < threshold)).any():
             problems.append(f"shown counts in `{count}` are not multiples of {base} of at least {threshold}")
+    if person:
+        extra = _unprotected_numbers(table, meta, count)
+        if extra:
+            problems.append(f"column(s) {extra} hold numbers derived from person-level pilot counts that protect() did "
+                            "not protect (a mean with its n, an sd, a minimum or maximum can reveal a suppressed cell); "
+                            "drop them, or use cosie_analysis.report.pilot_tables.protect_summary() for phase summaries")
     if problems:
         raise DisclosureError("The table has a `disclosure` column but is not as protect() left it: "
                               + "; ".join(problems) + ". Protect the original counts again with protect().")
@@ -426,45 +169,59 @@ def check_exportable(
         Whether the table holds counts of people (or values derived from them, such as means per
         phase). Default: inferred from a ``unit`` column (persons, households, ...), pilot-register
         indicators or measures of people, or ``attrs["person_level"]``. Pass False only when you
-        have checked that it does not.
+        have checked that it does not; it cannot override the provenance of person-level pilot data.
     count : str, default "value"
         The count column (used to check a protected table).
 
     Raises
     ------
     DisclosureError
-        An unprotected person-level table with ``published=False``; ``published=True`` for
-        pilot-register rows; a ``disclosure`` column that does not match its values.
+        An unprotected person-level table with ``published=False``; ``published=True`` for any
+        table derived from a pilot register; a ``disclosure`` column that does not match its values;
+        a protected table of person-level pilot data with other numbers in it (means, n, sd,
+        minima or maxima, whatever the columns are called) that were not protected.
     ParameterError
         ``table`` is not a DataFrame, or ``published`` is not a bool.
 
     Notes
     -----
-    A table is protected when it carries the ``disclosure`` column that :func:`protect` or
-    :func:`suppress_small_n` adds; the check verifies that its suppressed cells are empty and its
-    shown counts are rounded.
+    Pilot data are recognised by provenance, not by shape (:func:`cosie_analysis.pilot.provenance.pilot_provenance`):
+    ``attrs["pilot_register"]``, which every package transformation passes on, or the pilot
+    markers the table holds. A table is protected when it carries the ``disclosure`` column that
+    :func:`protect` or :func:`suppress_small_n` adds; the check verifies that its suppressed cells
+    are empty, its shown counts rounded, and, for person-level pilot data, that no other number
+    (apart from :data:`STRUCTURAL_COLUMNS`) was added.
     """
     if not isinstance(table, pd.DataFrame):
         raise ParameterError(f"check_exportable(): `table` must be a pandas DataFrame; got {type(table).__name__}.")
     if not isinstance(published, (bool, np.bool_)):
         raise ParameterError(f"check_exportable(): `published` must be True or False; got {published!r}.")
+    from cosie_analysis.pilot.provenance import pilot_provenance
+
+    prov = pilot_provenance(table)
+    if published and prov is not None:
+        raise DisclosureError(
+            "published=True, but the table holds rows from a pilot register (the pilots' own data), which "
+            "are not published statistics, whatever else it holds. Pass published=False; person-level counts must "
+            "be protected with cosie_analysis.report.disclosure.protect(...) first."
+        )
     if DISCLOSURE_COLUMN in table.columns:
-        _check_protected(table, count)
+        _check_protected(table, count, prov)
         return
     if published:
-        if _from_pilot_register(table):
-            raise DisclosureError(
-                "published=True, but the table holds rows from a pilot register (the pilots' own data), which "
-                "are not published statistics. Protect them with cosie_analysis.report.disclosure.protect(...) first."
-            )
         return
-    reasons = [] if person_level is False else _person_level_reasons(table)
+    pilot_person = bool(prov and prov["person_level"])
+    reasons = [] if person_level is False and not pilot_person else _person_level_reasons(table)
+    if pilot_person and not any("pilot register" in r for r in reasons):
+        sources = f" ({', '.join(prov['sources'][:3])})" if prov["sources"] else ""
+        reasons.append(f"it is derived from pilot register(s){sources} that count people")
     if person_level or reasons:
         why = "; ".join(reasons) if reasons else "person_level=True was passed"
         raise DisclosureError(
             f"Refusing to export an unprotected table of person-level counts ({why}). Run "
-            "cosie_analysis.report.disclosure.protect(table, count=..., over='phase', by=[...]) first; or, if these are "
-            "already published statistics (CBS tables are), pass published=True."
+            "cosie_analysis.report.disclosure.protect(table, count=..., over='phase', by=[...]) first (for a phase "
+            "summary: cosie_analysis.report.pilot_tables.protect_summary); or, if these are already published "
+            "statistics (CBS tables are), pass published=True."
         )
 
 
@@ -512,13 +269,15 @@ def protect_for_export(
         if DISCLOSURE_COLUMN in table.columns or published:
             raise
     try:
-        return protect(table, count=count, over=over, by=by, rules=rules)
+        out = protect(table, count=count, over=over, by=by, rules=rules)
     except ParameterError as exc:
         raise DisclosureError(
             f"The table holds person-level counts and must be protected before export, but protect() could not do "
             f"it automatically: {exc} Call cosie_analysis.report.disclosure.protect(...) with the right `count`, `over` and "
             "`by` yourself."
         ) from None
+    check_exportable(out, published=False, count=count)  # e.g. means merged in before: still refused
+    return out
 
 
 def display_table(table: pd.DataFrame, *, count: str | None = None, decimals: int = 1) -> pd.DataFrame:
@@ -631,17 +390,49 @@ def mark_synthetic(fig: Figure, *, lang: str = "nl") -> Text:
                     color="0.5", alpha=0.35, gid="synthetic", zorder=100)
 
 
+def _figure_texts(fig: Figure) -> list[str]:
+    """Every text a figure shows: texts, titles, axis and tick labels, legend entries, artist labels."""
+    found = [t.get_text() for t in fig.texts]
+    for ax in fig.get_axes():
+        found += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        found += [t.get_text() for t in ax.texts + ax.get_xticklabels() + ax.get_yticklabels()]
+        found += [a.get_label() for a in ax.get_children() if hasattr(a, "get_label")]
+        legend = ax.get_legend()
+        if legend is not None:
+            found += [t.get_text() for t in legend.get_texts()]
+    return [t for t in found if isinstance(t, str) and t and not t.startswith("_")]
+
+
 def prepare_figure(
-    fig: Figure, data: pd.DataFrame, *, published: bool, person_level: bool | None = None, lang: str = "nl"
+    fig: Figure, data: pd.DataFrame | None, *, published: bool, person_level: bool | None = None, lang: str = "nl"
 ) -> list[str]:
     """Check the data behind a figure for export; watermark it when synthetic; return its notes.
 
-    Raises :class:`DisclosureError` as :func:`check_exportable` does. Returns
-    :func:`export_notes` for the caption or the source line under the figure.
+    Raises :class:`DisclosureError` as :func:`check_exportable` does. Without ``data`` the figure's
+    own texts (labels, legend, ticks) are searched for pilot data: a figure of pilot data is refused
+    with ``published=True``, and one of person-level pilot data needs ``data=`` (the protected frame
+    behind it). Returns :func:`export_notes` for the caption or the source line under the figure.
     """
-    check_exportable(data, published=published, person_level=person_level)
-    from cosie_analysis.pilot.register import is_synthetic
+    from cosie_analysis.pilot.provenance import pilot_provenance
+    from cosie_analysis.pilot.register import SYNTHETIC_LABEL, is_synthetic
 
-    if is_synthetic(data) and not any(t.get_gid() == "synthetic" for t in fig.texts):
+    check_lang(lang)
+    shown = pd.DataFrame({"figure_text": _figure_texts(fig)}, dtype=object)
+    in_figure = pilot_provenance(shown)
+    if in_figure is not None and published:
+        raise DisclosureError("published=True, but the figure shows pilot-register data (its labels say so), which "
+                              "are not published statistics. Pass published=False and data= (the protected frame "
+                              "behind the figure).")
+    synthetic = bool((in_figure or {}).get("synthetic"))
+    if data is None:
+        if in_figure is not None and in_figure["person_level"]:
+            raise DisclosureError("The figure shows person-level pilot-register data but no data= was passed: pass the "
+                                  "protected frame behind the figure (protect(...)), so that it can be checked.")
+        notes = [SYNTHETIC_LABEL[lang]] if synthetic else []
+    else:
+        check_exportable(data, published=published, person_level=person_level)
+        synthetic = synthetic or is_synthetic(data)
+        notes = export_notes(data, lang=lang)
+    if synthetic and not any(t.get_gid() == "synthetic" for t in fig.texts):
         mark_synthetic(fig, lang=lang)
-    return export_notes(data, lang=lang)
+    return notes

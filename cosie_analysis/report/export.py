@@ -75,7 +75,9 @@ def save_figure(
     data : pandas.DataFrame, optional
         The frame behind the figure. It passes disclosure control
         (:func:`cosie_analysis.report.disclosure.prepare_figure`): person-level pilot counts must have been
-        protected, and synthetic data is watermarked and noted under the figure.
+        protected, and synthetic data is watermarked and noted under the figure. Without it the
+        figure's own labels are checked: a figure of pilot data is refused with ``published=True``,
+        and one of person-level pilot data is refused without ``data=``.
     published : bool
         True when the figure shows published statistics only (CBS tables); False for anything built from
         the pilots' own registers. Required, so that every export says which it is.
@@ -94,14 +96,12 @@ def save_figure(
     height_mm = height_mm or 0.6 * width_mm
     fig.set_size_inches(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH)
     info = _provenance(provenance)
-    notes: list[str] = []
-    if data is not None:
-        from cosie_analysis.report.disclosure import prepare_figure
-        from cosie_analysis.pilot.register import is_synthetic
+    from cosie_analysis.report.disclosure import prepare_figure
 
-        notes = prepare_figure(fig, data, published=published, lang=lang)
-        if is_synthetic(data):
-            info["synthetic"] = True
+    # disclosure control with or without data= (#16): without it the figure's own labels are checked
+    notes = prepare_figure(fig, data, published=published, lang=lang)
+    if any(t.get_gid() == "synthetic" for t in fig.texts):
+        info["synthetic"] = True
     info["published_statistics"] = published
     if notes:
         source = "; ".join([source] if source else []) + (" — " if source else "") + " ".join(notes)

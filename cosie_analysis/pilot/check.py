@@ -1,0 +1,361 @@
+"""Checking a pilot register: every problem with its row and column, no identifying value ever repeated.
+
+:func:`validate_register` lists the problems, :func:`read_register` raises once listing them or
+returns the parsed rows. Direct identifiers (see :mod:`cosie_analysis.pilot.identifiers`) are
+looked for in every column, in the header and, for workbooks, in every other part of the file;
+messages name the file, row, column and the *kind* of identifier, never the value. Values of the
+register itself are repeated only when they cannot identify anyone (short numbers and dates).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cosie_analysis.errors import InputFileError, ParameterError
+from cosie_analysis.pilot.identifiers import column_identifier_kind, identifier_kinds
+from cosie_analysis.pilot.parse import (
+    FIRST_YEAR,
+    RegisterProblem,
+    _measures,
+    excel_text,
+    finish,
+    parse_value,
+    parse_when,
+    read_text,
+)
+from cosie_analysis.pilot.screen import identifier_problems, part_problems
+
+__all__ = ["PILOTS", "REGISTER_COLUMNS", "SYNTHETIC_LABEL", "is_synthetic", "read_register", "validate_register"]
+
+#: The register's columns: name -> (required, meaning). ``synthetic`` is only written by the generator.
+REGISTER_COLUMNS = {
+    "pilot": (True, "houten or nieuwegein"),
+    "unit_id": (True, "a pseudonym (P0001, FLAT2) or an area code (GM0321, WK035601, BU03560101, 3431); no spaces"),
+    "period": (True, "a day YYYY-MM-DD, a month YYYY-MM, a quarter YYYY-Qn, a year YYYY (or a CBS code 2020MM06)"),
+    "measure": (True, "a measure of the data dictionary (pilot_register_dictionary.csv)"),
+    "value": (True, "a number; counts are whole and not negative, scores within their range"),
+    "unit": (True, "the measure's unit in the dictionary (English or Dutch spelling)"),
+    "group": (False, "optional subgroup, e.g. betaald werk / vrijwilligerswerk, flat 1; never a person"),
+    "synthetic": (False, "true for generated test data; leave out for real data"),
+}
+#: The two pilots -> the region code and name their pilot-level rows get in the observation table.
+PILOTS = {
+    "houten": ("PILOT_HOUTEN", "Pilot Houten (werk en inkomen)", "GM0321"),
+    "nieuwegein": ("PILOT_NIEUWEGEIN", "Pilot Nieuwegein (Nijpelsplantsoen)", "GM0356"),
+}
+#: The label every output built from synthetic data carries.
+SYNTHETIC_LABEL = {
+    "nl": "SYNTHETISCHE DATA - geen echte pilotgegevens",
+    "en": "SYNTHETIC DATA - not real pilot data",
+}
+UNIT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+_DUTCH_COLUMNS = {"waarde": "value", "eenheid": "unit", "maatstaf": "measure", "indicator": "measure",
+                  "periode": "period", "datum": "period", "date": "period", "groep": "group", "eenheid_id": "unit_id",
+                  "id": "unit_id", "pseudoniem": "unit_id", "gebied": "unit_id", "synthetisch": "synthetic"}
+_TRUE, _FALSE = {"true", "1", "ja", "yes", "waar"}, {"false", "0", "nee", "no", "onwaar", ""}
+#: Units that may be repeated in a message (the dictionary's and common ones); any other text is not shown.
+_COMMON_UNITS = {"ton", "t", "g", "gram", "kilo", "kilogram", "kilogrammen", "stuks", "aantal", "%", "procent",
+                 "people", "person", "persoon", "report", "melding", "household", "huishouden"}
+_HINT = "Fix the file and run `cosie-analysis validate FILE` again; the format is described in docs/pilot-data.md."
+
+
+def is_synthetic(data) -> bool:
+    """True when a table holds synthetic data: a true ``synthetic`` column, a ``source_table``
+    starting with "synthetic" (any case), or ``attrs["synthetic"]``."""
+    if not isinstance(data, pd.DataFrame):
+        return False
+    if data.attrs.get("synthetic") or (data.attrs.get("pilot_register") or {}).get("synthetic"):
+        return True
+    if "synthetic" in data.columns and data["synthetic"].fillna(False).astype(bool).any():
+        return True
+    if "source_table" in data.columns:
+        return bool(data["source_table"].dropna().astype(str).str.lower().str.startswith("synthetic").any())
+    return False
+
+
+def _column_problems(columns: list) -> tuple[list[RegisterProblem], bool]:
+    problems = []
+    flagged = {c for c in columns if column_identifier_kind(c) or identifier_kinds(c)}
+    for col in columns:
+        if col not in REGISTER_COLUMNS and col not in flagged:
+            alias = _DUTCH_COLUMNS.get(str(col).strip().lower())
+            hint = f" Did you mean `{alias}`?" if alias else ""
+            problems.append(RegisterProblem(
+                "column", f"not part of the register format.{hint} Allowed: {list(REGISTER_COLUMNS)}. Remove it, or "
+                "rename it if it is one of them (free-text columns easily end up holding names).", column=str(col)))
+    dupcols = sorted({c for c in columns if columns.count(c) > 1})
+    for col in dupcols:
+        problems.append(RegisterProblem("column", "occurs more than once in the header; keep one.",
+                                        column=col if col not in flagged else "(the name is not shown)"))
+    found = [c if c not in flagged else "(not shown)" for c in columns]
+    missing = [c for c, (req, _) in REGISTER_COLUMNS.items() if req and c not in columns]
+    for col in missing:
+        problems.append(RegisterProblem("column", f"required column not found. Found: {found}. "
+                                        "Copy the header of the template (cosie_analysis.pilot.register.template_path()).", column=col))
+    return problems, bool(missing or dupcols)
+
+
+def _shown_unit(unit: str, units: dict) -> str:
+    known = {u for pair in units.values() for u in pair} | _COMMON_UNITS
+    return repr(unit) if unit.lower() in {k.lower() for k in known} else "(a unit not shown)"
+
+
+def _check_value(rec: dict, measure: str, measures: dict, bad, cache: dict) -> float:
+    if not rec["value"]:
+        return np.nan
+    value = cache.get(rec["value"])
+    if value is None:
+        value = cache[rec["value"]] = parse_value(rec["value"])
+    if isinstance(value, str):
+        bad("value", "value", value)
+        return np.nan
+    if measure in measures:
+        info, text = measures[measure], f"{value:g}"
+        if info["kind"] in ("count", "amount") and value < 0:
+            bad("negative", "value", f"negative {info['kind']} {text} for {measure}: counts and amounts cannot be below 0.")
+        elif info["kind"] == "count" and value != np.floor(value):
+            bad("value", "value", f"{text} is not a whole number, but {measure} is a count.")
+        elif info["kind"] == "score" and not info["min"] <= value <= info["max"]:
+            bad("value", "value", f"{text} is outside the range {info['min']:g}-{info['max']:g} of {measure}.")
+    return value
+
+
+def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict) -> dict:
+    """The parsed row; ``bad(kind, column, message)`` records each problem (and sets ``ok`` False).
+    ``measures`` maps each measure to its dictionary row; ``cache`` holds periods and values read before."""
+    for col, (req, _) in REGISTER_COLUMNS.items():
+        if req and not rec.get(col, ""):
+            bad("missing", col, "empty; every row needs a value here (leave out rows without an observation).")
+    pilot = rec["pilot"].lower()
+    if pilot and pilot not in PILOTS:
+        bad("pilot", "pilot", f"unknown pilot (the value is not shown); use one of {list(PILOTS)}.")
+    if rec["unit_id"] and not UNIT_ID.match(rec["unit_id"]):
+        bad("unit_id", "unit_id", "must be a pseudonym or area code of letters, digits, '-', '_' or '.' without "
+            "spaces, at most 40 characters (e.g. P0001, FLAT2, WK035601); the value is not shown here.")
+    when = None
+    if rec["period"]:
+        when = cache.get(("period", rec["period"]))
+        if when is None:
+            when = cache[("period", rec["period"])] = parse_when(rec["period"], first_year=first_year, today=cache["today"])
+    if isinstance(when, str):
+        bad("date", "period", when)
+    measure = rec["measure"]
+    info = measures.get(measure)
+    if measure and info is None:
+        close = difflib.get_close_matches(measure.lower(), list(measures), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        bad("measure", "measure", f"unknown measure (the value is not shown).{hint} Known measures are listed in "
+            "pilot_register_dictionary.csv; a new measure is added there first.")
+    elif measure and pilot in PILOTS and info["pilot"] not in ("both", pilot):
+        bad("measure", "measure", f"measure {measure!r} belongs to the {info['pilot']} pilot, not to {pilot}.")
+    value = _check_value(rec, measure, measures, bad, cache)
+    unit = rec["unit"]
+    if unit and info is not None and unit not in (info["unit"], info["unit_nl"]):
+        expected = info["unit"]
+        bad("unit", "unit", f"unit {_shown_unit(unit, _unit_pairs(measures))} does not match measure {measure!r}, whose "
+            f"unit is {expected!r} (Dutch: {info['unit_nl']!r}). Convert the value and write {expected!r}.")
+    synth = rec.get("synthetic", "").lower()
+    if synth not in _TRUE | _FALSE:
+        bad("synthetic", "synthetic", "not true or false (the value is not shown).")
+    if len(rec.get("group", "")) > 60:
+        bad("group", "group", "longer than 60 characters: a group is a short label such as 'flat 1'.")
+    parsed = isinstance(when, tuple)
+    return {"pilot": pilot, "unit_id": rec["unit_id"], "period": rec["period"], "measure": measure,
+            "value": float(value), "unit": info["unit"] if info is not None else unit,
+            "raw_unit": unit, "group": rec.get("group", "") or None, "synthetic": synth in _TRUE,
+            "period_start": when[0] if parsed else pd.NaT, "period_end": when[1] if parsed else pd.NaT,
+            "frequency": when[2] if parsed else None}
+
+
+def _unit_pairs(measures: dict) -> dict:
+    return {m: (r["unit"], r["unit_nl"]) for m, r in measures.items()}
+
+
+def _table_problems(rows: pd.DataFrame, measures: pd.DataFrame, line_label: str) -> list[RegisterProblem]:
+    """Problems between rows: duplicates, mixed units, mixed period types, groups that differ only in spelling."""
+    problems = []
+    ok = rows[rows["ok"]]
+    key = ["pilot", "unit_id", "period_start", "period_end", "measure", "group"]
+    keyed = ok.assign(group=ok["group"].fillna(""))
+    dup = keyed.duplicated(key, keep="first")
+    first = keyed.drop_duplicates(key, keep="first").set_index(key)["_row"]
+    for _, r in keyed[dup].iterrows():
+        problems.append(RegisterProblem(
+            "duplicate", f"same pilot, unit_id, period, measure and group as row {first.loc[tuple(r[key])]}: "
+            "remove one of them, or tell them apart with `group`.", row=r["_row"], line=r["_line"],
+            column="period", line_label=line_label))
+    units = {m: (r["unit"], r["unit_nl"]) for m, r in measures.iterrows()}
+    known = rows[rows["measure"].isin(measures.index) & (rows["raw_unit"] != "")]
+    for measure, grp in known.groupby("measure", sort=True):
+        english, dutch = measures.at[measure, "unit"], measures.at[measure, "unit_nl"]
+        used = sorted({english if u == dutch else u for u in grp["raw_unit"]})
+        if len(used) > 1:
+            listed = [_shown_unit(u, units).strip("'") for u in used]
+            problems.append(RegisterProblem(
+                "unit", f"measure {measure!r} is given in mixed units {listed} (rows {', '.join(map(str, grp['_row'].head(10)))}"
+                f"{' ...' if len(grp) > 10 else ''}); use {english!r} throughout.", column="unit"))
+    for (pilot, measure), grp in ok.groupby(["pilot", "measure"], sort=True):
+        freqs = sorted(set(grp["frequency"]))
+        if len(freqs) > 1:
+            problems.append(RegisterProblem(
+                "period", f"measure {measure!r} of {pilot} mixes period types {freqs}; give one measure at one "
+                "period type (all days, or all months, ...), so that nothing is counted twice.", column="period"))
+        groups = grp["group"].dropna()
+        spelled = groups.groupby(groups.map(_group_key)).unique()
+        for variants in spelled[spelled.map(len) > 1]:
+            where = [int(grp.loc[grp["group"] == v, "_row"].iloc[0]) for v in variants]
+            problems.append(RegisterProblem(
+                "group", f"measure {measure!r} of {pilot} has {len(variants)} groups that differ only in capitals, spaces "
+                f"or punctuation (first in rows {', '.join(map(str, sorted(where)))}); write each group one way, or "
+                "they are counted as different groups.", column="group"))
+    return problems
+
+
+def _group_key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", str(text).lower())
+
+
+def _check(frame: pd.DataFrame, line_label: str, first_year: int = FIRST_YEAR) -> tuple[list[RegisterProblem], pd.DataFrame]:
+    """Every problem of a text frame, and the parsed rows (meaningful only when there are none)."""
+    columns = [c for c in frame.columns if c not in ("_row", "_line")]
+    problems = identifier_problems(frame, columns, line_label)
+    more, stop = _column_problems(columns)
+    problems += more
+    if stop:
+        return problems, pd.DataFrame()
+    measures = _measures().set_index("measure")
+    info = measures.to_dict("index")
+    cache: dict = {"today": pd.Timestamp.today().normalize()}
+    parsed = []
+    for rec in frame.to_dict("records"):
+        row, line, flags = int(rec["_row"]), int(rec["_line"]), []
+
+        def bad(kind, column, message, row=row, line=line, flags=flags):
+            flags.append(kind)
+            problems.append(RegisterProblem(kind, message, row=row, line=line, column=column, line_label=line_label))
+
+        out = _check_row(rec, info, first_year, bad, cache)
+        out.update(_row=row, _line=line, ok=not set(flags) - {"synthetic", "group"})
+        parsed.append(out)
+    rows = pd.DataFrame(parsed)
+    if rows.empty:
+        return problems, rows
+    return problems + _table_problems(rows, measures, line_label), rows
+
+
+def _order(problems: list[RegisterProblem]) -> list[RegisterProblem]:
+    rank = {"file": 0, "identifier": 1, "column": 2}
+    return sorted(problems, key=lambda p: (rank.get(p.kind, 3), p.row or 0, list(REGISTER_COLUMNS).index(p.column)
+                                           if p.column in REGISTER_COLUMNS else 99))
+
+
+def _source(source) -> tuple[pd.DataFrame, list[RegisterProblem], str, str]:
+    if isinstance(source, pd.DataFrame):
+        frame = source.drop(columns=[c for c in ("period_start", "period_end", "frequency") if c in source.columns])
+        frame = frame.astype(object).where(frame.notna(), "").map(excel_text)
+        frame = finish(frame)
+        frame["_line"] = frame["_row"] + 1
+        return frame, [], "line", "DataFrame"
+    if not isinstance(source, (str, Path)):
+        raise ParameterError(f"`source` must be a path to a .csv or .xlsx file or a DataFrame; got {type(source).__name__}.")
+    path = Path(source)
+    if not path.is_file():
+        raise InputFileError(path, "file not found.", "Check the path; registers live in data/raw/pilot/.")
+    frame, problems, label, parts = read_text(path)
+    return frame, problems + part_problems(parts), label, str(path)
+
+
+def _all_problems(source, first_year: int):
+    if isinstance(first_year, bool) or not isinstance(first_year, (int, np.integer)) or not 1900 <= first_year <= 2100:
+        raise ParameterError(f"`first_year` must be a year such as 2015; got {first_year!r}.")
+    frame, problems, label, name = _source(source)
+    parsed = pd.DataFrame()
+    if not frame.empty or len(frame.columns):
+        more, parsed = _check(frame, label, first_year)
+        problems = problems + more
+    return _order(problems), parsed, name
+
+
+def validate_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_YEAR) -> list[RegisterProblem]:
+    """Check a pilot register and list every problem, with its row and column.
+
+    Parameters
+    ----------
+    source : path-like or pandas.DataFrame
+        A ``.csv`` (UTF-8, comma or semicolon separated), ``.xlsx`` or ``.xlsm`` file, or a frame in
+        the register layout (e.g. from :func:`synthetic_register`).
+    first_year : int, default 2017
+        The earliest year a period may lie in (the CoSIE project started in 2017); pass an earlier
+        year for a register with an older baseline. No period may start after today.
+
+    Returns
+    -------
+    list of RegisterProblem
+        Empty when the register is valid (a header-only file, such as the template, is valid).
+        Each problem has ``kind`` (file, identifier, column, missing, pilot, unit_id, date, measure,
+        value, negative, unit, duplicate, period, synthetic, group), ``row``, ``line``, ``column`` and
+        ``message``; ``str(problem)`` gives one line such as ``row 3 (line 4), column `period`: ...``.
+        Direct identifiers come first, by kind; no value that could identify someone is ever
+        repeated in a message.
+
+    Raises
+    ------
+    InputFileError
+        When the file does not exist.
+    ParameterError
+        When ``source`` is neither a path nor a DataFrame, or ``first_year`` is not a year.
+
+    Examples
+    --------
+    >>> from cosie_analysis.pilot.parse import template_path
+    >>> validate_register(template_path())
+    []
+    """
+    return _all_problems(source, first_year)[0]
+
+
+def read_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_YEAR) -> pd.DataFrame:
+    """Read and check a pilot register.
+
+    Parameters
+    ----------
+    source : path-like or pandas.DataFrame
+        As for :func:`validate_register`.
+    first_year : int, default 2017
+        As for :func:`validate_register`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per register row, in file order: ``pilot`` (lower case), ``unit_id``, ``period`` (as
+        written), ``measure``, ``value`` (float64), ``unit`` (the dictionary's English unit),
+        ``group`` (string, missing when empty), ``synthetic`` (bool), ``period_start`` and
+        ``period_end`` (datetime64, first and last day, both included) and ``frequency`` (day,
+        month, quarter or year). ``attrs["source"]`` is the file path.
+
+    Raises
+    ------
+    InputFileError
+        Listing every problem :func:`validate_register` finds.
+    """
+    problems, parsed, name = _all_problems(source, first_year)
+    if problems:
+        raise InputFileError(name, [str(p) for p in problems], _HINT)
+    columns = ["pilot", "unit_id", "period", "measure", "value", "unit", "group", "synthetic",
+               "period_start", "period_end", "frequency"]
+    if parsed.empty:
+        parsed = pd.DataFrame({c: [] for c in columns})
+    out = parsed[columns].copy()
+    for c in ("pilot", "unit_id", "period", "measure", "unit", "group", "frequency"):
+        out[c] = out[c].astype("string")
+    out["value"] = out["value"].astype("float64")
+    out["synthetic"] = out["synthetic"].astype(bool)
+    for c in ("period_start", "period_end"):
+        out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
+    out.attrs = {"source": name, "synthetic": bool(out["synthetic"].any())}
+    return out
