@@ -31,7 +31,9 @@ __all__ = [
     "PHASE_LABELS",
     "PHASE_WORDS",
     "WORDS",
+    "COLUMN_LABELS",
     "check_lang",
+    "column_label",
     "format_ci",
     "format_number",
     "format_p",
@@ -64,13 +66,55 @@ WORDS = {
         "comparison": "Vergelijkingsgroep (overige WIL-gemeenten)", "nederland": "Nederland",
         "source": "Bron", "per_1000": "per 1.000 inwoners", "year": "Jaar", "month": "Maand",
         "synthetic": "SYNTHETISCHE DATA", "not_available": "n.b.",
+        # --- H-report: exports, figures, citations, site ---
+        "significance_note": "* p < 0,05; ** p < 0,01; *** p < 0,001 (kolom significance)",
+        "caption_prefix": "Figuur", "table_prefix": "Tabel", "references": "Bronnen",
+        "accessed": "geraadpleegd", "report_title": "Rapport: figuren en tabellen", "notebooks": "Notebooks",
     },
     "en": {
         "comparison": "Comparison group (other WIL municipalities)", "nederland": "Netherlands",
         "source": "Source", "per_1000": "per 1,000 inhabitants", "year": "Year", "month": "Month",
         "synthetic": "SYNTHETIC DATA", "not_available": "n/a",
+        # --- H-report: exports, figures, citations, site ---
+        "significance_note": "* p < 0.05; ** p < 0.01; *** p < 0.001 (column significance)",
+        "caption_prefix": "Figure", "table_prefix": "Table", "references": "References",
+        "accessed": "accessed", "report_title": "Report: figures and tables", "notebooks": "Notebooks",
     },
 }  # fmt: skip
+
+
+# --- H-report: column headers of exported tables (xlsx, docx); unknown columns keep their name ---
+#: Header of a result column in each language, for spreadsheets and Word tables.
+COLUMN_LABELS = {
+    "nl": {
+        "region_code": "regiocode", "region_name": "regio", "indicator": "indicator", "period": "periode",
+        "phase": "fase", "value": "waarde", "estimate": "schatting", "std_err": "standaardfout",
+        "ci_lower": "ondergrens interval", "ci_upper": "bovengrens interval", "p_value": "p-waarde",
+        "p_adjusted": "p-waarde (gecorrigeerd)", "n": "n", "method": "methode", "mean": "gemiddelde",
+        "significance": "significantie", "source_table": "brontabel", "unit": "eenheid", "status": "status",
+        "offence": "delict", "population": "inwoners", "offences": "misdrijven", "rank": "rang",
+    },
+    "en": {
+        "region_code": "region code", "region_name": "region", "indicator": "indicator", "period": "period",
+        "phase": "phase", "value": "value", "estimate": "estimate", "std_err": "standard error",
+        "ci_lower": "interval lower", "ci_upper": "interval upper", "p_value": "p-value",
+        "p_adjusted": "p-value (adjusted)", "n": "n", "method": "method", "mean": "mean",
+        "significance": "significance", "source_table": "source table", "unit": "unit", "status": "status",
+        "offence": "offence", "population": "inhabitants", "offences": "offences", "rank": "rank",
+    },
+}  # fmt: skip
+
+
+def column_label(column: str, lang: str = "nl") -> str:
+    """The header of a table column in ``lang``; a column without a label keeps its name.
+
+    Examples
+    --------
+    >>> column_label("estimate", "nl"), column_label("my_column", "nl")
+    ('schatting', 'my_column')
+    """
+    check_lang(lang)
+    return COLUMN_LABELS[lang].get(column, column)
 
 
 def check_lang(lang: str) -> str:

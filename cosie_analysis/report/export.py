@@ -4,7 +4,8 @@
   to ``reports/figures/``, with the source line under the figure and provenance in each file's
   metadata (source tables, a hash of the processed data, the package version, the phase scheme and
   rule). Dates and other varying metadata are fixed, so the same inputs give the same bytes.
-* :func:`save_table` writes CSV, LaTeX (booktabs) and Markdown to ``reports/tables/``.
+* :func:`save_table` writes CSV, LaTeX (booktabs), Markdown, Excel (xlsx) and Word (docx) to
+  ``reports/tables/``, through the injection-safe writers of :mod:`cosie_analysis.report.writers`.
 """
 
 from __future__ import annotations
@@ -17,15 +18,22 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis._io import atomic_write
-from cosie_analysis.errors import check_choice
+from cosie_analysis.errors import ParameterError, check_choice
+from cosie_analysis.report import writers
 from cosie_analysis.paths import reports_dir
 from cosie_analysis.style import format_number, text
 
-__all__ = ["save_figure", "save_table", "FIGURE_FORMATS", "MM_PER_INCH"]
+__all__ = ["save_figure", "save_table", "FIGURE_FORMATS", "MM_PER_INCH", "TABLE_FORMATS"]
 
 FIGURE_FORMATS = ("pdf", "svg", "png")
+#: Every table format :func:`save_table` writes; the report writes all of them.
+TABLE_FORMATS = ("csv", "tex", "md", "xlsx", "docx")
 MM_PER_INCH = 25.4
 _SOURCE_BAND_MM = 6.0  # room under the axes for the source line
+
+
+def _isna(value) -> bool:
+    return not isinstance(value, (list, tuple, np.ndarray)) and bool(pd.isna(value))
 
 
 def _version() -> str:
@@ -162,8 +170,10 @@ def save_table(
     source: str | None = None,
     published: bool,
     out_dir: str | Path | None = None,
+    formats: Sequence[str] = ("csv", "tex", "md"),
+    significance: str | None = None,
 ) -> list[Path]:
-    """Save a table as CSV, LaTeX (booktabs) and Markdown, rounded sensibly, after disclosure control.
+    """Save a table as CSV, LaTeX, Markdown, Excel or Word, rounded sensibly, after disclosure control.
 
     Parameters
     ----------
@@ -175,9 +185,11 @@ def save_table(
         Decimals for float columns (default 2); p-values get 3 and whole-number columns 0 unless a
         mapping names the column.
     lang : {"nl", "en"}
-        Decimal comma (nl) or point (en) in LaTeX and Markdown. The CSV always uses a point.
+        Decimal comma (nl) or point (en) in LaTeX, Markdown and Word; column headers in that language
+        in Excel and Word. The CSV always uses a point; Excel stores numbers with a number format.
     caption, source : str, optional
-        Written as the LaTeX caption and under the Markdown table.
+        The caption above the table (LaTeX caption, first row in Excel, caption paragraph in Word)
+        and the source line below it.
     published : bool
         True for tables of published statistics (CBS tables). Tables built from the pilots' own
         registers pass False: :func:`cosie_analysis.report.disclosure.protect_for_export` then suppresses
@@ -185,19 +197,73 @@ def save_table(
         so that every export says which it is.
     out_dir : path-like, optional
         Default ``reports/tables``.
+    formats : sequence of {"csv", "tex", "md", "xlsx", "docx"}
+        Default CSV, LaTeX and Markdown; :data:`TABLE_FORMATS` for all five.
+    significance : str, optional
+        Name of a p-value column (e.g. ``"p_adjusted"``): adds a ``significance`` column right after it
+        with ``*`` (p < 0.05), ``**`` (p < 0.01) and ``***`` (p < 0.001), and a note explaining them.
+        The marks never touch the numbers.
 
     Returns
     -------
     list of pathlib.Path
-        The ``.csv``, ``.tex`` and ``.md`` files.
+        One file per format, in the order of ``formats``.
+
+    Notes
+    -----
+    Text cells that a spreadsheet would run as a formula (leading ``=``, ``+``, ``-``, ``@``, tab,
+    carriage return) get a leading apostrophe in CSV and Excel; numbers stay numbers. LaTeX special
+    characters and Markdown's ``|`` are escaped (see :mod:`cosie_analysis.report.writers`).
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> table = pd.DataFrame({"region": ["A (synthetic)", "B (synthetic)"], "estimate": [1.5, -0.25],
+    ...                       "p_value": [0.02, 0.4]})
+    >>> files = save_table(table, "demo", formats=("csv", "xlsx", "docx"), significance="p_value",
+    ...                    published=True, out_dir=tempfile.mkdtemp())
+    >>> [f.suffix for f in files]
+    ['.csv', '.xlsx', '.docx']
     """
     check_choice("lang", lang, ("nl", "en"))
+    for fmt in formats:
+        check_choice("formats", fmt, list(_SUFFIX))
     out_dir = Path(out_dir) if out_dir else reports_dir() / "tables"
     from cosie_analysis.report.disclosure import export_notes, protect_for_export
 
     table = protect_for_export(df, published=published)
     notes = export_notes(table, lang=lang)
     protected = "disclosure" in table.columns
+    if significance is not None:
+        table = _with_marks(table, significance)
+        notes = notes + [text("significance_note", lang)]
+    prepared = _prepare(table, name, decimals=decimals, lang=lang, caption=caption, source=source, notes=notes,
+                        missing="." if protected else "")
+    writers = {out_dir / f"{name}.{_SUFFIX[fmt]}": (lambda w: (lambda p: w(prepared, p)))(_WRITERS[fmt])
+               for fmt in formats}
+    atomic_write(writers)
+    return list(writers)
+
+
+_SUFFIX = {"csv": "csv", "tex": "tex", "latex": "tex", "md": "md", "markdown": "md", "xlsx": "xlsx", "docx": "docx"}
+_WRITERS = {"csv": writers.write_csv, "tex": writers.write_latex, "latex": writers.write_latex,
+            "md": writers.write_markdown, "markdown": writers.write_markdown, "xlsx": writers.write_xlsx,
+            "docx": writers.write_docx}
+
+
+def _with_marks(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The table with a ``significance`` column (``*``, ``**``, ``***``) right after ``column``."""
+    if column not in table.columns:
+        raise ParameterError(f"`significance` names a p-value column; {column!r} is not one of the table's columns "
+                             f"{list(table.columns)!r}. Pass e.g. significance='p_adjusted', or None for no marks.")
+    marks = writers.significance_marks(table[column])
+    out = table.drop(columns=["significance"], errors="ignore")
+    out.insert(list(out.columns).index(column) + 1, "significance", marks)
+    return out
+
+
+def _prepare(table: pd.DataFrame, name: str, *, decimals, lang: str, caption, source, notes, missing: str):
+    """Round the numeric columns and render every cell as localised text, once for all writers."""
     digits = {}
     for col in table.columns:
         if pd.api.types.is_float_dtype(table[col]) or pd.api.types.is_integer_dtype(table[col]):
@@ -210,26 +276,13 @@ def save_table(
     shown = rounded.copy()
     for col, d in digits.items():
         # "." marks a cell suppressed by disclosure control; elsewhere an empty cell means "not available"
-        shown[col] = [format_number(float(v), d, lang) if pd.notna(v) else ("." if protected else "")
-                      for v in rounded[col]]
+        shown[col] = [format_number(float(v), d, lang) if pd.notna(v) else missing for v in rounded[col]]
+    for col in shown.columns:
+        if col not in digits:
+            shown[col] = ["" if _isna(v) else str(v) for v in rounded[col]]
     shown = shown.astype(str)
-    lines = ([f"{text('source', lang)}: {source}"] if source else []) + notes
-    footer = ("\n\n" + "\n\n".join(lines) + "\n") if lines else "\n"
+    lines = ([f"{text('source', lang)}: {source}"] if source else []) + list(notes)
     if notes:
-        caption = " ".join([caption or ""] + notes).strip()
-    align = ["right" if c in digits else "left" for c in shown.columns]
-    markdown = (f"{caption}\n\n" if caption else "") + shown.to_markdown(index=False, colalign=align, disable_numparse=True) + footer
-    latex = shown.style.hide(axis="index").to_latex(
-        hrules=True, caption=caption, label=f"tab:{name}", position_float="centering",
-        column_format="".join(a[0] for a in align),
-    )
-    latex = latex.replace("\u2212", "-")
-    latex = latex.replace("_", r"\_").replace(r"tab:" + name.replace("_", r"\_"), f"tab:{name}")
-    csv = rounded.to_csv(index=False, lineterminator="\n", na_rep="." if protected else "")
-    writers = {
-        out_dir / f"{name}.csv": lambda p: p.write_text(csv, encoding="utf-8"),
-        out_dir / f"{name}.tex": lambda p: p.write_text(latex, encoding="utf-8"),
-        out_dir / f"{name}.md": lambda p: p.write_text(markdown, encoding="utf-8"),
-    }
-    atomic_write(writers)
-    return list(writers)
+        caption = " ".join([caption or ""] + list(notes)).strip()
+    return writers.PreparedTable(rounded=rounded, shown=shown, digits=digits, name=name, lang=lang, caption=caption,
+                                 lines=tuple(lines), missing=missing)
