@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import check_choice
-from cosie_analysis.report.export import save_figure, save_table
+from cosie_analysis.report.export import TABLE_FORMATS, save_figure, save_table
 from cosie_analysis.paths import reports_dir
 from cosie_analysis.plotting import (
     format_axes,
@@ -630,7 +630,7 @@ def build_report(
                 plt.close(built.fig)
             written += files
             for stem, table in zip(table_stems, built.tables.values()):
-                written += save_table(table, stem, lang=lang, source=built.source, published=True,
+                written += save_table(table, stem, lang=lang, source=built.source, published=True, formats=TABLE_FORMATS,
                                       caption=spec.caption_nl if lang == "nl" else spec.caption_en, out_dir=out / "tables")
     written.append(write_index(out))
     return written
@@ -673,7 +673,7 @@ def write_index(out_dir: str | Path | None = None) -> Path:
                          f"`{str(info.get('data_sha256', ''))[:12]}`; {text('source', lang) if lang in LANGS else 'source'}: "
                          f"{info.get('source', '')}")
             for table in info.get("tables", []):
-                tfiles = [f"[{fmt}](tables/{table}.{fmt})" for fmt in ("csv", "tex", "md") if (out / "tables" / f"{table}.{fmt}").is_file()]
+                tfiles = [f"[{fmt}](tables/{table}.{fmt})" for fmt in TABLE_FORMATS if (out / "tables" / f"{table}.{fmt}").is_file()]
                 if tfiles:
                     lines.append(f"  - table `{table}`: " + ", ".join(tfiles))
         lines.append("")

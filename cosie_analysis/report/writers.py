@@ -3,7 +3,7 @@
 :func:`cosie_analysis.report.export.save_table` prepares a table once (disclosure control, rounding,
 localised text) and hands it to the writers here:
 
-* CSV: numbers with a decimal point; text cells that a spreadsheet would run as a formula (a leading
+* CSV: numbers with a decimal point; a carriage return inside text becomes a (quoted) line break; text cells that a spreadsheet would run as a formula (a leading
   ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a leading apostrophe, as OWASP advises.
   Real numbers, negative ones included, stay numbers.
 * LaTeX (booktabs): every LaTeX special character escaped in cells, headers and the caption, so
@@ -144,7 +144,9 @@ def write_csv(table: PreparedTable, path: Path) -> None:
     frame = table.rounded.copy()
     for col in frame.columns:
         if col not in table.digits:
-            frame[col] = frame[col].map(escape_formula)
+            # a bare carriage return is not quoted with "\n" line ends and would split the row
+            frame[col] = frame[col].map(lambda v: escape_formula(v).replace("\r\n", "\n").replace("\r", "\n")
+                                        if isinstance(v, str) else v)
     frame.columns = [escape_formula(str(c)) for c in frame.columns]
     path.write_text(frame.to_csv(index=False, lineterminator="\n", na_rep=table.missing), encoding="utf-8")
 
