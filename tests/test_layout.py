@@ -21,7 +21,7 @@ LAYERS = (
     ("style",),  # the house style: palette, number formats (no plotting)
     ("phases",),  # the corona timeline and phase assignment (reads only its own resource)
     ("pilot",),  # the pilots' own registers (synthetic ones plant their effects by phase)
-    ("observations",),  # data/processed: the observation table
+    ("observations", "catalog", "citation"),  # data/processed: the observation table; finding and citing it
     ("plotting",),  # axes-level plot functions
     ("estimate",),  # summaries, ITS, synthetic control, DiD
     ("report",),  # figures, tables, exports, disclosure control

@@ -30,6 +30,7 @@ FIGURE_FORMATS = ("pdf", "svg", "png")
 TABLE_FORMATS = ("csv", "tex", "md", "xlsx", "docx")
 MM_PER_INCH = 25.4
 _SOURCE_BAND_MM = 6.0  # room under the axes for the source line
+_CAPTION_LINE_MM = 3.6  # and for each line of a caption
 
 
 def _isna(value) -> bool:
@@ -56,9 +57,10 @@ def save_figure(
     width_mm: float = 160,
     height_mm: float | None = None,
     source: str | None = None,
+    caption: str | None = None,
     lang: str = "nl",
     provenance: Mapping | None = None,
-    data: pd.DataFrame | None = None,
+    data=None,
     published: bool,
     out_dir: str | Path | None = None,
 ) -> list[Path]:
@@ -75,13 +77,20 @@ def save_figure(
         Size in millimetres: 160 is the A4 text width, 78 half of it. Default height: 0.6 x width.
     source : str, optional
         The source line printed under the figure, e.g. ``"CBS/Politie, tabel 47018NED"``; it is
-        prefixed with "Bron:" or "Source:".
+        prefixed with "Bron:" or "Source:". Default with ``data``: its source tables.
+    caption : str, optional
+        Printed under the figure (above the source line) and stored in the metadata, for a figure of
+        one's own analysis that travels without its report. The report's own figures keep their
+        captions in the report instead.
     lang : {"nl", "en"}
     provenance : mapping, optional
         Written into each file's metadata as JSON: e.g. ``source_tables``, ``data_sha256``,
         ``phase_scheme``, ``phase_rule``. ``synthetic=True`` also prints "SYNTHETIC DATA" on the figure.
-    data : pandas.DataFrame, optional
-        The frame behind the figure. It passes disclosure control
+        Keys given here win over those read from ``data``.
+    data : pandas.DataFrame or result object, optional
+        The observation frame or the result (anything with ``summary()``/``plot_data()``) behind the
+        figure. Its source tables, phase scheme and rule, method and a sha256 of the data go into the
+        provenance (:func:`cosie_analysis.catalog.data_provenance`). It passes disclosure control
         (:func:`cosie_analysis.report.disclosure.prepare_figure`): person-level pilot counts must have been
         protected, and synthetic data is watermarked and noted under the figure.
     published : bool
@@ -104,22 +113,23 @@ def save_figure(
     info = _provenance(provenance)
     notes: list[str] = []
     if data is not None:
+        from cosie_analysis.catalog import _frames_of, data_provenance
         from cosie_analysis.report.disclosure import prepare_figure
         from cosie_analysis.pilot.register import is_synthetic
 
-        notes = prepare_figure(fig, data, published=published, lang=lang)
-        if is_synthetic(data):
+        info = {**_provenance(data_provenance(data)), **info}
+        frame = _frames_of(data)[0]
+        notes = prepare_figure(fig, frame, published=published, lang=lang)
+        if is_synthetic(frame):
             info["synthetic"] = True
+        if source is None and info.get("source_tables"):
+            source = ", ".join(info["source_tables"])
     info["published_statistics"] = published
+    if caption:
+        info["caption"] = caption
     if notes:
         source = "; ".join([source] if source else []) + (" — " if source else "") + " ".join(notes)
-    if source:
-        engine = fig.get_layout_engine()
-        band = _SOURCE_BAND_MM / height_mm
-        if engine is not None and hasattr(engine, "set"):
-            engine.set(rect=(0, band, 1, 1 - band))
-        fig.text(0.01, 0.012, f"{text('source', lang)}: {source}", ha="left", va="bottom", fontsize=6.5,
-                 color="#444444", gid="source_line")
+    _draw_footer(fig, caption, source, lang=lang, width_mm=width_mm, height_mm=height_mm)
     if info.get("synthetic") and not any(t.get_gid() == "synthetic" for t in fig.texts):
         fig.text(0.99, 0.012, text("synthetic", lang), ha="right", va="bottom", fontsize=7, color="#C00000",
                  fontweight="bold", gid="synthetic_mark")
@@ -143,6 +153,26 @@ def save_figure(
     with matplotlib.rc_context(fixed):
         atomic_write(writers)
     return list(writers)
+
+
+def _draw_footer(fig, caption: str | None, source: str | None, *, lang: str, width_mm: float, height_mm: float):
+    """The caption (wrapped) and the source line under the axes, with room made for them."""
+    import textwrap
+
+    lines = textwrap.wrap(caption, width=max(int(width_mm / 1.45), 20)) if caption else []
+    if not lines and not source:
+        return
+    band = (_SOURCE_BAND_MM + _CAPTION_LINE_MM * len(lines)) / height_mm
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        engine.set(rect=(0, band, 1, 1 - band))
+    if lines:
+        y = (_SOURCE_BAND_MM if source else 1.5) / height_mm
+        fig.text(0.01, y, "\n".join(lines), ha="left", va="bottom", fontsize=7, color="#222222", gid="caption",
+                 linespacing=1.25)
+    if source:
+        fig.text(0.01, 0.012, f"{text('source', lang)}: {source}", ha="left", va="bottom", fontsize=6.5,
+                 color="#444444", gid="source_line")
 
 
 def _decimals_for(column: str, values: pd.Series, default: int) -> int:
