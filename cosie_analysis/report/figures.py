@@ -524,7 +524,7 @@ _CONTEXTS: dict = {}
 
 
 def report_figure(name: str, *, lang: str = "nl", scheme: str = "measures", rule: str = "majority",
-                  context: ReportContext | None = None) -> FigureOutput:
+                  context: ReportContext | None = None, palette=None) -> FigureOutput:
     """Draw one of the report's figures (in the report style) without saving it, e.g. in a notebook.
 
     Parameters
@@ -537,6 +537,8 @@ def report_figure(name: str, *, lang: str = "nl", scheme: str = "measures", rule
     context : ReportContext, optional
         Default: :func:`report_context`, made once per scheme and rule and reused, so that the
         estimates behind several figures are computed once.
+    palette : {"okabe-ito", "grey"} or mapping, optional
+        See :func:`cosie_analysis.report_style`; ``"grey"`` for greyscale print.
 
     Returns
     -------
@@ -550,7 +552,7 @@ def report_figure(name: str, *, lang: str = "nl", scheme: str = "measures", rule
         if key not in _CONTEXTS:
             _CONTEXTS[key] = report_context(scheme, rule)
         context = _CONTEXTS[key]
-    with report_style():
+    with report_style(palette=palette):
         return FIGURES[name].build(context, lang)
 
 
