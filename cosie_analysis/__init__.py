@@ -85,6 +85,10 @@ _LAZY = {
     "plot_ranking": "plotting",
     "pooled_rates": "data.regions",
     "report_style": "style",
+    # finding and citing data (H-report)
+    "indicators": "catalog",
+    "select": "catalog",
+    "cite": "citation",
     # errors
     "CosieError": "errors",
     "InputFileError": "errors",
