@@ -69,7 +69,7 @@ _LAZY = {
     # report
     "save_figure": "report.export",
     "save_table": "report.export",
-    "build_report": "report.figures",
+    "build_report": "report.build",
     "report_figure": "report.figures",
     "report_context": "report.figures",
     "figure_names": "report.figures",

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cosie_analysis.words import column_label, format_number
+from cosie_analysis.words import column_label
 
 __all__ = [
     "FORMULA_TRIGGERS",
