@@ -2,7 +2,8 @@
 
 The facts come from the registry (``data/registry.json``): publisher, title, table id, ``url``,
 ``licence`` and, where the fetch recorded them, ``modified`` (the publisher's last modification of the
-table) and ``accessed`` (the day it was downloaded). A fact the registry does not hold is left out of
+table) and ``accessed`` (the day it was downloaded; both also read from the latest entry of
+``revisions``, which a live fetch writes). A fact the registry does not hold is left out of
 the reference, never guessed.
 """
 
@@ -45,10 +46,13 @@ def references(data=None, *, registry: dict | None = None) -> list[dict]:
     for table_id in (t for t in ids if t in tables):
         entry = tables[table_id]
         ref = {"id": table_id, "publisher": entry.get("publisher", ""), "title": entry.get("title", "")}
-        for key, source in (("url", "url"), ("url", "download"), ("licence", "licence"), ("modified", "modified"),
-                            ("accessed", "accessed")):
-            if entry.get(source) and key not in ref:
-                ref[key] = str(entry[source])
+        revisions = [r for r in entry.get("revisions", []) if isinstance(r, dict)]
+        latest = revisions[-1] if revisions else {}  # a live fetch that found a revised table records both dates
+        for key, value in (("url", entry.get("url")), ("url", entry.get("download")), ("licence", entry.get("licence")),
+                           ("modified", entry.get("modified")), ("modified", latest.get("modified")),
+                           ("accessed", entry.get("accessed")), ("accessed", latest.get("fetched"))):
+            if value and key not in ref:
+                ref[key] = str(value)
         out.append(ref)
     return out
 

@@ -595,7 +595,7 @@ def batch_its(
     settings = dict(function=function, value=value, period=period, seasonality=seasonality, offset=offset,
                     exposure=exposure, placebo_start=None, min_segment=None)
     tables, curve_frames, formulas, fallback = [], [], {}, []
-    from tqdm.auto import tqdm
+    from cosie_analysis._progress import tqdm  # no stray 'IProgress not found' in notebooks
 
     bar = tqdm(total=n_series, desc=function, unit="series", disable=not progress or n_series < 500)
     try:
