@@ -1,4 +1,4 @@
-"""The ``cosie-analysis`` command: ``fetch``, ``build``, ``report`` and ``validate``."""
+"""The ``cosie-analysis`` command: ``fetch``, ``build``, ``report``, ``site`` and ``validate``."""
 
 from __future__ import annotations
 
@@ -36,6 +36,17 @@ def _report(args) -> int:
                          force=args.force, palette=args.palette)
     print(f"wrote {len(files)} files; see {files[-1]}")
     return 0
+
+
+def _site(args) -> int:
+    from cosie_analysis.report.site import build_site, check_site
+
+    pages = build_site(args.out)
+    broken = check_site(pages[-1].parent)
+    for line in broken:
+        print(f"broken link: {line}", file=sys.stderr)
+    print(f"wrote {len(pages)} pages; open {pages[-1]}")
+    return 1 if broken else 0
 
 
 def _validate(args) -> int:
@@ -89,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="'grey' writes a greyscale set with hatched phase bands (file suffix __grey)")
     p.add_argument("figures", nargs="*", help="figure names to build (default: all)")
     p.set_defaults(func=_report)
+
+    p = sub.add_parser("site", help="render the notebooks and the report index to static HTML in site/ (offline)")
+    p.add_argument("--out", default=None, help="output folder (default: site/)")
+    p.set_defaults(func=_site)
 
     args = parser.parse_args(argv)
     try:
