@@ -89,6 +89,7 @@ _LAZY = {
     "indicators": "catalog",
     "select": "catalog",
     "cite": "citation",
+    "build_site": "report.site",
     # errors
     "CosieError": "errors",
     "InputFileError": "errors",

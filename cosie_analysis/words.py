@@ -68,8 +68,7 @@ WORDS = {
         "synthetic": "SYNTHETISCHE DATA", "not_available": "n.b.",
         # --- H-report: exports, figures, citations, site ---
         "significance_note": "* p < 0,05; ** p < 0,01; *** p < 0,001 (kolom significance)",
-        "caption_prefix": "Figuur", "table_prefix": "Tabel", "references": "Bronnen",
-        "accessed": "geraadpleegd", "report_title": "Rapport: figuren en tabellen", "notebooks": "Notebooks",
+        "references": "Bronnen", "report_title": "Rapport: figuren en tabellen", "notebooks": "Notebooks",
     },
     "en": {
         "comparison": "Comparison group (other WIL municipalities)", "nederland": "Netherlands",
@@ -77,8 +76,7 @@ WORDS = {
         "synthetic": "SYNTHETIC DATA", "not_available": "n/a",
         # --- H-report: exports, figures, citations, site ---
         "significance_note": "* p < 0.05; ** p < 0.01; *** p < 0.001 (column significance)",
-        "caption_prefix": "Figure", "table_prefix": "Table", "references": "References",
-        "accessed": "accessed", "report_title": "Report: figures and tables", "notebooks": "Notebooks",
+        "references": "References", "report_title": "Report: figures and tables", "notebooks": "Notebooks",
     },
 }  # fmt: skip
 

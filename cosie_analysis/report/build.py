@@ -302,5 +302,5 @@ def _references(tables: set[str]) -> list[str]:
         warnings.simplefilter("ignore", UserWarning)  # the package's own resources are listed below instead
         apa = cite(pd.DataFrame({"source_table": sorted(tables)}), format="apa")
     others = sorted(tables - registered)
-    return (["## References", ""] + [f"- {line}" for line in apa.splitlines() if line]
+    return ([f"## {text('references', 'en')}", ""] + [f"- {line}" for line in apa.splitlines() if line]
             + [f"- `{t}` (part of cosie-analysis; each row names its own source)" for t in others] + [""])
