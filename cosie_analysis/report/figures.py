@@ -417,7 +417,11 @@ def corona_timeline(ctx: ReportContext, lang: str) -> FigureOutput:
     import matplotlib.dates as mdates
 
     from cosie_analysis.phases import SCHEMES, load_timeline
-    from cosie_analysis.style import PHASE_COLORS
+    from cosie_analysis.style import phase_style
+
+    def fill(phase):  # the active palette's fill, with its hatch (greyscale) drawn in the edge colour
+        st = phase_style(phase)
+        return {"color": st["facecolor"], "hatch": st["hatch"] or None}
 
     timeline = load_timeline()
     num = mdates.date2num
@@ -426,14 +430,14 @@ def corona_timeline(ctx: ReportContext, lang: str) -> FigureOutput:
     for i, scheme in enumerate(rows):
         y = len(rows) - i + 1
         ax.barh(y, num(scheme.during_end) - num(scheme.during_start), left=num(scheme.during_start), height=0.6,
-                color=PHASE_COLORS["during"], edgecolor="#666666", linewidth=0.5)
+                **fill("during"), edgecolor="#666666", linewidth=0.5)
         ax.text(num(scheme.during_start) - 8, y, f'"{scheme.name}"', ha="right", va="center", fontsize=7)
     subs = SCHEMES["measures"].subphases
     import textwrap
 
     for j, sub in enumerate(subs):
         ax.barh(1, num(sub.end) - num(sub.start), left=num(sub.start), height=0.6,
-                color=PHASE_COLORS["during" if j % 2 == 0 else "during_alt"], edgecolor="#666666", linewidth=0.5)
+                **fill("during" if j % 2 == 0 else "during_alt"), edgecolor="#666666", linewidth=0.5)
         name = textwrap.fill(sub.name_nl if lang == "nl" else sub.name_en, 18)
         ax.text((num(sub.start) + num(sub.end)) / 2, 0.6 - 0.75 * (j % 2), name, ha="center", va="top", fontsize=5.5,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3})
