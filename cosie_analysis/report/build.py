@@ -203,6 +203,12 @@ def build_report(
     The index lists every report figure found in ``figures/`` (not only those of this run), each with
     the scheme, rule, source and tables read from the figure file's own metadata, and ends with the
     references of every source table (:func:`cosie_analysis.cite`).
+
+    Examples
+    --------
+    >>> import cosie_analysis as ca
+    >>> files = ca.build_report(names=["corona_timeline"], jobs=2)  # doctest: +SKIP
+    >>> files = ca.build_report(palette="grey", progress=False)  # a greyscale set, suffix __grey  # doctest: +SKIP
     """
     import matplotlib
 

@@ -103,6 +103,18 @@ def save_figure(
     -------
     list of pathlib.Path
         The files written (each written to a temporary file first, then moved into place).
+
+    Examples
+    --------
+    >>> import tempfile, matplotlib.pyplot as plt, pandas as pd
+    >>> data = pd.DataFrame({"period": ["2019JJ00", "2020JJ00"], "value": [1.0, 2.0],
+    ...                      "source_table": ["synthetic", "synthetic"]})  # synthetic: watermarked
+    >>> fig, ax = plt.subplots(layout="constrained")
+    >>> _ = ax.plot([2019, 2020], data["value"])
+    >>> files = save_figure(fig, "own_nl", caption="Een eigen figuur (synthetisch).", data=data, published=True,
+    ...                     out_dir=tempfile.mkdtemp())
+    >>> [f.suffix for f in files]
+    ['.pdf', '.svg', '.png']
     """
     check_choice("lang", lang, ("nl", "en"))
     for fmt in formats:

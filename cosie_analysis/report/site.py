@@ -111,6 +111,13 @@ def build_site(
     ------
     InputFileError
         A notebook that does not exist.
+
+    Examples
+    --------
+    >>> from cosie_analysis.report.site import build_site, check_site
+    >>> pages = build_site()  # needs `cosie-analysis report` first for the report pages  # doctest: +SKIP
+    >>> check_site("site")  # doctest: +SKIP
+    []
     """
     out = Path(out_dir) if out_dir else REPO_ROOT / "site"
     nb_paths = [Path(p) for p in notebooks] if notebooks is not None else sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
