@@ -62,3 +62,22 @@ def test_own_figure_is_byte_stable(tmp_path):
                                out_dir=tmp_path / run)
         digests.append([hashlib.sha256(p.read_bytes()).hexdigest() for p in files])
     assert digests[0] == digests[1]
+
+
+def test_svg_clip_ids_do_not_depend_on_float_noise(tmp_path):
+    """matplotlib names clip paths by a hash of the unrounded clip box; two processes can differ in the
+    last bit of the layout (it came up with PYTHONHASHSEED) while writing the same rectangle."""
+    from cosie_analysis.report.export import _stable_svg_ids
+
+    template = ('<defs><clipPath id="{a}"><rect x="1.5" y="2"/></clipPath><clipPath id="{b}"><rect x="1.5" y="2"/>'
+                '</clipPath></defs><path clip-path="url(#{a})"/><path clip-path="url(#{b})"/>')
+    files = []
+    for run, (a, b) in enumerate([("p0123456789", "pabcdefabcd"), ("p9999999999", "p1111111111")]):
+        path = tmp_path / f"{run}.svg"
+        path.write_text(template.format(a=a, b=b))
+        _stable_svg_ids(path)
+        files.append(path.read_text())
+    assert files[0] == files[1]
+    ids = re.findall(r'clipPath id="(p[0-9a-f]+)"', files[0])
+    assert len(set(ids)) == 2, "identical boxes keep distinct ids"
+    assert re.findall(r"url\(#(p[0-9a-f]+)\)", files[0]) == ids

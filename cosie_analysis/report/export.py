@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -157,7 +158,9 @@ def save_figure(
         kwargs = {"format": fmt, "metadata": metadata[fmt]}
         if fmt == "png":
             kwargs["dpi"] = 300
-        writers[out_dir / f"{name}.{fmt}"] = (lambda kw: (lambda tmp: fig.savefig(tmp, **kw)))(kwargs)
+        save = (lambda kw: (lambda tmp: fig.savefig(tmp, **kw)))(kwargs)
+        writers[out_dir / f"{name}.{fmt}"] = (lambda f: (lambda tmp: (f(tmp), _stable_svg_ids(tmp))))(save) \
+            if fmt == "svg" else save
     import matplotlib
 
     # the settings that make files reproducible and editable, whatever style the figure was drawn in
@@ -165,6 +168,24 @@ def save_figure(
     with matplotlib.rc_context(fixed):
         atomic_write(writers)
     return list(writers)
+
+
+def _stable_svg_ids(path: Path) -> None:
+    """Name each SVG clip path after its own definition. matplotlib hashes the clip box with all its
+    float digits, which can differ in the last bit between processes (the layout sums in an order that
+    depends on Python's string hashing) although the written rectangle is the same."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    seen: dict[str, int] = {}
+    renamed: dict[str, str] = {}
+    for old, body in re.findall(r'<clipPath id="(p[0-9a-f]+)">(.*?)</clipPath>', text, re.S):
+        n = seen[body] = seen.get(body, -1) + 1
+        renamed[old] = "p" + hashlib.sha256(f"{body}#{n}".encode()).hexdigest()[:10]
+    if renamed:
+        text = re.sub(r'(?<=id=")p[0-9a-f]+(?=")|(?<=url\(#)p[0-9a-f]+(?=\))', lambda m: renamed.get(m.group(0), m.group(0)),
+                      text)
+        path.write_text(text, encoding="utf-8")
 
 
 def _draw_footer(fig, caption: str | None, source: str | None, *, lang: str, width_mm: float, height_mm: float):
