@@ -22,10 +22,13 @@ data: $(STAMP)
 	$(BIN)/cosie-analysis fetch $(FETCH_FLAGS)
 	$(BIN)/cosie-analysis build
 
-# The test suite and every notebook under nbval (cells marked # NBVAL_CHECK_OUTPUT are compared);
-# the notebooks read the observation table, so the data target runs first.
+# Lint (ruff) and types (mypy), then the test suite, the Examples in every docstring (doctests) and
+# every notebook under nbval (cells marked # NBVAL_CHECK_OUTPUT are compared); the notebooks read the
+# observation table, so the data target runs first. Settings for all three live in pyproject.toml.
 test: data
-	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest tests cosie_analysis --doctest-modules notebooks --nbval-lax --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

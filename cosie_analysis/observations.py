@@ -89,7 +89,20 @@ BENEFIT_MEASURES = {
 
 
 def observations_path() -> Path:
-    """``data/processed/observations.parquet``."""
+    """Where the observation table is stored.
+
+    Returns
+    -------
+    pathlib.Path
+        ``observations.parquet`` in :func:`cosie_analysis.paths.processed_dir` (``data/processed``,
+        or ``$COSIE_DATA_DIR/processed``).
+
+    Examples
+    --------
+    >>> from cosie_analysis.observations import observations_path
+    >>> observations_path().name
+    'observations.parquet'
+    """
     return processed_dir() / "observations.parquet"
 
 
@@ -386,6 +399,17 @@ def build_observations(raw: str | Path | None = None, processed: str | Path | No
     * ``observations.parquet`` and ``observations.csv``: the columns of ``OBSERVATION_COLUMNS``.
     * ``pc4_wijk_crosswalk.parquet`` / ``.csv``: ``year, wijk_code, pc4, n_addresses, share_of_pc4``.
     * ``observations.sources.json``: the sha256 of every raw input, for provenance.
+
+    The same raw files give byte-identical outputs.
+
+    Examples
+    --------
+    Needs the fetched raw tables (``cosie-analysis fetch``), so not run as a doctest:
+
+    >>> import cosie_analysis as ca
+    >>> path = ca.build_observations()  # doctest: +SKIP
+    >>> path.name  # doctest: +SKIP
+    'observations.parquet'
     """
     raw = Path(raw) if raw else raw_dir()
     processed = Path(processed) if processed else processed_dir()
@@ -454,7 +478,7 @@ def load_observations(*, rebuild: bool = False) -> pd.DataFrame:
 
     Parameters
     ----------
-    rebuild : bool
+    rebuild : bool, default False
         Build even when the processed table looks current.
 
     Returns
@@ -479,6 +503,21 @@ def load_observations(*, rebuild: bool = False) -> pd.DataFrame:
         status     definitive, provisional, suppressed or not available
         source_table the publisher's table; ``source_key`` the publisher's category key or column
         ========== ==========================================================================
+
+    Raises
+    ------
+    InputFileError
+        When the table has to be built and a raw file is missing or malformed.
+
+    Examples
+    --------
+    Needs the fetched raw tables (``cosie-analysis fetch``), so not run as a doctest:
+
+    >>> import cosie_analysis as ca
+    >>> obs = ca.load_observations()  # doctest: +SKIP
+    >>> list(obs.columns) == ca.OBSERVATION_COLUMNS  # doctest: +SKIP
+    True
+    >>> houten = obs[obs["region_code"].eq("GM0321") & obs["indicator"].eq("population")]  # doctest: +SKIP
     """
     target = observations_path()
     if rebuild or _stale(target, raw_dir()):
@@ -499,6 +538,15 @@ def pc4_wijk_shares(pc4: str | None = None) -> pd.DataFrame:
     pandas.DataFrame
         ``year, wijk_code, pc4, n_addresses, share_of_pc4`` (share of the PC4 area's addresses that
         lie in the wijk; the shares of one PC4-year sum to 1).
+
+    Examples
+    --------
+    Needs the fetched raw tables (``cosie-analysis fetch``), so not run as a doctest:
+
+    >>> import cosie_analysis as ca
+    >>> shares = ca.pc4_wijk_shares("3431")  # doctest: +SKIP
+    >>> shares.groupby("year")["share_of_pc4"].sum().round(9).unique().tolist()  # doctest: +SKIP
+    [1.0]
     """
     path = processed_dir() / "pc4_wijk_crosswalk.parquet"
     if _stale(path, raw_dir()):

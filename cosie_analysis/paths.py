@@ -37,25 +37,86 @@ def _env_path(name: str, default: Path) -> Path:
 
 
 def mirror_dir() -> Path:
-    """The offline mirror: ``$COSIE_MIRROR`` or ``../shared/cosie-data`` beside the repository."""
+    """The offline mirror of the public source tables.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$COSIE_MIRROR`` (absolute, ``~`` expanded) when set, else ``../shared/cosie-data`` beside
+        the repository. The folder need not exist: ``cosie-analysis fetch --offline`` says so if not.
+
+    Examples
+    --------
+    >>> from cosie_analysis.paths import mirror_dir
+    >>> mirror_dir().is_absolute()
+    True
+    """
     return _env_path("COSIE_MIRROR", REPO_ROOT.parent / "shared" / "cosie-data")
 
 
 def data_dir() -> Path:
-    """The data folder: ``$COSIE_DATA_DIR`` or ``data/`` in the repository."""
+    """The data folder, holding ``raw/`` and ``processed/``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$COSIE_DATA_DIR`` when set, else ``data/`` in the repository.
+
+    Examples
+    --------
+    >>> from cosie_analysis.paths import data_dir, raw_dir
+    >>> raw_dir() == data_dir() / "raw"
+    True
+    """
     return _env_path("COSIE_DATA_DIR", REPO_ROOT / "data")
 
 
 def raw_dir() -> Path:
-    """``data/raw``: fetched source files, never modified after fetching."""
+    """The fetched source files, never modified after fetching.
+
+    Returns
+    -------
+    pathlib.Path
+        ``raw/`` in :func:`data_dir`.
+
+    Examples
+    --------
+    >>> from cosie_analysis.paths import raw_dir
+    >>> raw_dir().name
+    'raw'
+    """
     return data_dir() / "raw"
 
 
 def processed_dir() -> Path:
-    """``data/processed``: rebuilt from ``data/raw`` by ``cosie-analysis build``."""
+    """The processed data, rebuilt from ``data/raw`` by ``cosie-analysis build``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``processed/`` in :func:`data_dir`.
+
+    Examples
+    --------
+    >>> from cosie_analysis.paths import processed_dir
+    >>> processed_dir().name
+    'processed'
+    """
     return data_dir() / "processed"
 
 
 def reports_dir() -> Path:
-    """``reports/``: figures, tables and the index written by ``cosie-analysis report``."""
+    """Where ``cosie-analysis report`` writes figures, tables and the index.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$COSIE_REPORTS_DIR`` when set, else ``reports/`` in the repository.
+
+    Examples
+    --------
+    >>> from cosie_analysis.paths import reports_dir
+    >>> reports_dir().is_absolute()
+    True
+    """
     return _env_path("COSIE_REPORTS_DIR", REPO_ROOT / "reports")

@@ -13,11 +13,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.data.regions import PILOTS
-from cosie_analysis.words import PHASE_WORDS, check_lang
-from cosie_analysis.style import KEY_DATE_STYLE, MONTHS, number_formatter, region_order, region_style, text
+from cosie_analysis.errors import ParameterError, check_choice
+from cosie_analysis.style import (
+    KEY_DATE_STYLE,
+    MONTHS,
+    number_formatter,
+    region_order,
+    region_style,
+    text,
+)
 from cosie_analysis.style.palette import get_palette, phase_style, region_styles
+from cosie_analysis.words import PHASE_WORDS, check_lang
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -91,6 +98,7 @@ def drop_phase_labels(ax):
 
 def phase_legend_handles(lang: str = "nl", palette=None) -> list:
     """Legend patches for the three phases, in the colours (and hatches) ``draw_phases`` uses."""
+    check_lang(lang)
     from matplotlib.patches import Patch
 
     from cosie_analysis.phases import PHASE_LABELS
@@ -177,6 +185,7 @@ def plot_timeseries(
     -------
     matplotlib.axes.Axes
     """
+    check_lang(lang)
     from cosie_analysis._checks import check_data
 
     if x is None:
@@ -255,6 +264,7 @@ def plot_phase_comparison(
     -------
     matplotlib.axes.Axes
     """
+    check_lang(lang)
     data = result.plot_data() if hasattr(result, "plot_data") else result
     if hue not in data:
         raise ParameterError(f"`hue` column {hue!r} not found; columns: {list(data.columns)}.")
@@ -353,6 +363,14 @@ def plot_ranking(
     from cosie_analysis._checks import check_data
 
     check_data(data, {"value": value, "unit": unit}, function="plot_ranking")
+    check_lang(lang)
+    if highlight is not None:
+        unknown = sorted(set(highlight) - set(data[unit].dropna()))
+        if unknown:
+            raise ParameterError(
+                f"plot_ranking(): `highlight` names unit(s) {unknown} that are not in column {unit!r} of `data`. "
+                "Pass codes that occur there (e.g. 'GM0321' for Houten), or leave `highlight` out for the pilot towns."
+            )
     highlight = dict(PILOTS if highlight is None else highlight)
     d = data.dropna(subset=[value]).sort_values(value, ascending=True, kind="mergesort").reset_index(drop=True)
     ax = _axes(ax)

@@ -66,6 +66,24 @@ WORDS = {
         "comparison": "Vergelijkingsgroep (overige WIL-gemeenten)", "nederland": "Nederland",
         "source": "Bron", "per_1000": "per 1.000 inwoners", "year": "Jaar", "month": "Maand",
         "synthetic": "SYNTHETISCHE DATA", "not_available": "n.b.",
+        # --- coded narratives (qda; issue #15) ---
+        "qda_alpha": "Krippendorffs alfa", "qda_kappa": "Cohens kappa", "qda_percent_agreement": "% overeenstemming",
+        "qda_all_codes": "alle codes", "qda_units_segment": "gecodeerde passages", "qda_units_source": "bronnen",
+        "qda_reliable": "betrouwbaar (alfa ≥ 0,80)", "qda_tentative": "voorlopig (alfa ≥ 0,667)",
+        "qda_agreement_axis": "overeenstemming (1 = volledig, 0 = toeval)",
+        "qda_agreement_sentence": ("Overeenstemming tussen {n_coders} codeurs over {n} {units}: {alpha_name} = {alpha} "
+                                   "{alpha_ci}{kappa_part}. Het laagst voor '{worst}' ({worst_alpha})."),
+        "qda_share_axis": "aandeel verhalen waarin het thema voorkomt",
+        "qda_share_short": "% verhalen",
+        "qda_theme_sentence": ("{pilot}: '{theme}' in {before} van de verhalen vóór corona, {during} tijdens en "
+                               "{after} na corona; tijdens tegen vóór {diff} {ci}, {p} (Fisher, Holm-gecorrigeerd)."),
+        "qda_themes_intro": "{n} verhalen ({pilot}), elk verhaal telt één keer per thema.",
+        "qda_cooccurrence_sentence": ("{pilot}: '{a}' en '{b}' komen het vaakst samen voor, in {n} van {total} "
+                                      "verhalen."),
+        "qda_both": "verhalen met beide codes", "qda_stories": "verhalen",
+        "qda_themes_panel": "Thema's in verhalen (aandeel per fase)",
+        "qda_suppressed_note": ". = te weinig verhalen om te tonen",
+        "qda_points": "procentpunt",
         # --- H-report: exports, figures, citations, site ---
         "significance_note": "* p < 0,05; ** p < 0,01; *** p < 0,001 (kolom significance)",
         "references": "Bronnen", "report_title": "Rapport: figuren en tabellen", "notebooks": "Notebooks",
@@ -74,6 +92,22 @@ WORDS = {
         "comparison": "Comparison group (other WIL municipalities)", "nederland": "Netherlands",
         "source": "Source", "per_1000": "per 1,000 inhabitants", "year": "Year", "month": "Month",
         "synthetic": "SYNTHETIC DATA", "not_available": "n/a",
+        # --- coded narratives (qda; issue #15) ---
+        "qda_alpha": "Krippendorff's alpha", "qda_kappa": "Cohen's kappa", "qda_percent_agreement": "% agreement",
+        "qda_all_codes": "all codes", "qda_units_segment": "coded passages", "qda_units_source": "sources",
+        "qda_reliable": "reliable (alpha ≥ 0.80)", "qda_tentative": "tentative (alpha ≥ 0.667)",
+        "qda_agreement_axis": "agreement (1 = perfect, 0 = chance)",
+        "qda_agreement_sentence": ("Agreement between {n_coders} coders over {n} {units}: {alpha_name} = {alpha} "
+                                   "{alpha_ci}{kappa_part}. Lowest for '{worst}' ({worst_alpha})."),
+        "qda_share_axis": "share of stories mentioning the theme",
+        "qda_share_short": "% of stories",
+        "qda_theme_sentence": ("{pilot}: '{theme}' in {before} of the stories before corona, {during} during and "
+                               "{after} after corona; during vs before {diff} {ci}, {p} (Fisher, Holm-adjusted)."),
+        "qda_themes_intro": "{n} stories ({pilot}), each story counted once per theme.",
+        "qda_cooccurrence_sentence": "{pilot}: '{a}' and '{b}' occur together most often, in {n} of {total} stories.",
+        "qda_both": "stories with both codes", "qda_stories": "stories",
+        "qda_themes_panel": "Themes in stories (share per phase)", "qda_suppressed_note": ". = too few stories to show",
+        "qda_points": "percentage points",
         # --- H-report: exports, figures, citations, site ---
         "significance_note": "* p < 0.05; ** p < 0.01; *** p < 0.001 (column significance)",
         "references": "References", "report_title": "Report: figures and tables", "notebooks": "Notebooks",
@@ -118,18 +152,47 @@ def column_label(column: str, lang: str = "nl") -> str:
 def check_lang(lang: str) -> str:
     """Return ``lang`` when it is ``"nl"`` or ``"en"``; raise :class:`ParameterError` otherwise.
 
+    Parameters
+    ----------
+    lang : str
+        The language asked for.
+
+    Returns
+    -------
+    str
+        ``lang``, unchanged.
+
+    Raises
+    ------
+    ParameterError
+        For any other value, naming the allowed ones.
+
     Examples
     --------
     >>> check_lang("nl")
     'nl'
     """
     if lang not in LANGS:
-        raise ParameterError(f"`lang` must be one of {list(LANGS)!r}; got {lang!r}. Use 'nl' for Dutch or 'en' for English.")
+        raise ParameterError(
+            f"`lang` must be one of {list(LANGS)!r}; got {lang!r}. Use 'nl' for Dutch or 'en' for English."
+        )
     return lang
 
 
 def word(key: str, lang: str = "nl") -> str:
     """The word for ``key`` in ``lang``; raises :class:`ParameterError` for an unknown key.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`WORDS`, e.g. ``"source"`` or ``"per_1000"``.
+    lang : {"nl", "en"}, default "nl"
+        The language.
+
+    Returns
+    -------
+    str
+        The word or phrase.
 
     Examples
     --------
@@ -145,6 +208,20 @@ def word(key: str, lang: str = "nl") -> str:
 
 def phase_name(phase: str, lang: str = "nl", *, short: bool = False) -> str:
     """The display name of a phase: ``"vóór corona"`` (or ``"vóór"`` with ``short=True``).
+
+    Parameters
+    ----------
+    phase : {"before", "during", "after"}
+        The phase's identifier (the values of the ``phase`` column).
+    lang : {"nl", "en"}, default "nl"
+        The language.
+    short : bool, default False
+        ``True`` for the one-word form used in tight legends and table headers.
+
+    Returns
+    -------
+    str
+        The name to show.
 
     Examples
     --------
@@ -170,6 +247,22 @@ def format_number(x: float | None, decimals: int = 0, lang: str = "nl", *, missi
 
     The default missing mark ``"."`` is CBS's; sentences pass ``missing=word("not_available", lang)``.
 
+    Parameters
+    ----------
+    x : float or None
+        The number; ``None``, NaN and infinities count as missing.
+    decimals : int, default 0
+        Digits after the decimal separator.
+    lang : {"nl", "en"}, default "nl"
+        Dutch: decimal comma and thousands point; English: the reverse.
+    missing : str, default "."
+        What to write for a missing value.
+
+    Returns
+    -------
+    str
+        The number with a true minus sign (U+2212) when negative.
+
     Examples
     --------
     >>> format_number(-0.5, 2, "nl")
@@ -177,7 +270,7 @@ def format_number(x: float | None, decimals: int = 0, lang: str = "nl", *, missi
     >>> format_number(float("nan"))
     '.'
     """
-    if _missing(x):
+    if x is None or _missing(x):
         return missing
     s = f"{float(x):,.{decimals}f}"
     if lang == "nl":
@@ -188,12 +281,28 @@ def format_number(x: float | None, decimals: int = 0, lang: str = "nl", *, missi
 def format_pct(x: float | None, lang: str = "nl", *, decimals: int = 1, sign: bool = True) -> str:
     """A proportion as a percentage: ``-0.184`` -> ``"−18,4%"`` (nl), ``"−18.4%"`` (en).
 
+    Parameters
+    ----------
+    x : float or None
+        The proportion (``0.05`` is 5%); missing -> ``word("not_available", lang)``.
+    lang : {"nl", "en"}, default "nl"
+        The language of the number format.
+    decimals : int, default 1
+        Digits after the decimal separator of the percentage.
+    sign : bool, default True
+        Write ``+`` before a positive change.
+
+    Returns
+    -------
+    str
+        The percentage with its ``%`` sign.
+
     Examples
     --------
     >>> format_pct(0.05, "nl")
     '+5,0%'
     """
-    if _missing(x):
+    if x is None or _missing(x):
         return word("not_available", lang)
     s = format_number(100 * float(x), decimals, lang)
     return ("+" + s if sign and float(x) > 0 else s) + "%"
@@ -202,12 +311,26 @@ def format_pct(x: float | None, lang: str = "nl", *, decimals: int = 1, sign: bo
 def format_p(p: float | None, lang: str = "nl", *, digits: int = 3) -> str:
     """A p-value as text: ``"p = 0,045"``, and ``"p < 0,001"`` below the last digit shown.
 
+    Parameters
+    ----------
+    p : float or None
+        The p-value; missing -> ``"p = n.b."`` (nl) or ``"p = n/a"`` (en).
+    lang : {"nl", "en"}, default "nl"
+        The language of the number format.
+    digits : int, default 3
+        Digits shown; a p-value below ``10**-digits`` is written as ``p < 0,001`` (never ``p = 0,000``).
+
+    Returns
+    -------
+    str
+        ``"p = ..."`` or ``"p < ..."``.
+
     Examples
     --------
     >>> format_p(1e-9, "en")
     'p < 0.001'
     """
-    if _missing(p):
+    if p is None or _missing(p):
         return "p = " + word("not_available", lang)
     floor = 10.0**-digits
     if float(p) < floor:
@@ -219,6 +342,22 @@ def format_ci(lower: float | None, upper: float | None, lang: str = "nl", *, dec
               pct: bool = False) -> str:
     """An interval as text: ``"[−0,31; 0,12]"`` (nl, a semicolon because of the decimal comma) or
     ``"[−0.31, 0.12]"`` (en).
+
+    Parameters
+    ----------
+    lower, upper : float or None
+        The bounds; a missing bound is written as ``word("not_available", lang)``.
+    lang : {"nl", "en"}, default "nl"
+        The language of the number format.
+    decimals : int, default 2
+        Digits after the decimal separator (one fewer for percentages).
+    pct : bool, default False
+        The bounds are proportions: write them as percentages with :func:`format_pct`.
+
+    Returns
+    -------
+    str
+        ``"[lower; upper]"`` (nl) or ``"[lower, upper]"`` (en).
 
     Examples
     --------

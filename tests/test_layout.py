@@ -22,8 +22,9 @@ LAYERS = (
     ("phases",),  # the corona timeline and phase assignment (reads only its own resource)
     ("pilot",),  # the pilots' own registers (synthetic ones plant their effects by phase)
     ("observations", "catalog", "citation"),  # data/processed: the observation table; finding and citing it
-    ("plotting",),  # axes-level plot functions
+    ("plotting", "facets"),  # axes-level plot functions; seaborn small multiples
     ("estimate",),  # summaries, ITS, synthetic control, DiD
+    ("qda",),  # coded narratives: QDA exports, themes per phase, intercoder agreement
     ("report",),  # figures, tables, exports, disclosure control
     ("cli", "__main__", "__init__"),  # the application and the public API
 )

@@ -66,8 +66,10 @@ def test_coverage_leaves_input_unchanged(observations):
 def test_coverage_bad_input(observations):
     with pytest.raises(ParameterError, match=r"coverage\(\): column\(s\) not found.*`by\[0\]`='nope'"):
         coverage(observations, by=("nope",))
-    with pytest.raises(ParameterError, match="no rows left"):
+    with pytest.raises(ParameterError, match=r"`regions` names code\(s\) \['GM9999'\] that are not in the table"):
         coverage(observations, regions=["GM9999"])
+    with pytest.raises(ParameterError, match="no rows left"):
+        coverage(observations.iloc[:0])
     with pytest.raises(ParameterError, match="must be a pandas DataFrame"):
         coverage(observations.to_dict())
 

@@ -7,6 +7,7 @@ day, so 2019KW02 runs from 2019-04-01 to 2019-06-30 inclusive.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -20,7 +21,7 @@ PERIOD_PATTERN = re.compile(r"^(?P<year>\d{4})(?P<kind>JJ|KW|MM)(?P<num>\d{2})$"
 _MAX_NUM = {"JJ": 0, "KW": 4, "MM": 12}
 
 
-def _check(code: str) -> re.Match | None:
+def _check(code: object) -> re.Match | None:
     m = PERIOD_PATTERN.match(code) if isinstance(code, str) else None
     if m is None:
         return None
@@ -30,8 +31,25 @@ def _check(code: str) -> re.Match | None:
     return m
 
 
-def is_period_code(code) -> bool:
-    """True for a valid CBS period code (``YYYYJJ00``, ``YYYYKW01-04``, ``YYYYMM01-12``)."""
+def is_period_code(code: object) -> bool:
+    """True for a valid CBS period code (``YYYYJJ00``, ``YYYYKW01-04``, ``YYYYMM01-12``).
+
+    Parameters
+    ----------
+    code : object
+        Anything; only a string of one of the three forms is a period code.
+
+    Returns
+    -------
+    bool
+        Whether :func:`parse_period` would accept ``code``.
+
+    Examples
+    --------
+    >>> from cosie_analysis.data.periods import is_period_code
+    >>> is_period_code("2020KW04"), is_period_code("2020KW05"), is_period_code(2020)
+    (True, False, False)
+    """
     return _check(code) is not None
 
 
@@ -56,14 +74,14 @@ def parse_period(code: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
 
     Examples
     --------
+    >>> from cosie_analysis.data.periods import parse_period
     >>> parse_period("2020MM03")
     (Timestamp('2020-03-01 00:00:00'), Timestamp('2020-03-31 00:00:00'), 'month')
     """
     m = _check(code)
     if m is None:
         raise ParameterError(
-            f"Unknown CBS period code {code!r}: expected YYYYJJ00 (year), YYYYKW01-04 (quarter) "
-            "or YYYYMM01-12 (month)."
+            f"Unknown CBS period code {code!r}: expected YYYYJJ00 (year), YYYYKW01-04 (quarter) or YYYYMM01-12 (month)."
         )
     frequency, pfreq = FREQUENCIES[m["kind"]]
     year, num = int(m["year"]), int(m["num"])
@@ -76,12 +94,13 @@ def parse_period(code: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
     return period.start_time.normalize(), period.end_time.normalize(), frequency
 
 
-def parse_periods(codes) -> pd.DataFrame:
+def parse_periods(codes: Iterable[str]) -> pd.DataFrame:
     """Parse many CBS period codes at once.
 
     Parameters
     ----------
     codes : iterable of str
+        CBS period codes, in any mix of frequencies; each distinct code is parsed once.
 
     Returns
     -------
@@ -94,9 +113,18 @@ def parse_periods(codes) -> pd.DataFrame:
     ------
     ParameterError
         Listing every unknown code (at most ten are shown) and its position.
+
+    Examples
+    --------
+    >>> from cosie_analysis.data.periods import parse_periods
+    >>> parse_periods(["2020JJ00", "2020KW02", "2020MM02"])
+         period period_start period_end frequency
+    0  2020JJ00   2020-01-01 2020-12-31      year
+    1  2020KW02   2020-04-01 2020-06-30   quarter
+    2  2020MM02   2020-02-01 2020-02-29     month
     """
-    codes = pd.Series(list(codes), dtype="object")
-    unique = pd.unique(codes)
+    series = pd.Series(list(codes), dtype="object")
+    unique = pd.unique(series)
     parsed, bad = {}, []
     for code in unique:
         try:
@@ -104,16 +132,16 @@ def parse_periods(codes) -> pd.DataFrame:
         except ParameterError:
             bad.append(code)
     if bad:
-        positions = [int(i) for i in codes.index[codes.isin(bad)][:10]]
+        positions = [int(i) for i in series.index[series.isin(bad)][:10]]
         raise ParameterError(
             f"{len(bad)} unknown CBS period code(s) {bad[:10]!r} at position(s) {positions}: expected "
             "YYYYJJ00 (year), YYYYKW01-04 (quarter) or YYYYMM01-12 (month)."
         )
     return pd.DataFrame(
         {
-            "period": codes.to_numpy(),
-            "period_start": pd.to_datetime([parsed[c][0] for c in codes]),
-            "period_end": pd.to_datetime([parsed[c][1] for c in codes]),
-            "frequency": [parsed[c][2] for c in codes],
+            "period": series.to_numpy(),
+            "period_start": pd.to_datetime([parsed[c][0] for c in series]),
+            "period_end": pd.to_datetime([parsed[c][1] for c in series]),
+            "frequency": [parsed[c][2] for c in series],
         }
     )

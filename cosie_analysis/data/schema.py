@@ -14,6 +14,7 @@ from cosie_analysis.data.sources.cbs import (
     STATUS_PROVISIONAL,
     STATUS_SUPPRESSED,
 )
+from cosie_analysis.errors import SchemaError
 
 __all__ = ["OBSERVATION_COLUMNS", "STATUSES", "normalise", "validate_observations"]
 
@@ -41,16 +42,43 @@ def normalise(obs: pd.DataFrame) -> pd.DataFrame:
 def validate_observations(obs: pd.DataFrame) -> pd.DataFrame:
     """Check a frame against the observation schema; returns it unchanged or raises.
 
+    Parameters
+    ----------
+    obs : pandas.DataFrame
+        A table with the columns of :data:`OBSERVATION_COLUMNS` (extra columns are allowed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``obs`` itself, unchanged, when it passes.
+
     Raises
     ------
-    ValueError
+    SchemaError
         Listing every problem: missing columns, unknown status or frequency values, duplicate
         ``(indicator, region_code, period)`` keys, values present where the status says missing.
+        A :class:`~cosie_analysis.errors.CosieError` and a ``ValueError``.
+
+    Examples
+    --------
+    A one-row synthetic table with a value although its status says suppressed:
+
+    >>> import pandas as pd
+    >>> from cosie_analysis.data.schema import OBSERVATION_COLUMNS, validate_observations
+    >>> row = dict.fromkeys(OBSERVATION_COLUMNS, "x")
+    >>> row.update(frequency="year", status="suppressed", value=3.0, period="2020")
+    >>> validate_observations(pd.DataFrame([row]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cosie_analysis.errors.SchemaError: Observation table is invalid: rows with a value although their status ...
     """
     problems = []
     missing = [c for c in OBSERVATION_COLUMNS if c not in obs.columns]
     if missing:
-        raise ValueError(f"Observation table lacks column(s) {missing}. Expected: {OBSERVATION_COLUMNS}.")
+        raise SchemaError(
+            f"Observation table lacks column(s) {missing}. Expected: {OBSERVATION_COLUMNS}. "
+            "Build it with `build_observations()` or pass a table read with `load_observations()`."
+        )
     bad_status = sorted(set(obs["status"].dropna()) - set(STATUSES))
     if bad_status:
         problems.append(f"unknown status value(s) {bad_status}; allowed: {STATUSES}")
@@ -67,5 +95,8 @@ def validate_observations(obs: pd.DataFrame) -> pd.DataFrame:
     if (obs["value"].isna() & ~missing_status).any():
         problems.append("rows without a value although their status says definitive or provisional")
     if problems:
-        raise ValueError("Observation table is invalid: " + "; ".join(problems) + ".")
+        raise SchemaError(
+            "Observation table is invalid: " + "; ".join(problems) + ". "
+            "Fix these rows at their source (or rebuild with `build_observations()`), then validate again."
+        )
     return obs

@@ -37,8 +37,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cosie_analysis.errors import CosieError, ParameterError
 from cosie_analysis._checks import check_data, check_lang
+from cosie_analysis.errors import DisclosureError, ParameterError  # DisclosureError re-exported here
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -76,10 +76,6 @@ PERSON_LEVEL_UNITS = frozenset({
     "persons", "households", "stories", "participants", "respondents",
     "personen", "huishoudens", "verhalen", "deelnemers", "respondenten",
 })  # fmt: skip
-
-
-class DisclosureError(CosieError, ValueError):
-    """An export would disclose small counts of people: protect the table first."""
 
 
 @dataclass(frozen=True)

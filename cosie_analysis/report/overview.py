@@ -104,7 +104,8 @@ def coverage(
         Columns that define a group. ``frequency`` is always added when missing, because periods of
         different frequencies cannot be counted together.
     regions : sequence of str, optional
-        Keep only these ``region_code`` values (e.g. ``PILOT_AREAS``); default: all.
+        Keep only these ``region_code`` values (e.g. ``PILOT_AREAS``); default: all. A code that does
+        not occur in ``obs`` raises :class:`~cosie_analysis.errors.ParameterError`.
 
     Returns
     -------
@@ -137,8 +138,26 @@ def coverage(
 
     Examples
     --------
-    >>> import cosie_analysis as ca
+    A synthetic table: two towns, 2019 and 2021 (2020 missing), one value suppressed:
+
+    >>> import pandas as pd
     >>> from cosie_analysis.report.overview import coverage
+    >>> obs = pd.DataFrame({
+    ...     "source_table": "synthetic", "indicator": "x", "region_level": "gemeente",
+    ...     "region_code": ["GM0001", "GM0001", "GM0002", "GM0002"],
+    ...     "period": ["2019JJ00", "2021JJ00", "2019JJ00", "2021JJ00"],
+    ...     "period_start": pd.to_datetime(["2019-01-01", "2021-01-01"] * 2),
+    ...     "period_end": pd.to_datetime(["2019-12-31", "2021-12-31"] * 2),
+    ...     "frequency": "year", "value": [1.0, 2.0, None, 3.0],
+    ...     "status": ["definitive", "provisional", "suppressed", "provisional"]})
+    >>> table = coverage(obs, by="source_table")
+    >>> table[["n_regions", "periods", "n_missing_periods", "n_values", "share_provisional"]]
+       n_regions     periods  n_missing_periods  n_values  share_provisional
+    0          2  2019, 2021                  1         3                0.5
+
+    On the real data (needs the fetched tables):
+
+    >>> import cosie_analysis as ca
     >>> coverage(ca.load_observations(), by=("source_table", "region_level"))  # doctest: +SKIP
     """
     by = as_tuple(by)
@@ -152,6 +171,12 @@ def coverage(
     data = obs
     if regions is not None:
         regions = [str(r) for r in ([regions] if isinstance(regions, str) else regions)]
+        unknown = sorted(set(regions) - set(obs["region_code"].dropna().astype(str)))
+        if unknown:
+            raise ParameterError(
+                f"coverage(): `regions` names code(s) {unknown} that are not in the table's `region_code`. "
+                "Use codes as CBS writes them, e.g. 'GM0321' (Houten) or 'WK035601' (see PILOT_AREAS)."
+            )
         data = obs[obs["region_code"].isin(regions)]
     if data.empty:
         raise ParameterError(f"coverage(): no rows left (regions={regions!r}).")
@@ -240,6 +265,26 @@ def plot_coverage(
     -----
     Each bar spans ``[period_start, period_end + 1 day)``, so consecutive periods touch and a gap
     between bars is a period without any row (for Leefbaarometer, the years between surveys).
+
+    Examples
+    --------
+    The synthetic table of :func:`coverage`'s example (2019 definitive, 2021 provisional):
+
+    >>> import pandas as pd
+    >>> from cosie_analysis.report.overview import plot_coverage
+    >>> obs = pd.DataFrame({
+    ...     "source_table": "synthetic", "indicator": "x", "region_level": "gemeente",
+    ...     "region_code": ["GM0001", "GM0001", "GM0002", "GM0002"],
+    ...     "period": ["2019JJ00", "2021JJ00", "2019JJ00", "2021JJ00"],
+    ...     "period_start": pd.to_datetime(["2019-01-01", "2021-01-01"] * 2),
+    ...     "period_end": pd.to_datetime(["2019-12-31", "2021-12-31"] * 2),
+    ...     "frequency": "year", "value": [1.0, 2.0, None, 3.0],
+    ...     "status": ["definitive", "provisional", "suppressed", "provisional"]})
+    >>> ax = plot_coverage(obs, by="source_table", lang="en")
+    >>> sorted(p.get_gid() for p in ax.patches if str(p.get_gid()).startswith("coverage"))
+    ['coverage:0:definitive', 'coverage:0:provisional']
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['synthetic · yearly · n = 2']
     """
     from matplotlib.patches import Patch
 

@@ -42,7 +42,7 @@ NUMBER_TEXT = WORDS
 #: Fill colours of the phase spans: light, colour-blind safe (Paul Tol's pale/light schemes) and with
 #: distinct grey values (grey levels 242 before, 228 after, 212 and 194 for the two "during" tints;
 #: the second "during" tint alternates between sub-phases).
-PHASE_COLORS = {"before": "#F5F7FB", "during": "#F2CCA8", "during_alt": "#F6DCC3", "after": "#E8F1E1"}
+PHASE_COLORS = {phase: style["facecolor"] for phase, style in PALETTES["okabe-ito"].phases.items()}
 KEY_DATE_STYLE = {"color": "#8C8C8C", "linewidth": 0.5, "linestyle": (0, (3, 2)), "zorder": 0.5}
 
 
@@ -59,9 +59,31 @@ def region_order(codes) -> list:
 
 
 def region_style(code: str, palette=None) -> dict:
-    """Colour, line style and marker for a region code or a role name (``"comparison"``,
-    ``"highlight"``, ...) in the active palette (or ``palette``); any other code is grey.
-    :func:`region_styles` gives several further regions distinct styles."""
+    """Colour, line style and marker for a region code or a role name, in the active palette.
+
+    Parameters
+    ----------
+    code : str
+        A region code (``"GM0321"`` Houten, ``"GM0356"`` Nieuwegein, ``"NL"``/``"NL00"`` Nederland) or
+        a role name of :data:`REGION_STYLES` (``"comparison"``, ``"highlight"``, ``"other"``, ...).
+    palette : {"okabe-ito", "grey"}, mapping or Palette, optional
+        Default: the active palette (:func:`report_style`). :func:`region_styles` gives several further
+        regions distinct styles.
+
+    Returns
+    -------
+    dict
+        A new dict with ``color`` (hex), ``linestyle`` and ``marker``, ready for ``ax.plot(**style)``;
+        any code without a role gets the grey ``"other"`` style.
+
+    Examples
+    --------
+    >>> from cosie_analysis.style import region_style
+    >>> region_style("GM0321")
+    {'color': '#0072B2', 'linestyle': '-', 'marker': 'o'}
+    >>> region_style("GM0344")["color"]
+    '#BBBBBB'
+    """
     pal = get_palette(palette)
     if code in pal.codes:
         return dict(pal.codes[code])
@@ -70,7 +92,32 @@ def region_style(code: str, palette=None) -> dict:
 
 
 def number_formatter(lang: str = "nl"):
-    """A matplotlib tick formatter with decimal comma (nl) or point (en) and thousands separators."""
+    """A matplotlib tick formatter with decimal comma (nl) or point (en) and thousands separators.
+
+    Ticks get as many decimals as the step between them needs (at most six), so ``0,5 1,0 1,5`` rather
+    than ``0,5 1 1,5``.
+
+    Parameters
+    ----------
+    lang : {"nl", "en"}, default "nl"
+        The language of the number format (:func:`cosie_analysis.words.format_number`).
+
+    Returns
+    -------
+    matplotlib.ticker.Formatter
+        For ``ax.yaxis.set_major_formatter(...)``.
+
+    Examples
+    --------
+    >>> from cosie_analysis.style import number_formatter
+    >>> f = number_formatter("nl")
+    >>> f.set_locs([0.0, 1500.0, 3000.0])
+    >>> f(1500.0)
+    '1.500'
+    >>> f.set_locs([0.0, 0.5, 1.0])
+    >>> f(1.0)
+    '1,0'
+    """
     from matplotlib.ticker import Formatter
 
     class _NumberFormatter(Formatter):
@@ -101,6 +148,14 @@ def report_style(palette=None):
         the default colour-blind-safe one, ``"grey"`` for greyscale print (hatched phase bands), or a
         mapping of region codes or roles to colours laid over the default. It also sets matplotlib's
         colour cycle, for one's own ``ax.plot`` calls.
+
+    The style (``style/cosie.mplstyle``) sets the fonts, sizes, grid and PDF/SVG options of the report
+    figures; the previous settings come back when the block ends.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        A context manager; use it as ``with report_style(): ...``.
 
     Examples
     --------

@@ -1,0 +1,353 @@
+"""Themes per pilot and corona phase, counted in sources (stories), and codes occurring together.
+
+The unit is the source: a story that mentions a theme in five passages counts once, so the share
+of stories mentioning a theme is a proportion of independent units and can be compared between
+phases with an exact test. Segment counts are reported beside it, never instead of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from cosie_analysis.errors import ParameterError, check_choice
+from cosie_analysis.estimate._common import (
+    PHASES,
+    Result,
+    adjust_pvalues,
+    check_conf_level,
+    check_lang,
+)
+from cosie_analysis.qda.read import Codings
+
+__all__ = ["CoOccurrence", "ThemeFrequencies", "co_occurrence", "mentions", "theme_frequencies"]
+
+#: The phase contrasts tested, as (later phase, earlier phase).
+CONTRASTS = (("during", "before"), ("after", "during"), ("after", "before"))
+
+
+def mentions(codings: Codings, *, level: str = "code", coders: str = "any") -> pd.DataFrame:
+    """One row per source and theme it mentions, with the number of coded passages.
+
+    ``coders="any"`` counts a theme when any coder applied it in the source; ``"all"`` when every
+    coder who coded the source did; a coder's name uses that coder's codings only.
+    Returns columns ``source_id``, ``theme``, ``n_segments``.
+
+    Examples
+    --------
+    >>> import cosie_analysis as ca
+    >>> mentions(ca.read_codings(ca.example_qdpx()), level="theme").columns.tolist()  # SYNTHETIC  # doctest: +SKIP
+    ['source_id', 'theme', 'n_segments']
+    """
+    check_choice("level", level, ("code", "theme"))
+    seg = codings.segments
+    if coders not in ("any", "all") and coders not in set(seg["coder"]):
+        raise ParameterError(f"`coders` must be 'any', 'all' or one of {codings.coders!r}; got {coders!r}.")
+    col = "theme" if level == "theme" else "code_path"
+    if level == "code":  # the code's own name where it is unique, else its path
+        names = seg.drop_duplicates("code_path").groupby("code")["code_path"].nunique()
+        seg = seg.assign(code_path=np.where(seg["code"].map(names) == 1, seg["code"], seg["code_path"]))
+    if coders not in ("any", "all"):
+        seg = seg[seg["coder"] == coders]
+    per = seg.groupby(["source_id", col]).agg(n_segments=("segment_id", "nunique"), n_coders=("coder", "nunique"))
+    if coders == "all":
+        needed = seg.groupby("source_id")["coder"].nunique()
+        per = per[per["n_coders"].to_numpy() == needed.reindex(per.index.get_level_values(0)).to_numpy()]
+    return per.reset_index().rename(columns={col: "theme"})[["source_id", "theme", "n_segments"]]
+
+
+def _wilson(k, n, conf_level):
+    from statsmodels.stats.proportion import proportion_confint
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lo, hi = proportion_confint(np.asarray(k), np.asarray(n), alpha=1 - conf_level, method="wilson")
+    return np.where(np.asarray(n) > 0, lo, np.nan), np.where(np.asarray(n) > 0, hi, np.nan)
+
+
+def _changes(table: pd.DataFrame, conf_level: float, adjust: str) -> pd.DataFrame:
+    from scipy.stats import fisher_exact
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    idx = table.set_index(["pilot", "theme", "phase"])
+    rows = []
+    for (pilot, theme), _ in table.groupby(["pilot", "theme"], sort=True, observed=True):
+        for later, earlier in CONTRASTS:
+            k1, n1 = idx.loc[(pilot, theme, later), ["n_mentioning", "n_sources"]]
+            k0, n0 = idx.loc[(pilot, theme, earlier), ["n_mentioning", "n_sources"]]
+            est = lo = hi = p = np.nan
+            if n1 > 0 and n0 > 0:
+                est = k1 / n1 - k0 / n0
+                lo, hi = confint_proportions_2indep(k1, n1, k0, n0, method="newcomb", compare="diff",
+                                                    alpha=1 - conf_level)
+                p = fisher_exact([[k1, n1 - k1], [k0, n0 - k0]]).pvalue
+            rows.append({"pilot": pilot, "theme": theme, "contrast": f"{later} - {earlier}", "estimate": est,
+                         "ci_lower": lo, "ci_upper": hi, "p_value": p, "n": int(n0 + n1),
+                         "method": "difference in shares of sources; Newcombe interval; Fisher exact test"})
+    out = pd.DataFrame(rows)
+    out["p_adjusted"] = np.nan
+    for i in out.groupby("pilot").groups.values():  # one family per pilot: all themes and contrasts
+        out.loc[i, "p_adjusted"] = adjust_pvalues(out.loc[i, "p_value"].to_numpy(), adjust)
+    return out[["pilot", "theme", "contrast", "estimate", "ci_lower", "ci_upper", "p_value", "p_adjusted", "n",
+                "method"]]
+
+
+@dataclass(frozen=True, repr=False)
+class ThemeFrequencies(Result):
+    """Share of sources mentioning each theme per pilot and phase (see :func:`theme_frequencies`)."""
+
+    changes_table: pd.DataFrame = None
+    level: str = "code"
+    coders: str = "any"
+    synthetic: bool = False
+
+    def changes(self) -> pd.DataFrame:
+        """The tests of change between phases (a copy); columns in :func:`theme_frequencies`."""
+        return self.changes_table.copy()
+
+    def plot_data(self, pilot: str | None = None) -> pd.DataFrame:
+        t = self.table
+        return (t[t["pilot"] == pilot] if pilot is not None else t).reset_index(drop=True)
+
+    def plot(self, ax=None, *, pilot: str | None = None, lang: str = "nl"):
+        """Share per theme and phase, dot and interval, phases side by side; one pilot."""
+        import matplotlib.pyplot as plt
+
+        from cosie_analysis.style import PHASE_COLORS
+        from cosie_analysis.words import phase_name, word
+
+        check_lang(lang)
+        pilots = sorted(self.table["pilot"].unique())
+        if pilot is None and len(pilots) == 1:
+            pilot = pilots[0]
+        check_choice("pilot", pilot, pilots)
+        d = self.plot_data(pilot)
+        ax = ax or plt.subplots(layout="constrained")[1]
+        themes = sorted(d["theme"].unique(), reverse=True)
+        y = {t: i for i, t in enumerate(themes)}
+        edge = {"before": "#4d4d4d", "during": "#d95f02", "after": "#1b9e77"}
+        for j, phase in enumerate(PHASES):
+            p = d[d["phase"] == phase]
+            yy = p["theme"].map(y).to_numpy() + (1 - j) * 0.22  # before on top
+            ax.errorbar(p["estimate"], yy, xerr=[p["estimate"] - p["ci_lower"], p["ci_upper"] - p["estimate"]],
+                        fmt="o", markersize=4, capsize=1.5, linewidth=0.9, color=edge[phase],
+                        markerfacecolor=PHASE_COLORS[phase], label=phase_name(phase, lang))
+        ax.set_yticks(range(len(themes)), themes)
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{100 * v:.0f}%"))
+        ax.set_xlabel(word("qda_share_axis", lang))
+        ax.legend(loc="lower right", frameon=False, fontsize=7)
+        if self.synthetic:
+            ax.text(0.99, 1.0, word("synthetic", lang), transform=ax.transAxes, ha="right", va="bottom",
+                    fontsize=7, color="#b2182b")
+        return ax
+
+    def describe(self, lang: str = "nl") -> str:
+        """Per pilot, the theme whose share changed most from before to during corona, with its test."""
+        from cosie_analysis.words import (
+            format_ci,
+            format_number,
+            format_p,
+            format_pct,
+            word,
+        )
+
+        check_lang(lang)
+        out = []
+        ch = self.changes_table[self.changes_table["contrast"] == "during - before"].dropna(subset=["estimate"])
+        for pilot, c in ch.groupby("pilot", sort=True):
+            top = c.loc[c["estimate"].abs().idxmax()]
+            mine = (self.table["pilot"] == pilot) & (self.table["theme"] == top["theme"])
+            share = self.table[mine].set_index("phase")
+            n = int(self.table[self.table["pilot"] == pilot].drop_duplicates("phase")["n_sources"].sum())
+            out.append(word("qda_themes_intro", lang).format(n=n, pilot=pilot.capitalize()) + " " +
+                       word("qda_theme_sentence", lang).format(
+                           pilot=pilot.capitalize(), theme=top["theme"],
+                           before=format_pct(share.loc["before", "estimate"], lang, decimals=0, sign=False),
+                           during=format_pct(share.loc["during", "estimate"], lang, decimals=0, sign=False),
+                           after=format_pct(share.loc["after", "estimate"], lang, decimals=0, sign=False),
+                           diff=("+" if top["estimate"] > 0 else "") + format_number(100 * top["estimate"], 0, lang)
+                           + " " + word("qda_points", lang),
+                           ci=format_ci(100 * top["ci_lower"], 100 * top["ci_upper"], lang, decimals=0),
+                           p=format_p(top["p_adjusted"], lang)))
+        return (f"[{word('synthetic', lang)}] " if self.synthetic else "") + " ".join(out)
+
+
+def theme_frequencies(
+    codings: Codings,
+    *,
+    level: str = "code",
+    coders: str = "any",
+    conf_level: float = 0.95,
+    adjust: str = "holm",
+) -> ThemeFrequencies:
+    """Share of sources (stories) mentioning each theme, per pilot and corona phase, with tests of change.
+
+    Parameters
+    ----------
+    codings : Codings
+        From :func:`cosie_analysis.read_codings`; every source counts in the denominator of its pilot
+        and phase, also a source without codings.
+    level : {"code", "theme"}, default "code"
+        Count codes (e.g. "digitaal contact") or their top-level categories (e.g. "contact").
+    coders : "any", "all" or a coder's name, default "any"
+        Whose codings count (see :func:`mentions`).
+    conf_level : float, default 0.95
+    adjust : {"holm", "bh", "none"}, default "holm"
+        Multiple-testing adjustment over all themes and contrasts of a pilot.
+
+    Returns
+    -------
+    ThemeFrequencies
+        ``summary()``: one row per pilot x theme x phase: ``pilot``, ``theme``, ``phase``,
+        ``n_sources`` (sources of the pilot in the phase), ``n_mentioning`` (of them, mentioning the
+        theme), ``n_segments`` (coded passages with the theme), ``estimate`` (share
+        n_mentioning / n_sources), ``ci_lower``, ``ci_upper`` (Wilson score interval), ``method``.
+        ``changes()``: one row per pilot x theme x contrast (``during - before``, ``after - during``,
+        ``after - before``): ``estimate`` (difference in shares), ``ci_lower``, ``ci_upper`` (Newcombe
+        hybrid score interval), ``p_value`` (Fisher's exact test, two-sided), ``p_adjusted``, ``n``
+        (sources in the two phases), ``method``.
+
+    Notes
+    -----
+    Sources are the unit: each is one yes/no per theme, and each lies in one phase (by its date,
+    ``[start, end)`` boundaries as in :func:`cosie_analysis.assign_phase`), so the two phases of a
+    contrast are independent samples. The stories were not drawn at random from the pilot's
+    population: the shares describe the stories collected, and a test says whether a difference is
+    larger than the play of chance among such stories, not that it holds for all residents.
+
+    Examples
+    --------
+    >>> import cosie_analysis as ca
+    >>> tf = ca.theme_frequencies(ca.read_codings(ca.example_qdpx()))  # SYNTHETIC  # doctest: +SKIP
+    """
+    if not isinstance(codings, Codings):
+        raise ParameterError(f"`codings` must be a Codings object from read_codings(); got {type(codings).__name__}.")
+    conf_level = check_conf_level(conf_level)
+    m = mentions(codings, level=level, coders=coders)
+    src = codings.sources[["source_id", "pilot", "phase"]]
+    denom = src.groupby(["pilot", "phase"], observed=False).size().rename("n_sources")
+    m = m.merge(src, on="source_id")
+    k = m.groupby(["pilot", "theme", "phase"], observed=False).agg(
+        n_mentioning=("source_id", "nunique"), n_segments=("n_segments", "sum"))
+    grid = pd.MultiIndex.from_product([sorted(src["pilot"].unique()), sorted(m["theme"].unique()), list(PHASES)],
+                                      names=["pilot", "theme", "phase"])
+    t = k.reindex(grid, fill_value=0).reset_index()
+    t["phase"] = pd.Categorical(t["phase"], categories=list(PHASES), ordered=True)
+    t["n_sources"] = [int(denom.get((p, ph), 0)) for p, ph in zip(t["pilot"], t["phase"], strict=True)]
+    t = t[["pilot", "theme", "phase", "n_sources", "n_mentioning", "n_segments"]].astype(
+        {"n_mentioning": "int64", "n_segments": "int64", "n_sources": "int64"})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        has_sources = t["n_sources"] > 0
+        t["estimate"] = np.where(has_sources, t["n_mentioning"] / t["n_sources"].where(has_sources, 1), np.nan)
+    t["ci_lower"], t["ci_upper"] = _wilson(t["n_mentioning"], t["n_sources"], conf_level)
+    t["method"] = f"share of sources mentioning the theme ({level}, coders={coders}); Wilson interval"
+    return ThemeFrequencies(t, codings.phase_scheme, codings.phase_rule, conf_level, "theme frequencies",
+                            changes_table=_changes(t, conf_level, adjust), level=level, coders=coders,
+                            synthetic=codings.synthetic)
+
+
+@dataclass(frozen=True, repr=False)
+class CoOccurrence(Result):
+    """Pairs of themes mentioned in the same source (see :func:`co_occurrence`)."""
+
+    synthetic: bool = False
+
+    def plot_data(self, pilot: str | None = None) -> pd.DataFrame:
+        t = self.table
+        return (t[t["pilot"] == pilot] if pilot is not None else t).reset_index(drop=True)
+
+    def plot(self, ax=None, *, pilot: str | None = None, lang: str = "nl"):
+        """A triangle heat map of the number of sources with both themes, for one pilot."""
+        import matplotlib.pyplot as plt
+
+        from cosie_analysis.words import format_number, word
+
+        check_lang(lang)
+        pilots = sorted(self.table["pilot"].unique())
+        if pilot is None and len(pilots) == 1:
+            pilot = pilots[0]
+        check_choice("pilot", pilot, pilots)
+        d = self.plot_data(pilot)
+        themes = sorted(set(d["theme_a"]) | set(d["theme_b"]))
+        idx = {t: i for i, t in enumerate(themes)}
+        grid = np.full((len(themes), len(themes)), np.nan)
+        for a, b, n in zip(d["theme_a"], d["theme_b"], d["n_both"], strict=True):
+            grid[max(idx[a], idx[b]), min(idx[a], idx[b])] = n
+        ax = ax or plt.subplots(layout="constrained")[1]
+        im = ax.imshow(grid, cmap="Blues", vmin=0)
+        for (i, j), v in np.ndenumerate(grid):
+            if np.isfinite(v):
+                ax.text(j, i, format_number(v, 0, lang), ha="center", va="center", fontsize=7,
+                        color="white" if v > np.nanmax(grid) * 0.6 else "black")
+        ax.set_xticks(range(len(themes)), themes, rotation=40, ha="right")
+        ax.set_yticks(range(len(themes)), themes)
+        ax.grid(False)
+        plt.colorbar(im, ax=ax, label=word("qda_both", lang), shrink=0.8)
+        if self.synthetic:
+            ax.set_title(word("synthetic", lang), fontsize=7, color="#b2182b", loc="right")
+        return ax
+
+    def describe(self, lang: str = "nl") -> str:
+        from cosie_analysis.words import word
+
+        check_lang(lang)
+        out = []
+        for pilot, d in self.table.groupby("pilot", sort=True):
+            top = d.sort_values(["n_both", "theme_a", "theme_b"], ascending=[False, True, True]).iloc[0]
+            out.append(word("qda_cooccurrence_sentence", lang).format(
+                pilot=pilot.capitalize(), a=top["theme_a"], b=top["theme_b"], n=int(top["n_both"]),
+                total=int(top["n_sources"])))
+        return (f"[{word('synthetic', lang)}] " if self.synthetic else "") + " ".join(out)
+
+
+def co_occurrence(codings: Codings, *, level: str = "code", coders: str = "any") -> CoOccurrence:
+    """How often two themes are mentioned in the same source, per pilot (all phases together).
+
+    Parameters
+    ----------
+    codings : Codings
+        From :func:`cosie_analysis.read_codings`; every source of a pilot counts in ``n_sources``,
+        also a source without codings.
+    level : {"code", "theme"}, default "code"
+        Pair codes (e.g. "digitaal contact") or their top-level categories (e.g. "contact").
+    coders : "any", "all" or a coder's name, default "any"
+        Whose codings count (see :func:`mentions`).
+
+    Returns
+    -------
+    CoOccurrence
+        ``summary()``: one row per pilot and pair of themes: ``pilot``, ``theme_a``, ``theme_b``
+        (``theme_a < theme_b``), ``n_both`` (sources mentioning both), ``n_a``, ``n_b`` (sources
+        mentioning each), ``n_sources`` (sources of the pilot), ``jaccard`` (n_both / sources
+        mentioning either; NaN when neither occurs), ``method``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import cosie_analysis as ca
+    >>> path = ca.write_example_qdpx(tempfile.mkdtemp() + "/example.qdpx", per_phase=3)  # SYNTHETIC
+    >>> co = co_occurrence(ca.read_codings(path), level="theme")
+    >>> co.summary().columns.tolist()
+    ['pilot', 'theme_a', 'theme_b', 'n_both', 'n_a', 'n_b', 'n_sources', 'jaccard', 'method']
+    >>> co.describe("en").startswith("[SYNTHETIC DATA] Houten:")
+    True
+    """
+    if not isinstance(codings, Codings):
+        raise ParameterError(f"`codings` must be a Codings object from read_codings(); got {type(codings).__name__}.")
+    m = mentions(codings, level=level, coders=coders).merge(codings.sources[["source_id", "pilot"]], on="source_id")
+    themes = sorted(m["theme"].unique())
+    rows = []
+    for pilot, n_src in codings.sources.groupby("pilot").size().items():
+        wide = pd.crosstab(m.loc[m["pilot"] == pilot, "source_id"], m.loc[m["pilot"] == pilot, "theme"]).reindex(
+            columns=themes, fill_value=0) > 0
+        for a, b in combinations(themes, 2):
+            both, na, nb = int((wide[a] & wide[b]).sum()), int(wide[a].sum()), int(wide[b].sum())
+            either = na + nb - both
+            rows.append({"pilot": pilot, "theme_a": a, "theme_b": b, "n_both": both, "n_a": na, "n_b": nb,
+                         "n_sources": int(n_src), "jaccard": both / either if either else np.nan,
+                         "method": f"sources mentioning both ({level}, coders={coders})"})
+    return CoOccurrence(pd.DataFrame(rows), codings.phase_scheme, codings.phase_rule, np.nan, "co-occurrence",
+                        synthetic=codings.synthetic)
