@@ -122,6 +122,11 @@ _LAZY = {
 
 if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_api_docs.py keeps it in step with _LAZY
     # `name as name` marks an explicit re-export (PEP 484), so type checkers and ruff treat these as public.
+    from cosie_analysis.catalog import (
+        indicators as indicators,
+        select as select,
+    )
+    from cosie_analysis.citation import cite as cite
     from cosie_analysis.data.fetch import (
         fetch as fetch,
     )
@@ -216,6 +221,7 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
         co_occurrence as co_occurrence,
         theme_frequencies as theme_frequencies,
     )
+    from cosie_analysis.report.build import build_report as build_report
     from cosie_analysis.report.disclosure import (
         SUPPRESSED_MARK as SUPPRESSED_MARK,
         DisclosureRules as DisclosureRules,
@@ -230,7 +236,6 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
         save_table as save_table,
     )
     from cosie_analysis.report.figures import (
-        build_report as build_report,
         figure_names as figure_names,
         report_context as report_context,
         report_figure as report_figure,
@@ -245,6 +250,7 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
         coverage as coverage,
         plot_coverage as plot_coverage,
     )
+    from cosie_analysis.report.site import build_site as build_site
     from cosie_analysis.style import (
         report_style as report_style,
     )

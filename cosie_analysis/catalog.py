@@ -22,8 +22,19 @@ from cosie_analysis.errors import ParameterError
 __all__ = ["data_provenance", "frame_sha256", "indicators", "select", "source_tables_of"]
 
 #: The columns of :func:`indicators`, in order.
-INDICATOR_COLUMNS = ["indicator", "label_nl", "label_en", "unit", "frequency", "region_levels", "n_regions",
-                     "first_period", "last_period", "n_periods", "source_tables"]
+INDICATOR_COLUMNS = [
+    "indicator",
+    "label_nl",
+    "label_en",
+    "unit",
+    "frequency",
+    "region_levels",
+    "n_regions",
+    "first_period",
+    "last_period",
+    "n_periods",
+    "source_tables",
+]
 
 
 def _obs(obs: pd.DataFrame | None) -> pd.DataFrame:
@@ -86,14 +97,21 @@ def _check_values(name: str, wanted, present: pd.Series) -> list:
             near = difflib.get_close_matches(str(value), known, n=3, cutoff=0.6)
             hint = f" Did you mean {near!r}?" if near else ""
             shown = known if len(known) <= 12 else known[:12] + [f"... ({len(known)} in all)"]
-            raise ParameterError(f"`{name}`={value!r} is not in the data.{hint} Known values: {shown!r}. "
-                                 "ca.indicators() lists every indicator with its regions and periods.")
+            raise ParameterError(
+                f"`{name}`={value!r} is not in the data.{hint} Known values: {shown!r}. "
+                "ca.indicators() lists every indicator with its regions and periods."
+            )
     return [str(v) for v in wanted]
 
 
-def select(obs: pd.DataFrame | None = None, *, indicator: str | Iterable[str] | None = None,
-           region: str | Iterable[str] | None = None, frequency: str | None = None,
-           level: str | Iterable[str] | None = None) -> pd.DataFrame:
+def select(
+    obs: pd.DataFrame | None = None,
+    *,
+    indicator: str | Iterable[str] | None = None,
+    region: str | Iterable[str] | None = None,
+    frequency: str | None = None,
+    level: str | Iterable[str] | None = None,
+) -> pd.DataFrame:
     """The rows of the observation table for the given indicator(s), region(s), frequency and level.
 
     Parameters
@@ -170,8 +188,9 @@ def _frames_of(data) -> list[pd.DataFrame]:
             except (TypeError, ValueError):  # plot_data() that needs arguments
                 continue
     if not frames:
-        raise ParameterError(f"`data` must be an observation frame or a result object with summary(); got "
-                             f"{type(data).__name__}.")
+        raise ParameterError(
+            f"`data` must be an observation frame or a result object with summary(); got {type(data).__name__}."
+        )
     return frames
 
 

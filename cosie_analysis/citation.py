@@ -40,17 +40,26 @@ def references(data=None, *, registry: dict | None = None) -> list[dict]:
     ids = sorted(tables) if data is None else source_tables_of(data)
     unknown = [t for t in ids if t not in tables]
     if unknown:
-        warnings.warn(f"cite(): {unknown} are not tables of the registry (data/registry.json) and are not cited.",
-                      UserWarning, stacklevel=3)
+        warnings.warn(
+            f"cite(): {unknown} are not tables of the registry (data/registry.json) and are not cited.",
+            UserWarning,
+            stacklevel=3,
+        )
     out = []
     for table_id in (t for t in ids if t in tables):
         entry = tables[table_id]
         ref = {"id": table_id, "publisher": entry.get("publisher", ""), "title": entry.get("title", "")}
         revisions = [r for r in entry.get("revisions", []) if isinstance(r, dict)]
         latest = revisions[-1] if revisions else {}  # a live fetch that found a revised table records both dates
-        for key, value in (("url", entry.get("url")), ("url", entry.get("download")), ("licence", entry.get("licence")),
-                           ("modified", entry.get("modified")), ("modified", latest.get("modified")),
-                           ("accessed", entry.get("accessed")), ("accessed", latest.get("fetched"))):
+        for key, value in (
+            ("url", entry.get("url")),
+            ("url", entry.get("download")),
+            ("licence", entry.get("licence")),
+            ("modified", entry.get("modified")),
+            ("modified", latest.get("modified")),
+            ("accessed", entry.get("accessed")),
+            ("accessed", latest.get("fetched")),
+        ):
             if value and key not in ref:
                 ref[key] = str(value)
         out.append(ref)
@@ -65,8 +74,13 @@ def _bibtex(ref: dict) -> str:
     def esc(text: str) -> str:
         return re.sub(r"([&%$#_{}])", r"\\\1", text)
 
-    fields = [("author", "{" + esc(ref["publisher"]) + "}"), ("title", "{" + esc(ref["title"]) + "}"),
-              ("publisher", esc(ref["publisher"])), ("number", esc(ref["id"])), ("type", "Dataset")]
+    fields = [
+        ("author", "{" + esc(ref["publisher"]) + "}"),
+        ("title", "{" + esc(ref["title"]) + "}"),
+        ("publisher", esc(ref["publisher"])),
+        ("number", esc(ref["id"])),
+        ("type", "Dataset"),
+    ]
     if ref.get("modified"):
         fields.append(("year", ref["modified"][:4]))
         fields.append(("date", ref["modified"][:10]))
@@ -85,8 +99,14 @@ def _date_parts(iso: str) -> dict:
 
 
 def _csl(ref: dict) -> dict:
-    item = {"id": _key(ref), "type": "dataset", "title": ref["title"], "author": [{"literal": ref["publisher"]}],
-            "publisher": ref["publisher"], "number": ref["id"]}
+    item = {
+        "id": _key(ref),
+        "type": "dataset",
+        "title": ref["title"],
+        "author": [{"literal": ref["publisher"]}],
+        "publisher": ref["publisher"],
+        "number": ref["id"],
+    }
     if ref.get("url"):
         item["URL"] = ref["url"]
     if ref.get("licence"):
@@ -104,7 +124,7 @@ def _apa(ref: dict) -> str:
     if ref.get("licence"):
         text += f" Licence: {ref['licence']}."
     if ref.get("url"):
-        text += (f" Retrieved {ref['accessed'][:10]}, from {ref['url']}" if ref.get("accessed") else f" {ref['url']}")
+        text += f" Retrieved {ref['accessed'][:10]}, from {ref['url']}" if ref.get("accessed") else f" {ref['url']}"
     return text
 
 

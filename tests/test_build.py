@@ -13,13 +13,13 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
+from synthetic import monthly_series
 
 from cosie_analysis.catalog import frame_sha256
 from cosie_analysis.errors import ParameterError
 from cosie_analysis.report import build as build_module
 from cosie_analysis.report.build import build_report
 from cosie_analysis.report.figures import FIGURES, ReportContext
-from synthetic import monthly_series
 
 NAMES = ["corona_timeline", "national_burglary_its"]
 
@@ -40,7 +40,9 @@ def counted(monkeypatch):
     calls = []
     for name in NAMES:
         spec = FIGURES[name]
-        monkeypatch.setitem(FIGURES, name, replace(spec, build=lambda c, lang, s=spec: calls.append(s.name) or s.build(c, lang)))
+        monkeypatch.setitem(
+            FIGURES, name, replace(spec, build=lambda c, lang, s=spec: calls.append(s.name) or s.build(c, lang))
+        )
     return calls
 
 
@@ -69,8 +71,9 @@ def test_unchanged_figures_are_skipped_and_changes_redraw(ctx, tmp_path, counted
     build_report(out_dir=tmp_path, names=NAMES, langs=["en"], context=changed, jobs=1, progress=False)
     assert sorted(counted) == sorted(NAMES)
     counted.clear()
-    build_report(out_dir=tmp_path, names=["corona_timeline"], langs=["en"], context=changed, jobs=1, force=True,
-                 progress=False)
+    build_report(
+        out_dir=tmp_path, names=["corona_timeline"], langs=["en"], context=changed, jobs=1, force=True, progress=False
+    )
     assert counted == ["corona_timeline"]
 
 
@@ -83,8 +86,15 @@ def test_figure_options_are_inputs(ctx):
 
 
 def test_grey_set_sits_beside_the_colour_set_and_index_cites(ctx, tmp_path):
-    files = build_report(out_dir=tmp_path, names=["national_burglary_its"], langs=["nl"], context=ctx, jobs=1,
-                         palette="grey", progress=False)
+    files = build_report(
+        out_dir=tmp_path,
+        names=["national_burglary_its"],
+        langs=["nl"],
+        context=ctx,
+        jobs=1,
+        palette="grey",
+        progress=False,
+    )
     assert (tmp_path / "figures" / "national_burglary_its_nl__grey.png") in files
     index = (tmp_path / "index.md").read_text()
     assert "- figure `national_burglary_its_nl__grey`" in index
@@ -101,6 +111,7 @@ def test_bad_jobs_and_palette_are_refused(ctx, tmp_path):
 
 
 def test_cli_report_help_lists_the_new_flags():
-    out = subprocess.run([sys.executable, "-m", "cosie_analysis", "report", "--help"], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "cosie_analysis", "report", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     assert "--jobs" in out and "--force" in out and "--palette" in out

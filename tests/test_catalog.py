@@ -7,16 +7,24 @@ import warnings
 
 import pandas as pd
 import pytest
+from synthetic import monthly_series, yearly_panel
 
 import cosie_analysis as ca
 from cosie_analysis.errors import ParameterError
-from synthetic import monthly_series, yearly_panel
 
-REGISTRY = {"tables": {
-    "T1": {"publisher": "Politie, via CBS", "title": "Synthetic table one", "url": "https://example.org/T1",
-           "licence": "CC BY 4.0", "modified": "2024-05-02T02:00:00", "accessed": "2026-01-15"},
-    "T2": {"publisher": "CBS", "title": "Synthetic table two & more", "download": "https://example.org/T2"},
-}}
+REGISTRY = {
+    "tables": {
+        "T1": {
+            "publisher": "Politie, via CBS",
+            "title": "Synthetic table one",
+            "url": "https://example.org/T1",
+            "licence": "CC BY 4.0",
+            "modified": "2024-05-02T02:00:00",
+            "accessed": "2026-01-15",
+        },
+        "T2": {"publisher": "CBS", "title": "Synthetic table two & more", "download": "https://example.org/T2"},
+    }
+}
 
 
 @pytest.fixture
@@ -47,12 +55,17 @@ def test_select_picks_rows_and_suggests_near_matches(obs):
     expected = obs[(obs["indicator"] == "synthetic_rate") & obs["region_code"].isin(["SY0001", "SY0002"])]
     pd.testing.assert_frame_equal(one, expected.reset_index(drop=True))
     assert list(one.columns) == list(obs.columns)
-    with pytest.raises(ParameterError, match=r"`indicator`='synthetic_rat' is not in the data\. Did you mean "
-                                             r"\['synthetic_rate', 'synthetic_counts'\]\?"):
+    with pytest.raises(
+        ParameterError,
+        match=r"`indicator`='synthetic_rat' is not in the data\. Did you mean "
+        r"\['synthetic_rate', 'synthetic_counts'\]\?",
+    ):
         ca.select(obs, indicator="synthetic_rat")
     with pytest.raises(ParameterError, match=r"`frequency`='monthly' is not in the data\. Did you mean \['month'\]"):
         ca.select(obs, frequency="monthly")
-    with pytest.raises(ParameterError, match=r"`level`='wijk' is not in the data\. Known values: \['gemeente', 'land'\]"):
+    with pytest.raises(
+        ParameterError, match=r"`level`='wijk' is not in the data\. Known values: \['gemeente', 'land'\]"
+    ):
         ca.select(obs, level="wijk")
 
 

@@ -8,10 +8,10 @@ import re
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from synthetic import yearly_panel
 
 import cosie_analysis as ca
 from cosie_analysis.catalog import frame_sha256
-from synthetic import yearly_panel
 
 CAPTION = "Gemiddelde per fase, synthetisch panel met een geplant effect van +3 (synthetisch)."
 
@@ -58,8 +58,9 @@ def test_own_figure_is_byte_stable(tmp_path):
     panel = yearly_panel(seed=2, n_units=3)
     digests = []
     for run in ("a", "b"):
-        files = ca.save_figure(_figure(), "own", caption=CAPTION, source="CBS", data=panel, published=True,
-                               out_dir=tmp_path / run)
+        files = ca.save_figure(
+            _figure(), "own", caption=CAPTION, source="CBS", data=panel, published=True, out_dir=tmp_path / run
+        )
         digests.append([hashlib.sha256(p.read_bytes()).hexdigest() for p in files])
     assert digests[0] == digests[1]
 
@@ -69,8 +70,10 @@ def test_svg_clip_ids_do_not_depend_on_float_noise(tmp_path):
     last bit of the layout (it came up with PYTHONHASHSEED) while writing the same rectangle."""
     from cosie_analysis.report.export import _stable_svg_ids
 
-    template = ('<defs><clipPath id="{a}"><rect x="1.5" y="2"/></clipPath><clipPath id="{b}"><rect x="1.5" y="2"/>'
-                '</clipPath></defs><path clip-path="url(#{a})"/><path clip-path="url(#{b})"/>')
+    template = (
+        '<defs><clipPath id="{a}"><rect x="1.5" y="2"/></clipPath><clipPath id="{b}"><rect x="1.5" y="2"/>'
+        '</clipPath></defs><path clip-path="url(#{a})"/><path clip-path="url(#{b})"/>'
+    )
     files = []
     for run, (a, b) in enumerate([("p0123456789", "pabcdefabcd"), ("p9999999999", "p1111111111")]):
         path = tmp_path / f"{run}.svg"

@@ -6,13 +6,13 @@ import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from synthetic import yearly_panel
 
 import cosie_analysis as ca
 from cosie_analysis.errors import ParameterError
 from cosie_analysis.plotting import draw_phases, phase_legend_handles, plot_phase_comparison, plot_timeseries
 from cosie_analysis.style import region_style
 from cosie_analysis.style.palette import active_palette, get_palette, region_styles
-from synthetic import yearly_panel
 
 FIVE = ["SY0003", "SY0004", "SY0005", "SY0006", "SY0007"]
 
@@ -26,7 +26,9 @@ def _panel(codes=("GM0321", "GM0356", *FIVE)):
 
 
 def _series(ax):
-    return {ln.get_gid().removeprefix("series:"): ln for ln in ax.get_lines() if str(ln.get_gid()).startswith("series:")}
+    return {
+        ln.get_gid().removeprefix("series:"): ln for ln in ax.get_lines() if str(ln.get_gid()).startswith("series:")
+    }
 
 
 @pytest.mark.parametrize("palette", ["okabe-ito", "grey"])

@@ -13,8 +13,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "cosie_analysis"
 
 
 def test_no_module_uses_tqdm_auto():
-    users = [p.name for p in PACKAGE.rglob("*.py") if "tqdm.auto" in p.read_text(encoding="utf-8").replace(
-        '"tqdm.auto"', "") and p.name != "_progress.py"]
+    users = [
+        p.name
+        for p in PACKAGE.rglob("*.py")
+        if "tqdm.auto" in p.read_text(encoding="utf-8").replace('"tqdm.auto"', "") and p.name != "_progress.py"
+    ]
     assert users == []
 
 
@@ -33,7 +36,7 @@ def test_notebook_without_ipywidgets_prints_no_iprogress_warning():
     from nbclient import NotebookClient
 
     root = PACKAGE.parent
-    code = f"""import sys; sys.path.insert(0, {str(root)!r}); sys.path.insert(0, {str(root / 'tests')!r})
+    code = f"""import sys; sys.path.insert(0, {str(root)!r}); sys.path.insert(0, {str(root / "tests")!r})
 import warnings; warnings.simplefilter("always")
 import cosie_analysis as ca
 from synthetic import yearly_panel

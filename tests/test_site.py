@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from synthetic import monthly_series
 
 from cosie_analysis.catalog import frame_sha256
 from cosie_analysis.errors import InputFileError
 from cosie_analysis.report.build import build_report
 from cosie_analysis.report.figures import ReportContext
 from cosie_analysis.report.site import build_site, check_site
-from synthetic import monthly_series
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,17 +43,22 @@ def test_site_has_every_page_figure_and_link(report_dir, tmp_path):
     assert 'href="report/index.html"' in index and all(f'href="notebooks/{nb.stem}.html"' in index for nb in notebooks)
     assert check_site(tmp_path) == [], "every internal link and image resolves"
     for page in tmp_path.rglob("*.html"):
-        assert not re.search(r'<script[^>]*src="https?://', page.read_text()), f"{page.name} loads a script from the web"
+        assert not re.search(r'<script[^>]*src="https?://', page.read_text()), (
+            f"{page.name} loads a script from the web"
+        )
 
 
 def test_check_site_finds_a_broken_link(tmp_path):
-    (tmp_path / "a.html").write_text('<a href="missing.html">x</a> <img src="data:image/png;base64,AAAA"> '
-                                     '<a href="https://example.org">web</a>')
+    (tmp_path / "a.html").write_text(
+        '<a href="missing.html">x</a> <img src="data:image/png;base64,AAAA"> <a href="https://example.org">web</a>'
+    )
     assert check_site(tmp_path) == ["a.html: missing.html"]
 
 
 def test_missing_notebook_is_refused(tmp_path):
-    with pytest.raises(InputFileError, match=r"nope.ipynb: notebook not found \(build_site\)\nPass existing .ipynb files"):
+    with pytest.raises(
+        InputFileError, match=r"nope.ipynb: notebook not found \(build_site\)\nPass existing .ipynb files"
+    ):
         build_site(tmp_path, notebooks=["nope.ipynb"])
 
 

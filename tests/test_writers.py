@@ -14,13 +14,15 @@ from cosie_analysis.report.export import TABLE_FORMATS, save_table
 from cosie_analysis.report.writers import LATEX_SPECIALS, escape_latex, escape_markdown
 
 # synthetic table (labelled so): a negative estimate, a p-value column, a whole-number column, a gap
-TABLE = pd.DataFrame({
-    "region": ["Houten (synthetic)", "Nieuwegein (synthetic)", "Utrecht (synthetic)"],
-    "estimate": [1234.5678, -2.5, 0.125],
-    "p_value": [0.0004, 0.03, 0.5],
-    "n": [12, 8, 1500],
-    "missing": [np.nan, 1.5, 2.25],
-})
+TABLE = pd.DataFrame(
+    {
+        "region": ["Houten (synthetic)", "Nieuwegein (synthetic)", "Utrecht (synthetic)"],
+        "estimate": [1234.5678, -2.5, 0.125],
+        "p_value": [0.0004, 0.03, 0.5],
+        "n": [12, 8, 1500],
+        "missing": [np.nan, 1.5, 2.25],
+    }
+)
 
 
 def _xlsx_rows(path):
@@ -32,8 +34,16 @@ def _xlsx_rows(path):
 
 def test_xlsx_and_docx_hold_the_csv_numbers(tmp_path):
     before = TABLE.copy()
-    csv, xlsx, docx_path = save_table(TABLE, "demo", lang="nl", caption="Demo (synthetic)", source="CBS",
-                                      published=True, out_dir=tmp_path, formats=("csv", "xlsx", "docx"))
+    csv, xlsx, docx_path = save_table(
+        TABLE,
+        "demo",
+        lang="nl",
+        caption="Demo (synthetic)",
+        source="CBS",
+        published=True,
+        out_dir=tmp_path,
+        formats=("csv", "xlsx", "docx"),
+    )
     pd.testing.assert_frame_equal(TABLE, before)
     expected = pd.read_csv(csv)
 
@@ -76,13 +86,20 @@ def test_office_files_are_byte_stable(tmp_path):
     first = save_table(TABLE, "demo", published=True, out_dir=tmp_path / "a", formats=TABLE_FORMATS)
     second = save_table(TABLE, "demo", published=True, out_dir=tmp_path / "b", formats=TABLE_FORMATS)
     assert [p.suffix for p in first] == [".csv", ".tex", ".md", ".xlsx", ".docx"]
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=True):
         assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest(), a.name
 
 
 def test_significance_marks_sit_in_their_own_column(tmp_path):
-    csv, md, xlsx = save_table(TABLE, "demo", lang="en", significance="p_value", published=True, out_dir=tmp_path,
-                               formats=("csv", "md", "xlsx"))
+    csv, md, xlsx = save_table(
+        TABLE,
+        "demo",
+        lang="en",
+        significance="p_value",
+        published=True,
+        out_dir=tmp_path,
+        formats=("csv", "md", "xlsx"),
+    )
     written = pd.read_csv(csv, keep_default_na=False)
     assert list(written.columns) == ["region", "estimate", "p_value", "significance", "n", "missing"]
     assert written["significance"].tolist() == ["***", "*", ""]
@@ -101,8 +118,18 @@ def test_unknown_format_is_refused(tmp_path):
 
 # --------------------------------------------------------------------------- injection (#16 class 6)
 
-HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "plain", "a|b",
-           r"\input{/etc/passwd}", "50% & $x_1$ #~^{}"]
+HOSTILE = [
+    '=HYPERLINK("http://x","y")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\tTAB",
+    "\rCR",
+    "plain",
+    "a|b",
+    r"\input{/etc/passwd}",
+    "50% & $x_1$ #~^{}",
+]
 
 
 @pytest.fixture
@@ -113,7 +140,7 @@ def hostile():
 def test_csv_escapes_formulas_but_keeps_negative_numbers(hostile, tmp_path):
     (csv,) = save_table(hostile, "h", formats=("csv",), published=True, out_dir=tmp_path)
     written = pd.read_csv(csv, keep_default_na=False)
-    for original, cell in zip(HOSTILE, written["label"]):
+    for original, cell in zip(HOSTILE, written["label"], strict=True):
         if original[0] in "=+-@\t\r":
             assert cell == "'" + original.replace("\r", "\n"), repr(cell)
         else:
@@ -133,16 +160,16 @@ def test_xlsx_escapes_formulas_and_stores_text_as_text(hostile, tmp_path):
 
 
 def test_markdown_escapes_pipes(hostile, tmp_path):
-    (md,) = save_table(hostile.rename(columns={"label": "a|b"}), "h", formats=("md",), published=True,
-                       out_dir=tmp_path)
+    (md,) = save_table(hostile.rename(columns={"label": "a|b"}), "h", formats=("md",), published=True, out_dir=tmp_path)
     lines = [line for line in md.read_text().splitlines() if line.startswith("|")]
     # every table line has exactly three unescaped pipes: both borders and one between the two columns
     assert all(len(re.findall(r"(?<!\\)\|", line)) == 3 for line in lines), lines
 
 
 def test_latex_output_runs_no_command(hostile, tmp_path):
-    (tex,) = save_table(hostile, "h", formats=("tex",), caption=r"\input{secret} 100%", source="A & B",
-                        published=True, out_dir=tmp_path)
+    (tex,) = save_table(
+        hostile, "h", formats=("tex",), caption=r"\input{secret} 100%", source="A & B", published=True, out_dir=tmp_path
+    )
     latex = tex.read_text()
     assert r"\input" not in latex and r"\textbackslash{}input\{/etc/passwd\}" in latex
     assert r"\caption{\textbackslash{}input\{secret\} 100\%}" in latex

@@ -48,13 +48,24 @@ def _code_sha256() -> str:
     return digest.hexdigest()
 
 
-def figure_inputs(ctx: ReportContext, name: str, lang: str, palette: str | None = None, *, code: str | None = None) -> dict:
+def figure_inputs(
+    ctx: ReportContext, name: str, lang: str, palette: str | None = None, *, code: str | None = None
+) -> dict:
     """Everything a report figure depends on; a figure whose inputs are unchanged is not redrawn."""
     from cosie_analysis import __version__
 
-    return {"data_sha256": ctx.data_sha256, "version": __version__, "code_sha256": code or _code_sha256(),
-            "figure": name, "lang": lang, "scheme": ctx.scheme, "rule": ctx.rule, "palette": palette or "okabe-ito",
-            "figure_formats": list(FIGURE_FORMATS), "table_formats": list(TABLE_FORMATS)}
+    return {
+        "data_sha256": ctx.data_sha256,
+        "version": __version__,
+        "code_sha256": code or _code_sha256(),
+        "figure": name,
+        "lang": lang,
+        "scheme": ctx.scheme,
+        "rule": ctx.rule,
+        "palette": palette or "okabe-ito",
+        "figure_formats": list(FIGURE_FORMATS),
+        "table_formats": list(TABLE_FORMATS),
+    }
 
 
 def _stamp_path(out: Path, stem: str) -> Path:
@@ -78,7 +89,7 @@ def _up_to_date(out: Path, stem: str, inputs: dict) -> list[Path] | None:
     if stamp.get("inputs") != inputs:
         return None
     files = [out / rel for rel in stamp.get("files", {})]
-    if not files or any(not p.is_file() or _sha(p) != h for p, h in zip(files, stamp["files"].values())):
+    if not files or any(not p.is_file() or _sha(p) != h for p, h in zip(files, stamp["files"].values(), strict=True)):
         return None
     return files
 
@@ -93,22 +104,52 @@ def _draw(name: str, lang: str, out: Path, ctx: ReportContext, palette: str | No
     with report_style(palette=palette):
         built = spec.build(ctx, lang)
         table_stems = [f"{t}_{lang}{variant}" for t in built.tables]
-        provenance = {"source_tables": built.source_tables, "data_sha256": ctx.data_sha256,
-                      "phase_scheme": ctx.scheme, "phase_rule": ctx.rule, "figure": name, "lang": lang,
-                      "source": built.source, "tables": table_stems}
+        provenance = {
+            "source_tables": built.source_tables,
+            "data_sha256": ctx.data_sha256,
+            "phase_scheme": ctx.scheme,
+            "phase_rule": ctx.rule,
+            "figure": name,
+            "lang": lang,
+            "source": built.source,
+            "tables": table_stems,
+        }
         if palette not in (None, "okabe-ito"):
             provenance["palette"] = palette
-        files = save_figure(built.fig, stem, source=built.source, lang=lang, height_mm=built.height_mm,
-                            provenance=provenance, published=True, out_dir=out / "figures")
-        plt.close(built.fig)
-    for table_stem, table in zip(table_stems, built.tables.values()):
-        files += save_table(table, table_stem, lang=lang, source=built.source, published=True, formats=TABLE_FORMATS,
-                            caption=spec.caption_nl if lang == "nl" else spec.caption_en, out_dir=out / "tables")
+        files = save_figure(
+            built.fig,
+            stem,
+            source=built.source,
+            lang=lang,
+            height_mm=built.height_mm,
+            provenance=provenance,
+            published=True,
+            out_dir=out / "figures",
+        )
+        plt.close(built.fig)  # type: ignore[arg-type]  # FigureOutput.fig is typed object
+    for table_stem, table in zip(table_stems, built.tables.values(), strict=True):
+        files += save_table(
+            table,
+            table_stem,
+            lang=lang,
+            source=built.source,
+            published=True,
+            formats=TABLE_FORMATS,
+            caption=spec.caption_nl if lang == "nl" else spec.caption_en,
+            out_dir=out / "tables",
+        )
     return files
 
 
-def _build_figure(name: str, langs: Sequence[str], out: Path, palette: str | None, force: bool, code: str,
-                  ctx: ReportContext | None = None) -> tuple[str, list[tuple[str, list[str], bool]], float]:
+def _build_figure(
+    name: str,
+    langs: Sequence[str],
+    out: Path,
+    palette: str | None,
+    force: bool,
+    code: str,
+    ctx: ReportContext | None = None,
+) -> tuple[str, list[tuple[str, list[str], bool]], float]:
     """One task: a figure in every language (they share the estimates). Returns, per language, the
     files and whether they were drawn (False: up to date), and the seconds spent drawing."""
     ctx = ctx or _WORKER["ctx"]
@@ -117,12 +158,15 @@ def _build_figure(name: str, langs: Sequence[str], out: Path, palette: str | Non
     for lang in langs:
         stem = f"{name}_{lang}{_variant(ctx.scheme, ctx.rule, palette)}"
         inputs = figure_inputs(ctx, name, lang, palette, code=code)
-        files = None if force else _up_to_date(out, stem, inputs)
-        drawn = files is None
+        found = None if force else _up_to_date(out, stem, inputs)
+        drawn = found is None
+        files = _draw(name, lang, out, ctx, palette, inputs) if found is None else found
         if drawn:
-            files = _draw(name, lang, out, ctx, palette, inputs)
-            stamp = {"inputs": inputs, "files": {p.relative_to(out).as_posix(): _sha(p) for p in files},
-                     "seconds": round(time.perf_counter() - t0, 1)}  # for ordering the next run, not an input
+            stamp = {
+                "inputs": inputs,
+                "files": {p.relative_to(out).as_posix(): _sha(p) for p in files},
+                "seconds": round(time.perf_counter() - t0, 1),
+            }  # for ordering the next run, not an input
             atomic_write_bytes(_stamp_path(out, stem), (json.dumps(stamp, indent=1, sort_keys=True) + "\n").encode())
         done.append((lang, [str(p) for p in files], drawn))
     return name, done, time.perf_counter() - t0
@@ -145,8 +189,12 @@ def _run_parallel(names, langs, out, palette, force, code, ctx, jobs, report):
     if method == "fork":
         _WORKER["ctx"] = ctx
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method), initializer=_init_worker,
-                                 initargs=(None if method == "fork" else ctx,)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=mp.get_context(method),
+            initializer=_init_worker,
+            initargs=(None if method == "fork" else ctx,),
+        ) as pool:
             futures = [pool.submit(_build_figure, n, langs, out, palette, force, code) for n in names]
             for future in as_completed(futures):
                 report(*future.result())
@@ -219,8 +267,10 @@ def build_report(
     for name in names:
         check_choice("names", name, list(FIGURES))
     if palette is not None and not isinstance(palette, str):
-        raise ParameterError(f"`palette` of build_report must be a palette name ('okabe-ito', 'grey'); got "
-                             f"{type(palette).__name__}. Use report_figure(palette=...) for a mapping.")
+        raise ParameterError(
+            f"`palette` of build_report must be a palette name ('okabe-ito', 'grey'); got "
+            f"{type(palette).__name__}. Use report_figure(palette=...) for a mapping."
+        )
     jobs = (os.cpu_count() or 1) if jobs is None else int(jobs)
     if jobs < 1:
         raise ParameterError(f"`jobs` must be a positive number of processes or None (one per core); got {jobs}.")
@@ -260,29 +310,49 @@ def write_index(out_dir: str | Path | None = None) -> Path:
     settings and tables (read from each figure's metadata), the command that makes each figure, and
     the references of every source table at the end."""
     out = Path(out_dir) if out_dir else reports_dir()
-    lines = ["# Report figures and tables", "",
-             f"Made by `{COMMAND}` (run by `make report`); every figure below is listed with the phase scheme and "
-             "rule, the source and the observation table (sha256) it was made from, as recorded in its metadata.", ""]
+    lines = [
+        "# Report figures and tables",
+        "",
+        f"Made by `{COMMAND}` (run by `make report`); every figure below is listed with the phase scheme and "
+        "rule, the source and the observation table (sha256) it was made from, as recorded in its metadata.",
+        "",
+    ]
     tables_used: set[str] = set()
     for name, spec in FIGURES.items():
         found = sorted((out / "figures").glob(f"{name}_*.svg")) if (out / "figures").is_dir() else []
         found = [p for p in found if re.fullmatch(rf"{re.escape(name)}_(nl|en)(__[\w.-]+)*\.svg", p.name)]
         if not found:
             continue
-        lines += [f"## {name}", "", f"- nl: {spec.caption_nl}", f"- en: {spec.caption_en}",
-                  f"- command: `{COMMAND} {name}` (`--lang nl|en` for one language, `--scheme`/`--rule` for other phases)"]
+        lines += [
+            f"## {name}",
+            "",
+            f"- nl: {spec.caption_nl}",
+            f"- en: {spec.caption_en}",
+            f"- command: `{COMMAND} {name}` (`--lang nl|en` for one language, `--scheme`/`--rule` for other phases)",
+        ]
         for svg in found:
             info = _svg_provenance(svg)
             tables_used |= set(info.get("source_tables", []))
             stem = svg.stem
-            formats = [f"[{fmt}](figures/{stem}.{fmt})" for fmt in FIGURE_FORMATS if (out / "figures" / f"{stem}.{fmt}").is_file()]
+            formats = [
+                f"[{fmt}](figures/{stem}.{fmt})"
+                for fmt in FIGURE_FORMATS
+                if (out / "figures" / f"{stem}.{fmt}").is_file()
+            ]
             lang = info.get("lang", "?")
-            lines.append(f"- figure `{stem}`: " + ", ".join(formats)
-                         + f" — scheme `{info.get('phase_scheme')}`, rule `{info.get('phase_rule')}`, data "
-                         f"`{str(info.get('data_sha256', ''))[:12]}`; {text('source', lang) if lang in LANGS else 'source'}: "
-                         f"{info.get('source', '')}")
+            lines.append(
+                f"- figure `{stem}`: "
+                + ", ".join(formats)
+                + f" — scheme `{info.get('phase_scheme')}`, rule `{info.get('phase_rule')}`, data "
+                f"`{str(info.get('data_sha256', ''))[:12]}`; {text('source', lang) if lang in LANGS else 'source'}: "
+                f"{info.get('source', '')}"
+            )
             for table in info.get("tables", []):
-                tfiles = [f"[{fmt}](tables/{table}.{fmt})" for fmt in TABLE_FORMATS if (out / "tables" / f"{table}.{fmt}").is_file()]
+                tfiles = [
+                    f"[{fmt}](tables/{table}.{fmt})"
+                    for fmt in TABLE_FORMATS
+                    if (out / "tables" / f"{table}.{fmt}").is_file()
+                ]
                 if tfiles:
                     lines.append(f"  - table `{table}`: " + ", ".join(tfiles))
         lines.append("")
@@ -308,5 +378,9 @@ def _references(tables: set[str]) -> list[str]:
         warnings.simplefilter("ignore", UserWarning)  # the package's own resources are listed below instead
         apa = cite(pd.DataFrame({"source_table": sorted(tables)}), format="apa")
     others = sorted(tables - registered)
-    return ([f"## {text('references', 'en')}", ""] + [f"- {line}" for line in apa.splitlines() if line]
-            + [f"- `{t}` (part of cosie-analysis; each row names its own source)" for t in others] + [""])
+    return (
+        [f"## {text('references', 'en')}", ""]
+        + [f"- {line}" for line in apa.splitlines() if line]
+        + [f"- `{t}` (part of cosie-analysis; each row names its own source)" for t in others]
+        + [""]
+    )

@@ -34,7 +34,8 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; color: #222; }}
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+        line-height: 1.45; color: #222; }}
 img {{ max-width: 100%; height: auto; border: 1px solid #ddd; margin: 0.5rem 0 1rem; }}
 code {{ background: #f4f4f4; padding: 0 0.2em; }}
 nav a {{ margin-right: 1rem; }}
@@ -120,11 +121,16 @@ def build_site(
     []
     """
     out = Path(out_dir) if out_dir else REPO_ROOT / "site"
-    nb_paths = [Path(p) for p in notebooks] if notebooks is not None else sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+    nb_paths = (
+        [Path(p) for p in notebooks] if notebooks is not None else sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+    )
     missing = [p for p in nb_paths if not p.is_file()]
     if missing:
-        raise InputFileError(missing[0], "notebook not found (build_site)",
-                             "Pass existing .ipynb files to `notebooks`, or none for every notebook in notebooks/.")
+        raise InputFileError(
+            missing[0],
+            "notebook not found (build_site)",
+            "Pass existing .ipynb files to `notebooks`, or none for every notebook in notebooks/.",
+        )
     report_dir = Path(report) if report else reports_dir()
     for sub in ("notebooks", "report"):
         shutil.rmtree(out / sub, ignore_errors=True)
@@ -145,9 +151,14 @@ def build_site(
         atomic_write_bytes(target, _page(word("report_title", "en"), body, home="../index.html"))
         pages.append(target)
         report_link = f'<h2><a href="report/index.html">{html.escape(word("report_title", "en"))}</a></h2>'
-    body = ("<h1>cosie-analysis</h1><p>Before, during and after corona in the Dutch CoSIE pilots (Houten, "
-            "Nieuwegein), on public CBS and Politie data.</p>" + report_link
-            + f"<h2>{word('notebooks', 'en')}</h2><ol>" + "".join(entries) + "</ol>")
+    body = (
+        "<h1>cosie-analysis</h1><p>Before, during and after corona in the Dutch CoSIE pilots (Houten, "
+        "Nieuwegein), on public CBS and Politie data.</p>"
+        + report_link
+        + f"<h2>{word('notebooks', 'en')}</h2><ol>"
+        + "".join(entries)
+        + "</ol>"
+    )
     index = out / "index.html"
     atomic_write_bytes(index, _page("cosie-analysis", body, home="index.html"))
     pages.append(index)

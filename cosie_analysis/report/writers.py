@@ -3,8 +3,9 @@
 :func:`cosie_analysis.report.export.save_table` prepares a table once (disclosure control, rounding,
 localised text) and hands it to the writers here:
 
-* CSV: numbers with a decimal point; a carriage return inside text becomes a (quoted) line break; text cells that a spreadsheet would run as a formula (a leading
-  ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a leading apostrophe, as OWASP advises.
+* CSV: numbers with a decimal point; a carriage return inside text becomes a (quoted) line break;
+  text cells that a spreadsheet would run as a formula (a leading ``=``, ``+``, ``-``, ``@``, tab or
+  carriage return) get a leading apostrophe, as OWASP advises.
   Real numbers, negative ones included, stay numbers.
 * LaTeX (booktabs): every LaTeX special character escaped in cells, headers and the caption, so
   ``\\input{...}`` is printed, not run.
@@ -116,7 +117,9 @@ def escape_markdown(text: object) -> str:
     >>> escape_markdown("a|b")
     'a\\|b'
     """
-    return str(text).replace("\\", "\\\\").replace("|", r"\|").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return (
+        str(text).replace("\\", "\\\\").replace("|", r"\|").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    )
 
 
 def significance_marks(p: pd.Series) -> pd.Series:
@@ -145,8 +148,9 @@ def write_csv(table: PreparedTable, path: Path) -> None:
     for col in frame.columns:
         if col not in table.digits:
             # a bare carriage return is not quoted with "\n" line ends and would split the row
-            frame[col] = frame[col].map(lambda v: escape_formula(v).replace("\r\n", "\n").replace("\r", "\n")
-                                        if isinstance(v, str) else v)
+            frame[col] = frame[col].map(
+                lambda v: escape_formula(v).replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v
+            )
     frame.columns = [escape_formula(str(c)) for c in frame.columns]
     path.write_text(frame.to_csv(index=False, lineterminator="\n", na_rep=table.missing), encoding="utf-8")
 
@@ -172,8 +176,13 @@ def write_latex(table: PreparedTable, path: Path) -> None:
     if table.caption:
         lines.append(r"\caption{" + escape_latex(table.caption) + "}")
     label = re.sub(r"[^A-Za-z0-9_.:-]", "-", table.name)
-    lines += [r"\label{tab:" + label + "}", r"\begin{tabular}{" + align + "}", r"\toprule",
-              row(table.shown.columns), r"\midrule"]
+    lines += [
+        r"\label{tab:" + label + "}",
+        r"\begin{tabular}{" + align + "}",
+        r"\toprule",
+        row(table.shown.columns),
+        r"\midrule",
+    ]
     lines += [row(cells) for cells in table.shown.itertuples(index=False)]
     lines += [r"\bottomrule", r"\end{tabular}"]
     if table.lines:
@@ -207,8 +216,10 @@ def write_xlsx(table: PreparedTable, path: Path) -> None:
         cell = ws.cell(row=header_row, column=j, value=escape_formula(label))
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="right" if table.shown.columns[j - 1] in table.digits else "left")
-    for i, (values, texts) in enumerate(zip(table.rounded.itertuples(index=False), table.shown.itertuples(index=False))):
-        for j, (col, value, shown) in enumerate(zip(table.shown.columns, values, texts), start=1):
+    for i, (values, texts) in enumerate(
+        zip(table.rounded.itertuples(index=False), table.shown.itertuples(index=False), strict=True)
+    ):
+        for j, (col, value, shown) in enumerate(zip(table.shown.columns, values, texts, strict=True), start=1):
             cell = ws.cell(row=header_row + 1 + i, column=j)
             if col in table.digits and pd.notna(value):
                 cell.value = float(value) if table.digits[col] else int(value)
@@ -268,7 +279,12 @@ def write_docx(table: PreparedTable, path: Path) -> None:
         run.italic = True
         run.font.size = Pt(8)
     props = doc.core_properties
-    props.title, props.author, props.last_modified_by, props.revision = table.name, "cosie-analysis", "cosie-analysis", 1
+    props.title, props.author, props.last_modified_by, props.revision = (
+        table.name,
+        "cosie-analysis",
+        "cosie-analysis",
+        1,
+    )
     buffer = io.BytesIO()
     doc.save(buffer)
     path.write_bytes(stable_zip(buffer.getvalue()))
@@ -281,8 +297,11 @@ def stable_zip(data: bytes) -> bytes:
         for info in src.infolist():
             content = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                                 rb"\g<1>" + _FIXED_W3CDTF.encode() + rb"\g<3>", content)
+                content = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                    rb"\g<1>" + _FIXED_W3CDTF.encode() + rb"\g<3>",
+                    content,
+                )
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o600 << 16

@@ -30,7 +30,14 @@ __all__ = [
 ]
 
 from cosie_analysis.data.regions import COMPARISON_GROUP, PILOTS as PILOT_CODES
-from cosie_analysis.style.palette import PALETTES, ROLE_BY_CODE as _ROLE_BY_CODE, get_palette, phase_style, region_styles, use_palette
+from cosie_analysis.style.palette import (
+    PALETTES,
+    ROLE_BY_CODE as _ROLE_BY_CODE,
+    get_palette,
+    phase_style,
+    region_styles,
+    use_palette,
+)
 from cosie_analysis.words import MONTHS, WORDS, format_number, word
 
 #: Fixed colour, line style and marker per region role in the default palette (Okabe-Ito colours).
@@ -141,6 +148,9 @@ def number_formatter(lang: str = "nl"):
 def report_style(palette=None):
     """Use the package's matplotlib style inside a ``with`` block.
 
+    The style (``style/cosie.mplstyle``) sets the fonts, sizes, grid and PDF/SVG options of the report
+    figures; the previous settings come back when the block ends.
+
     Parameters
     ----------
     palette : {"okabe-ito", "grey"}, mapping or Palette, optional
@@ -148,9 +158,6 @@ def report_style(palette=None):
         the default colour-blind-safe one, ``"grey"`` for greyscale print (hatched phase bands), or a
         mapping of region codes or roles to colours laid over the default. It also sets matplotlib's
         colour cycle, for one's own ``ax.plot`` calls.
-
-    The style (``style/cosie.mplstyle``) sets the fonts, sizes, grid and PDF/SVG options of the report
-    figures; the previous settings come back when the block ends.
 
     Returns
     -------

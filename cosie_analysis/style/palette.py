@@ -25,14 +25,28 @@ from cosie_analysis.errors import ParameterError
 __all__ = ["PALETTES", "Palette", "active_palette", "get_palette", "phase_style", "region_styles", "use_palette"]
 
 #: Region codes with a fixed role; every other code is a further region (a cycle style, or grey).
-ROLE_BY_CODE = {"GM0321": "houten", "GM0356": "nieuwegein", "NL00": "nederland", "NL01": "nederland",
-                "NL": "nederland", "comparison": "comparison"}
+ROLE_BY_CODE = {
+    "GM0321": "houten",
+    "GM0356": "nieuwegein",
+    "NL00": "nederland",
+    "NL01": "nederland",
+    "NL": "nederland",
+    "comparison": "comparison",
+}
 ROLES = ("houten", "nieuwegein", "comparison", "nederland", "highlight", "other")
 PHASE_KEYS = ("before", "during", "during_alt", "after")
 
 _MARKERS = ("v", "P", "X", "<", ">", "h", "*", "p")
-_DASHES = ((0, (5, 1.5)), (0, (1, 1.2)), (0, (6, 1.5, 1, 1.5)), (0, (3, 1.5, 1, 1.5, 1, 1.5)), "-",
-           (0, (8, 2)), (0, (2, 2)), (0, (4, 1, 1, 1, 1, 1)))
+_DASHES = (
+    (0, (5, 1.5)),
+    (0, (1, 1.2)),
+    (0, (6, 1.5, 1, 1.5)),
+    (0, (3, 1.5, 1, 1.5, 1, 1.5)),
+    "-",
+    (0, (8, 2)),
+    (0, (2, 2)),
+    (0, (4, 1, 1, 1, 1, 1)),
+)
 
 
 @dataclass(frozen=True)
@@ -63,12 +77,14 @@ class Palette:
 
 
 def _cycle(colors) -> tuple[dict, ...]:
-    return tuple({"color": c, "linestyle": d, "marker": m} for c, d, m in zip(colors, _DASHES, _MARKERS))
+    return tuple({"color": c, "linestyle": d, "marker": m} for c, d, m in zip(colors, _DASHES, _MARKERS, strict=True))
 
 
 def _phases(before, during, during_alt, after, hatches=("", "", "", ""), edge="none") -> dict:
-    return {k: {"facecolor": c, "hatch": h, "edgecolor": edge if h else "none"}
-            for k, c, h in zip(PHASE_KEYS, (before, during, during_alt, after), hatches)}
+    return {
+        k: {"facecolor": c, "hatch": h, "edgecolor": edge if h else "none"}
+        for k, c, h in zip(PHASE_KEYS, (before, during, during_alt, after), hatches, strict=True)
+    }
 
 
 PALETTES: dict[str, Palette] = {
@@ -98,12 +114,19 @@ PALETTES: dict[str, Palette] = {
             "other": {"color": "#C8C8C8", "linestyle": "-", "marker": "."},
         },
         cycle=_cycle(("#202020", "#404040", "#606060", "#303030", "#505050", "#707070", "#252525", "#454545")),
-        phases=_phases("#FFFFFF", "#E4E4E4", "#D4D4D4", "#F7F7F7", hatches=("", "////", "\\\\\\\\", "."),
-                       edge="#A0A0A0"),
+        phases=_phases(
+            "#FFFFFF", "#E4E4E4", "#D4D4D4", "#F7F7F7", hatches=("", "////", "\\\\\\\\", "."), edge="#A0A0A0"
+        ),
     ),
 }
-_ALIASES = {"default": "okabe-ito", "colour": "okabe-ito", "color": "okabe-ito", "gray": "grey", "greyscale": "grey",
-            "grayscale": "grey"}
+_ALIASES = {
+    "default": "okabe-ito",
+    "colour": "okabe-ito",
+    "color": "okabe-ito",
+    "gray": "grey",
+    "greyscale": "grey",
+    "grayscale": "grey",
+}
 _ACTIVE: list[Palette] = [PALETTES["okabe-ito"]]
 
 
@@ -149,8 +172,10 @@ def get_palette(palette: str | Palette | Mapping | None = None) -> Palette:
     if isinstance(palette, str):
         name = _ALIASES.get(palette.lower(), palette.lower())
         if name not in PALETTES:
-            raise ParameterError(f"`palette` must be one of {sorted(PALETTES)!r}, a mapping of region codes or roles "
-                                 f"to colours, or None; got {palette!r}.")
+            raise ParameterError(
+                f"`palette` must be one of {sorted(PALETTES)!r}, a mapping of region codes or roles "
+                f"to colours, or None; got {palette!r}."
+            )
         return PALETTES[name]
     if isinstance(palette, Mapping):
         return _overlay(_ACTIVE[-1], palette)
@@ -175,8 +200,9 @@ def use_palette(palette: str | Palette | Mapping | None):
         _ACTIVE.pop()
 
 
-def region_styles(codes: Iterable, palette: str | Palette | Mapping | None = None, *, max_distinct: int | None = None
-                  ) -> dict[str, dict]:
+def region_styles(
+    codes: Iterable, palette: str | Palette | Mapping | None = None, *, max_distinct: int | None = None
+) -> dict[str, dict]:
     """A style per region code: roles first, user choices, then up to ``len(cycle)`` (8) further
     regions in distinct colours, line styles and markers; with more, further regions are grey.
 
