@@ -156,6 +156,7 @@ def _build_figure(
     t0 = time.perf_counter()
     done = []
     for lang in langs:
+        t_lang = time.perf_counter()
         stem = f"{name}_{lang}{_variant(ctx.scheme, ctx.rule, palette)}"
         inputs = figure_inputs(ctx, name, lang, palette, code=code)
         found = None if force else _up_to_date(out, stem, inputs)
@@ -165,8 +166,8 @@ def _build_figure(
             stamp = {
                 "inputs": inputs,
                 "files": {p.relative_to(out).as_posix(): _sha(p) for p in files},
-                "seconds": round(time.perf_counter() - t0, 1),
-            }  # for ordering the next run, not an input
+                "seconds": round(time.perf_counter() - t_lang, 2),
+            }  # for ordering the next run (slowest first), not an input
             atomic_write_bytes(_stamp_path(out, stem), (json.dumps(stamp, indent=1, sort_keys=True) + "\n").encode())
         done.append((lang, [str(p) for p in files], drawn))
     return name, done, time.perf_counter() - t0
