@@ -115,3 +115,26 @@ def test_cli_report_help_lists_the_new_flags():
         [sys.executable, "-m", "cosie_analysis", "report", "--help"], capture_output=True, text=True, check=True
     ).stdout
     assert "--jobs" in out and "--force" in out and "--palette" in out
+
+
+def test_every_report_table_opens_as_xlsx_and_docx_with_the_csv_numbers(ctx, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    build_report(out_dir=tmp_path, names=["national_burglary_its"], langs=["en"], context=ctx, jobs=1, progress=False)
+    tables = sorted((tmp_path / "tables").glob("*.csv"))
+    assert tables
+    for csv in tables:
+        expected = pd.read_csv(csv)
+        numeric = [c for c in expected.columns if pd.api.types.is_numeric_dtype(expected[c])]
+        assert numeric, csv.name
+        rows = [[c.value for c in row] for row in load_workbook(csv.with_suffix(".xlsx")).active.iter_rows()]
+        body = pd.DataFrame(rows[3 : 3 + len(expected)], columns=list(expected.columns))
+        cells = [[c.text for c in r.cells] for r in Document(csv.with_suffix(".docx")).tables[0].rows][1:]
+        assert len(cells) == len(expected)
+        for col in numeric:
+            j = list(expected.columns).index(col)
+            got = pd.to_numeric(body[col], errors="coerce").to_numpy(dtype=float)
+            assert pd.Series(got).round(6).equals(expected[col].astype(float).round(6)), (csv.name, col)
+            shown = [float(r[j].replace(",", "").replace("\u2212", "-")) if r[j] else float("nan") for r in cells]
+            assert pd.Series(shown).round(6).equals(expected[col].astype(float).round(6)), (csv.name, col)
