@@ -6,10 +6,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FETCH_FLAGS ?=
 
-.PHONY: report data test clean-data clean
+.PHONY: report data test site clean-data clean
+JOBS ?=
 
+# every figure and table; figures whose inputs are unchanged are skipped (--force redraws), drawn in
+# parallel over the cores (JOBS=1 for one process)
 report: data
-	$(BIN)/cosie-analysis report
+	$(BIN)/cosie-analysis report $(if $(JOBS),--jobs $(JOBS))
+
+# static HTML of the executed notebooks and the report in site/ (offline; open site/index.html)
+site: report
+	$(BIN)/cosie-analysis site
 
 data: $(STAMP)
 	$(BIN)/cosie-analysis fetch $(FETCH_FLAGS)
@@ -33,4 +40,4 @@ clean-data:
 	rm -rf data/processed/*.parquet data/processed/*.csv
 
 clean: clean-data
-	rm -rf $(VENV)
+	rm -rf $(VENV) site

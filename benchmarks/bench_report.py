@@ -1,6 +1,13 @@
-"""``make report`` end to end after installation: wall time and peak memory.
+"""``make report`` end to end after installation: wall time and peak memory; and the report step alone,
+cold on one and on two worker processes and repeated with nothing changed.
 
-Run: .venv/bin/python benchmarks/bench_report.py
+Run: .venv/bin/python benchmarks/bench_report.py            (both parts)
+     .venv/bin/python benchmarks/bench_report.py --jobs-only (the report step only; needs data/processed)
+
+The report step (``python -m cosie_analysis report``) writes to a temporary folder
+(``COSIE_REPORTS_DIR``): cold with ``--jobs 1 --force``, cold with ``--jobs 2 --force`` (byte-identical
+files are checked), then warm with nothing changed. Goals: cold on 2 cores at most 0.6x the
+single-job time of the same run; warm under 5 s.
 
 Needs the installed .venv (``make report`` or ``make test`` once) and the offline mirror; fetch runs
 with ``FETCH_FLAGS=--offline`` so no network is used. Writes the report set to reports/ (build
@@ -12,12 +19,16 @@ Goals: under 60 s, under 1 GB.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import resource
 import shutil
 import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from _common import ROOT, machine
 
@@ -53,7 +64,60 @@ def clear_data() -> None:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
+def report_step(out: Path, *args: str) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (all processes) of ``python -m cosie_analysis report <args>`` writing to ``out``."""
+    env = dict(os.environ, MPLBACKEND="Agg", COSIE_REPORTS_DIR=str(out))
+    t0, c0 = time.perf_counter(), os.times()
+    p = subprocess.run([sys.executable, "-m", "cosie_analysis", "report", *args], cwd=ROOT, env=env,
+                       capture_output=True, text=True)
+    c1 = os.times()
+    if p.returncode:
+        raise SystemExit(f"report {' '.join(args)} failed:\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}")
+    cpu = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+    return time.perf_counter() - t0, cpu
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+def jobs_benchmark() -> None:
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        one, two = Path(tmp) / "one", Path(tmp) / "two"
+        load = os.getloadavg()[0]
+        (t1, c1), (t2, c2) = report_step(one, "--jobs", "1", "--force"), report_step(two, "--jobs", "2", "--force")
+        d1, d2 = _digests(one), _digests(two)
+        same = d1 == d2
+        if not same:
+            print("files that differ:", sorted(k for k in set(d1) | set(d2) if d1.get(k) != d2.get(k)))
+        warm, _ = report_step(two, "--jobs", "2")
+        # what two idle cores could give: the single-job time of each figure (both languages), spread
+        # over two workers slowest first (as build_report does), plus everything that is not a figure
+        import json
+
+        per_figure: dict[str, float] = {}
+        for stamp in (one / "figures").glob(".*.inputs.json"):
+            info = json.loads(stamp.read_text())
+            per_figure[info["inputs"]["figure"]] = per_figure.get(info["inputs"]["figure"], 0.0) + info["seconds"]
+        loads = [0.0, 0.0]
+        for seconds in sorted(per_figure.values(), reverse=True):
+            loads[loads.index(min(loads))] += seconds
+        serial = t1 - sum(per_figure.values())
+        print(f"load average before the runs: {load:.1f} (on a machine shared with other work the ratio says little)")
+        print(f"report step, cold, --jobs 1: {t1:.1f} s wall, {c1:.1f} s CPU")
+        print(f"report step, cold, --jobs 2: {t2:.1f} s wall, {c2:.1f} s CPU -> {t2 / t1:.2f}x single-job "
+              f"(goal <= 0.6x: {'met' if t2 / t1 <= 0.6 else 'NOT met'}); files byte-identical: {same}")
+        print(f"report step, repeated with nothing changed: {warm:.1f} s (goal < 5 s: {'met' if warm < 5 else 'NOT met'})")
+        print(f"figures {sum(per_figure.values()):.1f} s of the single-job run, the rest {serial:.1f} s; on two idle "
+              f"cores at best {serial + max(loads):.1f} s = {(serial + max(loads)) / t1:.2f}x single-job")
+
+
 def main() -> None:
+    if "--jobs-only" in sys.argv:
+        jobs_benchmark()
+        return
     if not (ROOT / ".venv" / ".installed").exists():
         raise SystemExit("Install first: `make report` (or `make test`) creates .venv; this benchmark times the run after that.")
     print(f"machine: {machine()}")
@@ -68,6 +132,7 @@ def main() -> None:
     print(f"make report, warm (data current, build skipped): {t_warm:.1f} s, peak {m_warm:.0f} MiB")
     print(f"goal < 60 s (cold): {'met' if t_rep < 60 else 'NOT met'} ({t_rep / 60:.2f} of it); "
           f"goal < 1 GB: {'met' if max(m_rep, m_warm) < 1024 else 'NOT met'} ({max(m_rep, m_warm) / 1024:.2f} of it)")
+    jobs_benchmark()
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ _LAZY = {
     # report
     "save_figure": "report.export",
     "save_table": "report.export",
-    "build_report": "report.figures",
+    "build_report": "report.build",
     "report_figure": "report.figures",
     "report_context": "report.figures",
     "figure_names": "report.figures",
@@ -96,6 +96,11 @@ _LAZY = {
     "plot_facets": "facets",
     "pooled_rates": "data.regions",
     "report_style": "style",
+    # finding and citing data (H-report)
+    "indicators": "catalog",
+    "select": "catalog",
+    "cite": "citation",
+    "build_site": "report.site",
     # coded narratives (qualitative data)
     "read_codings": "qda.read",
     "load_codings": "qda.read",
@@ -123,6 +128,11 @@ _LAZY = {
 
 if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_api_docs.py keeps it in step with _LAZY
     # `name as name` marks an explicit re-export (PEP 484), so type checkers and ruff treat these as public.
+    from cosie_analysis.catalog import (
+        indicators as indicators,
+        select as select,
+    )
+    from cosie_analysis.citation import cite as cite
     from cosie_analysis.data.fetch import (
         fetch as fetch,
     )
@@ -220,6 +230,7 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
         co_occurrence as co_occurrence,
         theme_frequencies as theme_frequencies,
     )
+    from cosie_analysis.report.build import build_report as build_report
     from cosie_analysis.report.disclosure import (
         SUPPRESSED_MARK as SUPPRESSED_MARK,
         DisclosureRules as DisclosureRules,
@@ -234,7 +245,6 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
         save_table as save_table,
     )
     from cosie_analysis.report.figures import (
-        build_report as build_report,
         figure_names as figure_names,
         report_context as report_context,
         report_figure as report_figure,
@@ -252,6 +262,7 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
     from cosie_analysis.report.pilot_tables import (
         protect_summary as protect_summary,
     )
+    from cosie_analysis.report.site import build_site as build_site
     from cosie_analysis.style import (
         report_style as report_style,
     )

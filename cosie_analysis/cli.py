@@ -1,4 +1,4 @@
-"""The ``cosie-analysis`` command: ``fetch``, ``build``, ``report`` and ``validate``."""
+"""The ``cosie-analysis`` command: ``fetch``, ``build``, ``report``, ``site`` and ``validate``."""
 
 from __future__ import annotations
 
@@ -29,12 +29,24 @@ def _build(args) -> int:
 
 
 def _report(args) -> int:
-    from cosie_analysis.report.figures import build_report
+    from cosie_analysis.report.build import build_report
 
     langs = [args.lang] if args.lang else ["nl", "en"]
-    files = build_report(langs=langs, names=args.figures or None, scheme=args.scheme, rule=args.rule)
+    files = build_report(langs=langs, names=args.figures or None, scheme=args.scheme, rule=args.rule, jobs=args.jobs,
+                         force=args.force, palette=args.palette)
     print(f"wrote {len(files)} files; see {files[-1]}")
     return 0
+
+
+def _site(args) -> int:
+    from cosie_analysis.report.site import build_site, check_site
+
+    pages = build_site(args.out)
+    broken = check_site(pages[-1].parent)
+    for line in broken:
+        print(f"broken link: {line}", file=sys.stderr)
+    print(f"wrote {len(pages)} pages; open {pages[-1]}")
+    return 1 if broken else 0
 
 
 def _validate(args) -> int:
@@ -81,8 +93,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", choices=["nl", "en"], help="one language only (default: both)")
     p.add_argument("--scheme", default="measures", help="corona phase scheme (measures, support, lifted)")
     p.add_argument("--rule", default="majority", help="rule for periods straddling a phase boundary")
+    p.add_argument("--jobs", "-j", type=int, default=None,
+                   help="figures drawn at the same time, in worker processes (default: one per core)")
+    p.add_argument("--force", action="store_true", help="redraw every figure, also those whose inputs are unchanged")
+    p.add_argument("--palette", choices=["okabe-ito", "grey"], default=None,
+                   help="'grey' writes a greyscale set with hatched phase bands (file suffix __grey)")
     p.add_argument("figures", nargs="*", help="figure names to build (default: all)")
     p.set_defaults(func=_report)
+
+    p = sub.add_parser("site", help="render the notebooks and the report index to static HTML in site/ (offline)")
+    p.add_argument("--out", default=None, help="output folder (default: site/)")
+    p.set_defaults(func=_site)
 
     args = parser.parse_args(argv)
     try:

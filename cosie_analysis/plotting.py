@@ -18,12 +18,12 @@ from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.style import (
     KEY_DATE_STYLE,
     MONTHS,
-    PHASE_COLORS,
     number_formatter,
     region_order,
     region_style,
     text,
 )
+from cosie_analysis.style.palette import get_palette, phase_style, region_styles
 from cosie_analysis.words import PHASE_WORDS, check_lang
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,15 +96,19 @@ def drop_phase_labels(ax):
     return ax
 
 
-def phase_legend_handles(lang: str = "nl") -> list:
-    """Legend patches for the three phases, in the colours ``draw_phases`` uses."""
+def phase_legend_handles(lang: str = "nl", palette=None) -> list:
+    """Legend patches for the three phases, in the colours (and hatches) ``draw_phases`` uses."""
     check_lang(lang)
     from matplotlib.patches import Patch
 
     from cosie_analysis.phases import PHASE_LABELS
 
-    return [Patch(facecolor=PHASE_COLORS[p], edgecolor="#999999", linewidth=0.4, label=PHASE_LABELS[lang][p])
-            for p in ("before", "during", "after")]
+    handles = []
+    for p in ("before", "during", "after"):
+        st = phase_style(p, palette)
+        handles.append(Patch(facecolor=st["facecolor"], hatch=st["hatch"] or None, linewidth=0.4,
+                             edgecolor=st["edgecolor"] if st["hatch"] else "#999999", label=PHASE_LABELS[lang][p]))
+    return handles
 
 
 def format_axes(ax, *, lang: str = "nl", ylabel: str | None = None, xlabel: str | None = None,
@@ -146,6 +150,7 @@ def plot_timeseries(
     key_dates: bool = True,
     phase_labels: bool = True,
     markers: bool | None = None,
+    palette=None,
     ax=None,
 ):
     """One line per ``hue`` value over time, with the corona phases shaded.
@@ -169,6 +174,11 @@ def plot_timeseries(
     markers : bool, optional
         Markers on the points (default: when there are at most 30 points per line). With markers,
         rows whose ``status`` is "provisional" get open symbols (and one legend entry).
+    palette : {"okabe-ito", "grey"} or mapping, optional
+        Default: the active palette (see :func:`cosie_analysis.report_style`). Up to eight regions
+        other than the pilots, the comparison group and the Netherlands get distinct colours, line
+        styles and markers; with more they form a grey background. In the grey palette long series
+        keep a marker on every few points, so that lines stay apart in print.
     ax : matplotlib Axes, optional
 
     Returns
@@ -189,12 +199,17 @@ def plot_timeseries(
         names = dict(zip(data[hue], data["region_name"].astype(object).where(data["region_name"].notna(), data[hue])))
     ordered = data.sort_values(x)
     provisional_labelled = False
-    for key in region_order(pd.unique(ordered[hue])):
+    pal = get_palette(palette)
+    keys = region_order(pd.unique(ordered[hue]))
+    styles = region_styles(keys, pal)
+    for key in keys:
         g = ordered[ordered[hue] == key]
-        style = region_style(str(key))
+        style = styles[str(key)]
         show_markers = markers if markers is not None else len(g) <= 30
+        sparse = markers is None and not show_markers and pal.name.startswith("grey") and style != pal.roles["other"]
         ax.plot(pd.to_datetime(g[x]).to_numpy(), g[y].to_numpy(dtype=float), color=style["color"],
-                linestyle=style["linestyle"], marker=style["marker"] if show_markers else None, markersize=3,
+                linestyle=style["linestyle"], marker=style["marker"] if show_markers or sparse else None, markersize=3,
+                markevery=max(len(g) // 12, 1) if sparse else None,
                 label=names.get(key, _role_label(str(key), lang)), gid=f"series:{key}")
         if show_markers and "status" in g:
             prov = g[g["status"] == "provisional"]
@@ -206,7 +221,7 @@ def plot_timeseries(
                                                                    "en": "provisional (open symbol)"}[lang])
                 provisional_labelled = True
     if phases:
-        draw_phases(ax, scheme, lang=lang, key_dates=key_dates, labels=phase_labels)
+        draw_phases(ax, scheme, lang=lang, key_dates=key_dates, labels=phase_labels, palette=pal)
     return format_axes(ax, lang=lang, ylabel=ylabel, date_axis=True)
 
 
@@ -225,6 +240,7 @@ def plot_phase_comparison(
     labels: Mapping[str, str] | None = None,
     lang: str = "nl",
     ylabel: str | None = None,
+    palette=None,
     ax=None,
 ):
     """Mean per phase with its confidence interval, one dodged series per region.
@@ -237,9 +253,11 @@ def plot_phase_comparison(
     hue : str
         The column telling the series apart.
     labels : mapping, optional
-        ``hue`` value -> legend label.
+        ``hue`` value -> legend label (default: ``region_name`` where present, else the role or value).
     lang : {"nl", "en"}
     ylabel : str, optional
+    palette : {"okabe-ito", "grey"} or mapping, optional
+        As in :func:`plot_timeseries`.
     ax : matplotlib Axes, optional
 
     Returns
@@ -252,12 +270,15 @@ def plot_phase_comparison(
         raise ParameterError(f"`hue` column {hue!r} not found; columns: {list(data.columns)}.")
     ax = _axes(ax)
     keys = region_order(pd.unique(data[hue]))
+    styles = region_styles(keys, palette)
+    if labels is None and "region_name" in data:
+        labels = {k: n for k, n in zip(data[hue], data["region_name"]) if pd.notna(n)}
     width = 0.7 / max(len(keys), 1)
     order = {p: i for i, p in enumerate(PHASE_WORDS["en"])}
     for j, key in enumerate(keys):
         g = data[data[hue] == key]
         xs = g["phase"].astype(str).map(order).to_numpy(dtype=float) - 0.35 + width * (j + 0.5)
-        style = region_style(str(key))
+        style = styles[str(key)]
         ax.errorbar(xs, g["mean"], yerr=[g["mean"] - g["mean_ci_lower"], g["mean_ci_upper"] - g["mean"]],
                     color=style["color"], marker=style["marker"], linestyle="none", capsize=2, markersize=4,
                     label=(labels or {}).get(key, _role_label(str(key), lang)), gid=f"series:{key}")
@@ -278,10 +299,13 @@ def plot_its(result, *, series=None, lang: str = "nl", ylabel: str | None = None
 
 
 def plot_synthetic_control(result, *, kind: str = "paths", treated: str | None = None, lang: str = "nl",
-                           ylabel: str | None = None, ax=None):
+                           ylabel: str | None = None, palette=None, ax=None):
     """Synthetic control: the treated town against its synthetic control (``kind="paths"``), or its gap
-    against every placebo's gap (``kind="gaps"``). Returns the Axes."""
-    ax = result.plot(ax=_axes(ax), kind=kind, treated=treated, lang=lang)
+    against every placebo's gap (``kind="gaps"``), in ``palette`` (default: the active one). Returns the Axes."""
+    from cosie_analysis.style.palette import use_palette
+
+    with use_palette(palette):
+        ax = result.plot(ax=_axes(ax), kind=kind, treated=treated, lang=lang)
     for line in ax.get_lines():
         if line.get_label() in PILOTS:
             line.set_label(PILOTS[line.get_label()])
@@ -309,6 +333,7 @@ def plot_ranking(
     interval: tuple[str, str] | None = None,
     lang: str = "nl",
     xlabel: str | None = None,
+    palette=None,
     ax=None,
 ):
     """Every municipality ranked on one number, with the pilot towns highlighted and named.
@@ -326,6 +351,8 @@ def plot_ranking(
     lang : {"nl", "en"}
     xlabel : str, optional
         The label of the value axis; say the unit.
+    palette : {"okabe-ito", "grey"} or mapping, optional
+        Default: the active palette.
     ax : matplotlib Axes, optional
 
     Returns
@@ -348,14 +375,14 @@ def plot_ranking(
     d = data.dropna(subset=[value]).sort_values(value, ascending=True, kind="mergesort").reset_index(drop=True)
     ax = _axes(ax)
     rank = np.arange(1, len(d) + 1)
-    ax.scatter(d[value], rank, s=4, color=region_style("other")["color"], linewidths=0, gid="all_units",
+    ax.scatter(d[value], rank, s=4, color=region_style("other", palette)["color"], linewidths=0, gid="all_units",
                label={"nl": "alle gemeenten", "en": "all municipalities"}[lang])
     for code, label in highlight.items():
         hit = d.index[d[unit] == code]
         if not len(hit):
             continue
         i = hit[0]
-        style = region_style(code) if code in PILOTS else dict(region_style("highlight"))
+        style = region_style(code, palette) if code in PILOTS else region_style("highlight", palette)
         ax.scatter([d.at[i, value]], [rank[i]], s=28, color=style["color"], marker=style["marker"], zorder=3,
                    gid=f"highlight:{code}", label=label)
         if interval:
@@ -382,6 +409,7 @@ def draw_phases(
     subphases: bool = False,
     key_dates: bool | Sequence = True,
     labels: bool = True,
+    palette=None,
 ) -> Axes:
     """Shade the before/during/after spans on a date axis and mark the key dates.
 
@@ -403,6 +431,8 @@ def draw_phases(
         those dates, False none. Only dates inside the x-range are drawn, as thin dashed lines.
     labels : bool, default True
         Write the phase (and sub-phase) labels at the top of the spans.
+    palette : {"okabe-ito", "grey"} or mapping, optional
+        The fill (and, in the grey palette, the hatching) of the spans; default: the active palette.
 
     Returns
     -------
@@ -436,14 +466,14 @@ def draw_phases(
                 sb = min(to_x(sub.end), x1)
                 if sb <= sa:
                     continue
-                color = PHASE_COLORS["during" if i % 2 == 0 else "during_alt"]
-                ax.axvspan(sa, sb, color=color, lw=0, zorder=0, gid=f"subphase:{sub.name_en}")
+                ax.axvspan(sa, sb, **_span(phase_style("during" if i % 2 == 0 else "during_alt", palette)),
+                           gid=f"subphase:{sub.name_en}")
                 if labels:
                     ax.text((sa + sb) / 2, 0.90, sub.name_nl if lang == "nl" else sub.name_en, transform=trans,
                             ha="center", va="top", fontsize="x-small", rotation=90, color="#333333",
                             gid=f"subphase_label:{sub.name_en}")  # fmt: skip
         else:
-            ax.axvspan(a, b, color=PHASE_COLORS[phase], lw=0, zorder=0, gid=f"phase:{phase}")
+            ax.axvspan(a, b, **_span(phase_style(phase, palette)), gid=f"phase:{phase}")
         if labels:
             ax.text((a + b) / 2, 0.98, PHASE_LABELS[lang][phase], transform=trans, ha="center", va="top",
                     fontsize="small", color="#222222", gid=f"phase_label:{phase}")  # fmt: skip
@@ -459,6 +489,14 @@ def draw_phases(
             ax.axvline(x, gid=f"key_date:{pd.Timestamp(d).date()}", **KEY_DATE_STYLE)
     ax.set_xlim(x0, x1)
     return ax
+
+
+def _span(style: dict) -> dict:
+    """axvspan arguments for a phase style: a fill, and a hatch drawn in the edge colour without an edge."""
+    if style["hatch"]:
+        return {"facecolor": style["facecolor"], "edgecolor": style["edgecolor"], "hatch": style["hatch"], "lw": 0,
+                "zorder": 0}
+    return {"color": style["facecolor"], "lw": 0, "zorder": 0}
 
 
 def _x_converter(ax):

@@ -31,7 +31,9 @@ __all__ = [
     "PHASE_LABELS",
     "PHASE_WORDS",
     "WORDS",
+    "COLUMN_LABELS",
     "check_lang",
+    "column_label",
     "format_ci",
     "format_number",
     "format_p",
@@ -113,6 +115,9 @@ WORDS = {
         "est_did_part": "{term}: {estimate} ({ci}, cluster-{p}, permutatie-{p_perm})",
         "est_did_post": "sinds het begin van corona", "est_treated": "behandeld", "est_donors": "controles", "est_effect": "effect",
         "est_event_x": "periode t.o.v. laatste periode vóór corona", "est_phase": "fase", "est_mean": "gemiddelde",
+        # --- H-report: exports, figures, citations, site ---
+        "significance_note": "* p < 0,05; ** p < 0,01; *** p < 0,001 (kolom significance)",
+        "references": "Bronnen", "report_title": "Rapport: figuren en tabellen", "notebooks": "Notebooks",
     },
     "en": {
         "comparison": "Comparison group (other WIL municipalities)", "nederland": "Netherlands",
@@ -165,8 +170,45 @@ WORDS = {
         "est_did_part": "{term}: {estimate} ({ci}, cluster {p}, permutation {p_perm})",
         "est_did_post": "since corona began", "est_treated": "treated", "est_donors": "controls", "est_effect": "effect",
         "est_event_x": "period relative to the last pre-corona period", "est_phase": "phase", "est_mean": "mean",
+        # --- H-report: exports, figures, citations, site ---
+        "significance_note": "* p < 0.05; ** p < 0.01; *** p < 0.001 (column significance)",
+        "references": "References", "report_title": "Report: figures and tables", "notebooks": "Notebooks",
     },
 }  # fmt: skip
+
+
+# --- H-report: column headers of exported tables (xlsx, docx); unknown columns keep their name ---
+#: Header of a result column in each language, for spreadsheets and Word tables.
+COLUMN_LABELS = {
+    "nl": {
+        "region_code": "regiocode", "region_name": "regio", "indicator": "indicator", "period": "periode",
+        "phase": "fase", "value": "waarde", "estimate": "schatting", "std_err": "standaardfout",
+        "ci_lower": "ondergrens interval", "ci_upper": "bovengrens interval", "p_value": "p-waarde",
+        "p_adjusted": "p-waarde (gecorrigeerd)", "n": "n", "method": "methode", "mean": "gemiddelde",
+        "significance": "significantie", "source_table": "brontabel", "unit": "eenheid", "status": "status",
+        "offence": "delict", "population": "inwoners", "offences": "misdrijven", "rank": "rang",
+    },
+    "en": {
+        "region_code": "region code", "region_name": "region", "indicator": "indicator", "period": "period",
+        "phase": "phase", "value": "value", "estimate": "estimate", "std_err": "standard error",
+        "ci_lower": "interval lower", "ci_upper": "interval upper", "p_value": "p-value",
+        "p_adjusted": "p-value (adjusted)", "n": "n", "method": "method", "mean": "mean",
+        "significance": "significance", "source_table": "source table", "unit": "unit", "status": "status",
+        "offence": "offence", "population": "inhabitants", "offences": "offences", "rank": "rank",
+    },
+}  # fmt: skip
+
+
+def column_label(column: str, lang: str = "nl") -> str:
+    """The header of a table column in ``lang``; a column without a label keeps its name.
+
+    Examples
+    --------
+    >>> column_label("estimate", "nl"), column_label("my_column", "nl")
+    ('schatting', 'my_column')
+    """
+    check_lang(lang)
+    return COLUMN_LABELS[lang].get(column, column)
 
 
 def check_lang(lang: str) -> str:

@@ -41,7 +41,6 @@ REQUIRED = {"GL08", "PR01", "PR02", "RT01", "EX01"}
 PENDING = frozenset({
     "DisclosureRules",  # EX01
     "batch_phase_summary",  # EX01
-    "build_report",  # EX01
     "check_exportable",  # EX01
     "diff_in_diff",  # EX01
     "draw_phases",  # EX01
@@ -65,8 +64,6 @@ PENDING = frozenset({
     "register_to_observations",  # EX01
     "report_context",  # PR01 RT01 EX01
     "report_figure",  # EX01
-    "save_figure",  # EX01
-    "save_table",  # EX01
     "suppress_small_n",  # EX01
     "synthetic_control",  # EX01
     "synthetic_register",  # EX01

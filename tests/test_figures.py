@@ -127,7 +127,8 @@ def test_save_table_rounds_and_localises(tmp_path):
 @pytest.mark.realdata
 def test_report_builds_every_figure_and_is_byte_stable(real_data_dir, tmp_path, monkeypatch):
     """The whole report on the real data, in both languages, twice: identical bytes."""
-    from cosie_analysis.report.figures import FIGURES, build_report
+    from cosie_analysis.report.build import build_report
+    from cosie_analysis.report.figures import FIGURES
 
     monkeypatch.setenv("COSIE_DATA_DIR", str(real_data_dir))
     first = build_report(out_dir=tmp_path / "a")
@@ -149,7 +150,7 @@ def test_report_builds_every_figure_and_is_byte_stable(real_data_dir, tmp_path, 
 
 @pytest.mark.realdata
 def test_partial_runs_keep_the_index_complete_and_schemes_apart(real_data_dir, tmp_path, monkeypatch):
-    from cosie_analysis.report.figures import build_report
+    from cosie_analysis.report.build import build_report
 
     monkeypatch.setenv("COSIE_DATA_DIR", str(real_data_dir))
     build_report(out_dir=tmp_path, names=["corona_timeline", "liveability_nijpels"], progress=False)

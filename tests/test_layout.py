@@ -16,12 +16,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "cosie_analysis"
 
 #: The layers in flow order; a module belongs to the first entry its dotted name starts with.
 LAYERS = (
-    ("errors", "paths", "_io", "_checks", "words"),  # base: no I/O, no statistics
+    ("errors", "paths", "_io", "_checks", "_progress", "words"),  # base: no I/O, no statistics
     ("data",),  # sources -> data/raw: registry, fetch, readers, schema, periods, regions
     ("style",),  # the house style: palette, number formats (no plotting)
     ("phases",),  # the corona timeline and phase assignment (reads only its own resource)
     ("pilot",),  # the pilots' own registers (synthetic ones plant their effects by phase)
-    ("observations", "municipality_table"),  # data/processed: the observation table; the municipality table
+    ("observations", "municipality_table", "catalog", "citation"),  # data/processed: the observation table; the
+    # municipality table; finding and citing the data
     ("plotting", "facets"),  # axes-level plot functions; seaborn small multiples
     ("estimate",),  # summaries, ITS, synthetic control, DiD
     ("qda",),  # coded narratives: QDA exports, themes per phase, intercoder agreement

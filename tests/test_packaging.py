@@ -23,7 +23,7 @@ def test_environment_yml_has_the_same_dependencies_as_pyproject():
     env = yaml.safe_load((REPO_ROOT / "environment.yml").read_text())
     conda = {}
     for dep in env["dependencies"]:
-        if isinstance(dep, str) and not dep.startswith(("python", "pip")):
+        if isinstance(dep, str) and re.split(r"[<>=!~ ]", dep, maxsplit=1)[0] not in ("python", "pip"):
             conda[re.split(r"[<>=!~ ]", dep, maxsplit=1)[0].lower()] = dep.replace(" ", "")
     assert conda == wanted, "environment.yml and pyproject.toml list different dependencies or versions"
 

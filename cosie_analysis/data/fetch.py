@@ -186,7 +186,7 @@ def download_odata_table(table_id: str, entry: dict, session=None, progress: boo
         ``({file name: CSV bytes}, modified)``, ``modified`` being the table's ``Modified`` date from
         ``TableInfos`` (or None).
     """
-    from tqdm.auto import tqdm
+    from cosie_analysis._progress import tqdm  # no stray 'IProgress not found' in notebooks
 
     session = session or _session()
     base = f"{CATALOGS[entry['catalog']]}/{entry.get('table', table_id)}"

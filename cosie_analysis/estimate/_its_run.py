@@ -236,8 +236,8 @@ def run_its(data: pd.DataFrame, **kw) -> dict:
     patterns, pattern_of = np.unique(seen, axis=0, return_inverse=True)
     pattern_of = np.asarray(pattern_of).ravel()
     show = call.progress and call.n_series >= 500
-    if show:  # imported only when shown: tqdm.auto warns in notebooks without ipywidgets
-        from tqdm.auto import tqdm
+    if show:  # no stray 'IProgress not found' in notebooks without ipywidgets
+        from cosie_analysis._progress import tqdm
 
         bar = tqdm(total=call.n_series, desc=call.function, unit="series")
     else:

@@ -4,11 +4,13 @@
   to ``reports/figures/``, with the source line under the figure and provenance in each file's
   metadata (source tables, a hash of the processed data, the package version, the phase scheme and
   rule). Dates and other varying metadata are fixed, so the same inputs give the same bytes.
-* :func:`save_table` writes CSV, LaTeX (booktabs) and Markdown to ``reports/tables/``.
+* :func:`save_table` writes CSV, LaTeX (booktabs), Markdown, Excel (xlsx) and Word (docx) to
+  ``reports/tables/``, through the injection-safe writers of :mod:`cosie_analysis.report.writers`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -17,15 +19,23 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis._io import atomic_write
-from cosie_analysis.errors import check_choice
+from cosie_analysis.errors import ParameterError, check_choice
+from cosie_analysis.report import writers
 from cosie_analysis.paths import reports_dir
 from cosie_analysis.style import format_number, text
 
-__all__ = ["save_figure", "save_table", "FIGURE_FORMATS", "MM_PER_INCH"]
+__all__ = ["save_figure", "save_table", "FIGURE_FORMATS", "MM_PER_INCH", "TABLE_FORMATS"]
 
 FIGURE_FORMATS = ("pdf", "svg", "png")
+#: Every table format :func:`save_table` writes; the report writes all of them.
+TABLE_FORMATS = ("csv", "tex", "md", "xlsx", "docx")
 MM_PER_INCH = 25.4
 _SOURCE_BAND_MM = 6.0  # room under the axes for the source line
+_CAPTION_LINE_MM = 3.6  # and for each line of a caption
+
+
+def _isna(value) -> bool:
+    return not isinstance(value, (list, tuple, np.ndarray)) and bool(pd.isna(value))
 
 
 def _version() -> str:
@@ -48,9 +58,10 @@ def save_figure(
     width_mm: float = 160,
     height_mm: float | None = None,
     source: str | None = None,
+    caption: str | None = None,
     lang: str = "nl",
     provenance: Mapping | None = None,
-    data: pd.DataFrame | None = None,
+    data=None,
     published: bool,
     out_dir: str | Path | None = None,
 ) -> list[Path]:
@@ -67,13 +78,20 @@ def save_figure(
         Size in millimetres: 160 is the A4 text width, 78 half of it. Default height: 0.6 x width.
     source : str, optional
         The source line printed under the figure, e.g. ``"CBS/Politie, tabel 47018NED"``; it is
-        prefixed with "Bron:" or "Source:".
+        prefixed with "Bron:" or "Source:". Default with ``data``: its source tables.
+    caption : str, optional
+        Printed under the figure (above the source line) and stored in the metadata, for a figure of
+        one's own analysis that travels without its report. The report's own figures keep their
+        captions in the report instead.
     lang : {"nl", "en"}
     provenance : mapping, optional
         Written into each file's metadata as JSON: e.g. ``source_tables``, ``data_sha256``,
         ``phase_scheme``, ``phase_rule``. ``synthetic=True`` also prints "SYNTHETIC DATA" on the figure.
-    data : pandas.DataFrame, optional
-        The frame behind the figure. It passes disclosure control
+        Keys given here win over those read from ``data``.
+    data : pandas.DataFrame or result object, optional
+        The observation frame or the result (anything with ``summary()``/``plot_data()``) behind the
+        figure. Its source tables, phase scheme and rule, method and a sha256 of the data go into the
+        provenance (:func:`cosie_analysis.catalog.data_provenance`). It passes disclosure control
         (:func:`cosie_analysis.report.disclosure.prepare_figure`): person-level pilot counts must have been
         protected, and synthetic data is watermarked and noted under the figure. Without it the
         figure's own labels are checked: a figure of pilot data is refused with ``published=True``,
@@ -88,6 +106,18 @@ def save_figure(
     -------
     list of pathlib.Path
         The files written (each written to a temporary file first, then moved into place).
+
+    Examples
+    --------
+    >>> import tempfile, matplotlib.pyplot as plt, pandas as pd
+    >>> data = pd.DataFrame({"period": ["2019JJ00", "2020JJ00"], "value": [1.0, 2.0],
+    ...                      "source_table": ["synthetic", "synthetic"]})  # synthetic: watermarked
+    >>> fig, ax = plt.subplots(layout="constrained")
+    >>> _ = ax.plot([2019, 2020], data["value"])
+    >>> files = save_figure(fig, "own_nl", caption="Een eigen figuur (synthetisch).", data=data, published=True,
+    ...                     out_dir=tempfile.mkdtemp())
+    >>> [f.suffix for f in files]
+    ['.pdf', '.svg', '.png']
     """
     check_choice("lang", lang, ("nl", "en"))
     for fmt in formats:
@@ -96,22 +126,26 @@ def save_figure(
     height_mm = height_mm or 0.6 * width_mm
     fig.set_size_inches(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH)
     info = _provenance(provenance)
+    frame = None
+    if data is not None:
+        from cosie_analysis.catalog import _frames_of, data_provenance
+
+        info = {**_provenance(data_provenance(data)), **info}
+        frame = _frames_of(data)[0]
+        if source is None and info.get("source_tables"):
+            source = ", ".join(info["source_tables"])
     from cosie_analysis.report.disclosure import prepare_figure
 
     # disclosure control with or without data= (#16): without it the figure's own labels are checked
-    notes = prepare_figure(fig, data, published=published, lang=lang)
+    notes = prepare_figure(fig, frame, published=published, lang=lang)
     if any(t.get_gid() == "synthetic" for t in fig.texts):
         info["synthetic"] = True
     info["published_statistics"] = published
+    if caption:
+        info["caption"] = caption
     if notes:
         source = "; ".join([source] if source else []) + (" — " if source else "") + " ".join(notes)
-    if source:
-        engine = fig.get_layout_engine()
-        band = _SOURCE_BAND_MM / height_mm
-        if engine is not None and hasattr(engine, "set"):
-            engine.set(rect=(0, band, 1, 1 - band))
-        fig.text(0.01, 0.012, f"{text('source', lang)}: {source}", ha="left", va="bottom", fontsize=6.5,
-                 color="#444444", gid="source_line")
+    _draw_footer(fig, caption, source, lang=lang, width_mm=width_mm, height_mm=height_mm)
     if info.get("synthetic") and not any(t.get_gid() == "synthetic" for t in fig.texts):
         fig.text(0.99, 0.012, text("synthetic", lang), ha="right", va="bottom", fontsize=7, color="#C00000",
                  fontweight="bold", gid="synthetic_mark")
@@ -127,7 +161,9 @@ def save_figure(
         kwargs = {"format": fmt, "metadata": metadata[fmt]}
         if fmt == "png":
             kwargs["dpi"] = 300
-        writers[out_dir / f"{name}.{fmt}"] = (lambda kw: (lambda tmp: fig.savefig(tmp, **kw)))(kwargs)
+        save = (lambda kw: (lambda tmp: fig.savefig(tmp, **kw)))(kwargs)
+        writers[out_dir / f"{name}.{fmt}"] = (lambda f: (lambda tmp: (f(tmp), _stable_svg_ids(tmp))))(save) \
+            if fmt == "svg" else save
     import matplotlib
 
     # the settings that make files reproducible and editable, whatever style the figure was drawn in
@@ -135,6 +171,44 @@ def save_figure(
     with matplotlib.rc_context(fixed):
         atomic_write(writers)
     return list(writers)
+
+
+def _stable_svg_ids(path: Path) -> None:
+    """Name each SVG clip path after its own definition. matplotlib hashes the clip box with all its
+    float digits, which can differ in the last bit between processes (the layout sums in an order that
+    depends on Python's string hashing) although the written rectangle is the same."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    seen: dict[str, int] = {}
+    renamed: dict[str, str] = {}
+    for old, body in re.findall(r'<clipPath id="(p[0-9a-f]+)">(.*?)</clipPath>', text, re.S):
+        n = seen[body] = seen.get(body, -1) + 1
+        renamed[old] = "p" + hashlib.sha256(f"{body}#{n}".encode()).hexdigest()[:10]
+    if renamed:
+        text = re.sub(r'(?<=id=")p[0-9a-f]+(?=")|(?<=url\(#)p[0-9a-f]+(?=\))', lambda m: renamed.get(m.group(0), m.group(0)),
+                      text)
+        path.write_text(text, encoding="utf-8")
+
+
+def _draw_footer(fig, caption: str | None, source: str | None, *, lang: str, width_mm: float, height_mm: float):
+    """The caption (wrapped) and the source line under the axes, with room made for them."""
+    import textwrap
+
+    lines = textwrap.wrap(caption, width=max(int(width_mm / 1.45), 20)) if caption else []
+    if not lines and not source:
+        return
+    band = (_SOURCE_BAND_MM + _CAPTION_LINE_MM * len(lines)) / height_mm
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        engine.set(rect=(0, band, 1, 1 - band))
+    if lines:
+        y = (_SOURCE_BAND_MM if source else 1.5) / height_mm
+        fig.text(0.01, y, "\n".join(lines), ha="left", va="bottom", fontsize=7, color="#222222", gid="caption",
+                 linespacing=1.25)
+    if source:
+        fig.text(0.01, 0.012, f"{text('source', lang)}: {source}", ha="left", va="bottom", fontsize=6.5,
+                 color="#444444", gid="source_line")
 
 
 def _decimals_for(column: str, values: pd.Series, default: int) -> int:
@@ -162,8 +236,10 @@ def save_table(
     source: str | None = None,
     published: bool,
     out_dir: str | Path | None = None,
+    formats: Sequence[str] = ("csv", "tex", "md"),
+    significance: str | None = None,
 ) -> list[Path]:
-    """Save a table as CSV, LaTeX (booktabs) and Markdown, rounded sensibly, after disclosure control.
+    """Save a table as CSV, LaTeX, Markdown, Excel or Word, rounded sensibly, after disclosure control.
 
     Parameters
     ----------
@@ -175,9 +251,11 @@ def save_table(
         Decimals for float columns (default 2); p-values get 3 and whole-number columns 0 unless a
         mapping names the column.
     lang : {"nl", "en"}
-        Decimal comma (nl) or point (en) in LaTeX and Markdown. The CSV always uses a point.
+        Decimal comma (nl) or point (en) in LaTeX, Markdown and Word; column headers in that language
+        in Excel and Word. The CSV always uses a point; Excel stores numbers with a number format.
     caption, source : str, optional
-        Written as the LaTeX caption and under the Markdown table.
+        The caption above the table (LaTeX caption, first row in Excel, caption paragraph in Word)
+        and the source line below it.
     published : bool
         True for tables of published statistics (CBS tables). Tables built from the pilots' own
         registers pass False: :func:`cosie_analysis.report.disclosure.protect_for_export` then suppresses
@@ -185,19 +263,73 @@ def save_table(
         so that every export says which it is.
     out_dir : path-like, optional
         Default ``reports/tables``.
+    formats : sequence of {"csv", "tex", "md", "xlsx", "docx"}
+        Default CSV, LaTeX and Markdown; :data:`TABLE_FORMATS` for all five.
+    significance : str, optional
+        Name of a p-value column (e.g. ``"p_adjusted"``): adds a ``significance`` column right after it
+        with ``*`` (p < 0.05), ``**`` (p < 0.01) and ``***`` (p < 0.001), and a note explaining them.
+        The marks never touch the numbers.
 
     Returns
     -------
     list of pathlib.Path
-        The ``.csv``, ``.tex`` and ``.md`` files.
+        One file per format, in the order of ``formats``.
+
+    Notes
+    -----
+    Text cells that a spreadsheet would run as a formula (leading ``=``, ``+``, ``-``, ``@``, tab,
+    carriage return) get a leading apostrophe in CSV and Excel; numbers stay numbers. LaTeX special
+    characters and Markdown's ``|`` are escaped (see :mod:`cosie_analysis.report.writers`).
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> table = pd.DataFrame({"region": ["A (synthetic)", "B (synthetic)"], "estimate": [1.5, -0.25],
+    ...                       "p_value": [0.02, 0.4]})
+    >>> files = save_table(table, "demo", formats=("csv", "xlsx", "docx"), significance="p_value",
+    ...                    published=True, out_dir=tempfile.mkdtemp())
+    >>> [f.suffix for f in files]
+    ['.csv', '.xlsx', '.docx']
     """
     check_choice("lang", lang, ("nl", "en"))
+    for fmt in formats:
+        check_choice("formats", fmt, list(_SUFFIX))
     out_dir = Path(out_dir) if out_dir else reports_dir() / "tables"
     from cosie_analysis.report.disclosure import export_notes, protect_for_export
 
     table = protect_for_export(df, published=published)
     notes = export_notes(table, lang=lang)
     protected = "disclosure" in table.columns
+    if significance is not None:
+        table = _with_marks(table, significance)
+        notes = notes + [text("significance_note", lang)]
+    prepared = _prepare(table, name, decimals=decimals, lang=lang, caption=caption, source=source, notes=notes,
+                        missing="." if protected else "")
+    writers = {out_dir / f"{name}.{_SUFFIX[fmt]}": (lambda w: (lambda p: w(prepared, p)))(_WRITERS[fmt])
+               for fmt in formats}
+    atomic_write(writers)
+    return list(writers)
+
+
+_SUFFIX = {"csv": "csv", "tex": "tex", "latex": "tex", "md": "md", "markdown": "md", "xlsx": "xlsx", "docx": "docx"}
+_WRITERS = {"csv": writers.write_csv, "tex": writers.write_latex, "latex": writers.write_latex,
+            "md": writers.write_markdown, "markdown": writers.write_markdown, "xlsx": writers.write_xlsx,
+            "docx": writers.write_docx}
+
+
+def _with_marks(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The table with a ``significance`` column (``*``, ``**``, ``***``) right after ``column``."""
+    if column not in table.columns:
+        raise ParameterError(f"`significance` names a p-value column; {column!r} is not one of the table's columns "
+                             f"{list(table.columns)!r}. Pass e.g. significance='p_adjusted', or None for no marks.")
+    marks = writers.significance_marks(table[column])
+    out = table.drop(columns=["significance"], errors="ignore")
+    out.insert(list(out.columns).index(column) + 1, "significance", marks)
+    return out
+
+
+def _prepare(table: pd.DataFrame, name: str, *, decimals, lang: str, caption, source, notes, missing: str):
+    """Round the numeric columns and render every cell as localised text, once for all writers."""
     digits = {}
     for col in table.columns:
         if pd.api.types.is_float_dtype(table[col]) or pd.api.types.is_integer_dtype(table[col]):
@@ -210,26 +342,13 @@ def save_table(
     shown = rounded.copy()
     for col, d in digits.items():
         # "." marks a cell suppressed by disclosure control; elsewhere an empty cell means "not available"
-        shown[col] = [format_number(float(v), d, lang) if pd.notna(v) else ("." if protected else "")
-                      for v in rounded[col]]
+        shown[col] = [format_number(float(v), d, lang) if pd.notna(v) else missing for v in rounded[col]]
+    for col in shown.columns:
+        if col not in digits:
+            shown[col] = ["" if _isna(v) else str(v) for v in rounded[col]]
     shown = shown.astype(str)
-    lines = ([f"{text('source', lang)}: {source}"] if source else []) + notes
-    footer = ("\n\n" + "\n\n".join(lines) + "\n") if lines else "\n"
+    lines = ([f"{text('source', lang)}: {source}"] if source else []) + list(notes)
     if notes:
-        caption = " ".join([caption or ""] + notes).strip()
-    align = ["right" if c in digits else "left" for c in shown.columns]
-    markdown = (f"{caption}\n\n" if caption else "") + shown.to_markdown(index=False, colalign=align, disable_numparse=True) + footer
-    latex = shown.style.hide(axis="index").to_latex(
-        hrules=True, caption=caption, label=f"tab:{name}", position_float="centering",
-        column_format="".join(a[0] for a in align),
-    )
-    latex = latex.replace("\u2212", "-")
-    latex = latex.replace("_", r"\_").replace(r"tab:" + name.replace("_", r"\_"), f"tab:{name}")
-    csv = rounded.to_csv(index=False, lineterminator="\n", na_rep="." if protected else "")
-    writers = {
-        out_dir / f"{name}.csv": lambda p: p.write_text(csv, encoding="utf-8"),
-        out_dir / f"{name}.tex": lambda p: p.write_text(latex, encoding="utf-8"),
-        out_dir / f"{name}.md": lambda p: p.write_text(markdown, encoding="utf-8"),
-    }
-    atomic_write(writers)
-    return list(writers)
+        caption = " ".join([caption or ""] + list(notes)).strip()
+    return writers.PreparedTable(rounded=rounded, shown=shown, digits=digits, name=name, lang=lang, caption=caption,
+                                 lines=tuple(lines), missing=missing)

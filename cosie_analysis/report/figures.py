@@ -1,7 +1,8 @@
 """The report's figure and table set: one builder per figure, with a stable name.
 
-``cosie-analysis report`` (what ``make report`` runs after fetch and build) calls :func:`build_report`,
-which runs every builder in :data:`FIGURES` for each language, saves the figures with
+``cosie-analysis report`` (what ``make report`` runs after fetch and build) calls
+:func:`cosie_analysis.report.build.build_report`, which runs every builder in :data:`FIGURES` for each
+language (in parallel, skipping figures whose inputs are unchanged), saves the figures with
 :func:`cosie_analysis.report.export.save_figure` and the tables with :func:`cosie_analysis.report.export.save_table`,
 and writes ``reports/index.md`` listing every file with its caption, source and command.
 """
@@ -10,16 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import check_choice
-from cosie_analysis.report.export import save_figure, save_table
-from cosie_analysis.paths import reports_dir
 from cosie_analysis.plotting import (
     format_axes,
     plot_its,
@@ -40,8 +38,7 @@ from cosie_analysis.data.regions import (
 )
 from cosie_analysis.style import format_number, region_style, report_style, text
 
-__all__ = ["FIGURES", "ReportContext", "FigureOutput", "build_report", "figure_names", "report_context", "report_figure",
-           "write_index"]
+__all__ = ["FIGURES", "ReportContext", "FigureOutput", "figure_names", "report_context", "report_figure"]
 
 COMMAND = "cosie-analysis report"
 LANGS = ("nl", "en")
@@ -420,7 +417,11 @@ def corona_timeline(ctx: ReportContext, lang: str) -> FigureOutput:
     import matplotlib.dates as mdates
 
     from cosie_analysis.phases import SCHEMES, load_timeline
-    from cosie_analysis.style import PHASE_COLORS
+    from cosie_analysis.style import phase_style
+
+    def fill(phase):  # the active palette's fill, with its hatch (greyscale) drawn in the edge colour
+        st = phase_style(phase)
+        return {"color": st["facecolor"], "hatch": st["hatch"] or None}
 
     timeline = load_timeline()
     num = mdates.date2num
@@ -429,14 +430,14 @@ def corona_timeline(ctx: ReportContext, lang: str) -> FigureOutput:
     for i, scheme in enumerate(rows):
         y = len(rows) - i + 1
         ax.barh(y, num(scheme.during_end) - num(scheme.during_start), left=num(scheme.during_start), height=0.6,
-                color=PHASE_COLORS["during"], edgecolor="#666666", linewidth=0.5)
+                **fill("during"), edgecolor="#666666", linewidth=0.5)
         ax.text(num(scheme.during_start) - 8, y, f'"{scheme.name}"', ha="right", va="center", fontsize=7)
     subs = SCHEMES["measures"].subphases
     import textwrap
 
     for j, sub in enumerate(subs):
         ax.barh(1, num(sub.end) - num(sub.start), left=num(sub.start), height=0.6,
-                color=PHASE_COLORS["during" if j % 2 == 0 else "during_alt"], edgecolor="#666666", linewidth=0.5)
+                **fill("during" if j % 2 == 0 else "during_alt"), edgecolor="#666666", linewidth=0.5)
         name = textwrap.fill(sub.name_nl if lang == "nl" else sub.name_en, 18)
         ax.text((num(sub.start) + num(sub.end)) / 2, 0.6 - 0.75 * (j % 2), name, ha="center", va="top", fontsize=5.5,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3})
@@ -524,7 +525,7 @@ _CONTEXTS: dict = {}
 
 
 def report_figure(name: str, *, lang: str = "nl", scheme: str = "measures", rule: str = "majority",
-                  context: ReportContext | None = None) -> FigureOutput:
+                  context: ReportContext | None = None, palette=None) -> FigureOutput:
     """Draw one of the report's figures (in the report style) without saving it, e.g. in a notebook.
 
     Parameters
@@ -537,6 +538,8 @@ def report_figure(name: str, *, lang: str = "nl", scheme: str = "measures", rule
     context : ReportContext, optional
         Default: :func:`report_context`, made once per scheme and rule and reused, so that the
         estimates behind several figures are computed once.
+    palette : {"okabe-ito", "grey"} or mapping, optional
+        See :func:`cosie_analysis.report_style`; ``"grey"`` for greyscale print.
 
     Returns
     -------
@@ -550,133 +553,5 @@ def report_figure(name: str, *, lang: str = "nl", scheme: str = "measures", rule
         if key not in _CONTEXTS:
             _CONTEXTS[key] = report_context(scheme, rule)
         context = _CONTEXTS[key]
-    with report_style():
+    with report_style(palette=palette):
         return FIGURES[name].build(context, lang)
-
-
-def _variant(scheme: str, rule: str) -> str:
-    """File-name suffix for a non-default phase scheme or rule, so report sets never mix silently."""
-    return "" if (scheme, rule) == ("measures", "majority") else f"__{scheme}-{rule}"
-
-
-def build_report(
-    *,
-    langs: Sequence[str] = LANGS,
-    names: Sequence[str] | None = None,
-    out_dir: str | Path | None = None,
-    context: ReportContext | None = None,
-    scheme: str = "measures",
-    rule: str = "majority",
-    progress: bool = True,
-) -> list[Path]:
-    """Write the report's figures and tables, then rewrite ``index.md`` from every figure on disk.
-
-    Parameters
-    ----------
-    langs : sequence of {"nl", "en"}
-        Languages to write; each figure and table gets a ``_nl`` / ``_en`` suffix.
-    names : sequence of str, optional
-        Figure names to build (default: all of :data:`FIGURES`).
-    out_dir : path-like, optional
-        Default ``reports/``; figures go to ``figures/``, tables to ``tables/``.
-    context : ReportContext, optional
-        Default: the observation table from :func:`cosie_analysis.load_observations`.
-    scheme, rule : str
-        The phase scheme and straddling rule used throughout (recorded in every file). Other than
-        the default ("measures", "majority") they also go into the file names
-        (``pilot_phase_comparison_en__support-majority.png``), so sets made with different phases
-        sit side by side instead of overwriting each other.
-    progress : bool
-        Print a line per figure.
-
-    Returns
-    -------
-    list of pathlib.Path
-        Every file written, ``index.md`` last.
-
-    Notes
-    -----
-    The index lists every report figure found in ``figures/`` (not only those of this run), each with
-    the scheme, rule, source and tables read from the figure file's own metadata.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    for lang in langs:
-        check_choice("langs", lang, LANGS)
-    names = list(names or FIGURES)
-    for name in names:
-        check_choice("names", name, list(FIGURES))
-    out = Path(out_dir) if out_dir else reports_dir()
-    ctx = context or report_context(scheme, rule)
-    variant = _variant(ctx.scheme, ctx.rule)
-    written: list[Path] = []
-    for name in names:
-        spec = FIGURES[name]
-        for lang in langs:
-            if progress:
-                print(f"{name} ({lang})", flush=True)
-            with report_style():
-                built = spec.build(ctx, lang)
-                table_stems = [f"{t}_{lang}{variant}" for t in built.tables]
-                provenance = {"source_tables": built.source_tables, "data_sha256": ctx.data_sha256,
-                              "phase_scheme": ctx.scheme, "phase_rule": ctx.rule, "figure": name, "lang": lang,
-                              "source": built.source, "tables": table_stems}
-                files = save_figure(built.fig, f"{name}_{lang}{variant}", source=built.source, lang=lang,
-                                    height_mm=built.height_mm, provenance=provenance, published=True,
-                                    out_dir=out / "figures")
-                plt.close(built.fig)
-            written += files
-            for stem, table in zip(table_stems, built.tables.values()):
-                written += save_table(table, stem, lang=lang, source=built.source, published=True,
-                                      caption=spec.caption_nl if lang == "nl" else spec.caption_en, out_dir=out / "tables")
-    written.append(write_index(out))
-    return written
-
-
-def _svg_provenance(path: Path) -> dict:
-    import json
-    import re
-    from html import unescape
-
-    match = re.search(r"<dc:description>(.*?)</dc:description>", path.read_text(encoding="utf-8"), re.S)
-    return json.loads(unescape(match.group(1))) if match else {}
-
-
-def write_index(out_dir: str | Path | None = None) -> Path:
-    """Rewrite ``reports/index.md`` from the report figures on disk, with captions, sources, phase
-    settings and tables (read from each figure's metadata) and the command that makes each figure."""
-    import re
-
-    from cosie_analysis._io import atomic_write_bytes
-
-    out = Path(out_dir) if out_dir else reports_dir()
-    lines = ["# Report figures and tables", "",
-             f"Made by `{COMMAND}` (run by `make report`); every figure below is listed with the phase scheme and "
-             "rule, the source and the observation table (sha256) it was made from, as recorded in its metadata.", ""]
-    for name, spec in FIGURES.items():
-        found = sorted((out / "figures").glob(f"{name}_*.svg")) if (out / "figures").is_dir() else []
-        found = [p for p in found if re.fullmatch(rf"{re.escape(name)}_(nl|en)(__[\w.-]+)?\.svg", p.name)]
-        if not found:
-            continue
-        lines += [f"## {name}", "", f"- nl: {spec.caption_nl}", f"- en: {spec.caption_en}",
-                  f"- command: `{COMMAND} {name}` (`--lang nl|en` for one language, `--scheme`/`--rule` for other phases)"]
-        for svg in found:
-            info = _svg_provenance(svg)
-            stem = svg.stem
-            formats = [f"[{fmt}](figures/{stem}.{fmt})" for fmt in ("pdf", "svg", "png") if (out / "figures" / f"{stem}.{fmt}").is_file()]
-            lang = info.get("lang", "?")
-            lines.append(f"- figure `{stem}`: " + ", ".join(formats)
-                         + f" — scheme `{info.get('phase_scheme')}`, rule `{info.get('phase_rule')}`, data "
-                         f"`{str(info.get('data_sha256', ''))[:12]}`; {text('source', lang) if lang in LANGS else 'source'}: "
-                         f"{info.get('source', '')}")
-            for table in info.get("tables", []):
-                tfiles = [f"[{fmt}](tables/{table}.{fmt})" for fmt in ("csv", "tex", "md") if (out / "tables" / f"{table}.{fmt}").is_file()]
-                if tfiles:
-                    lines.append(f"  - table `{table}`: " + ", ".join(tfiles))
-        lines.append("")
-    path = out / "index.md"
-    atomic_write_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
-    return path

@@ -36,7 +36,7 @@ _WINDOW = ("2016-01-01", "2024-12-31")  # the time axis of the joint display
 
 @dataclass
 class JointDisplayOutput:
-    """A built joint display: what :func:`cosie_analysis.report.figures.build_report` saves.
+    """A built joint display: what :func:`cosie_analysis.report.build.build_report` saves.
 
     It has the fields of ``report.figures.FigureOutput``; it is defined here so that ``report.figures``
     can import this module without an import cycle (the layout test forbids cycles).

@@ -1,7 +1,9 @@
 """The one report style: palette, the matplotlib style file, and Dutch/English number and date labels.
 
 Colours come from the Okabe-Ito colour-blind-safe palette; each region role also has its own line
-style and marker so the figures survive grey-scale printing.
+style and marker so the figures survive grey-scale printing. Other palettes (a greyscale one with
+hatched phase bands, or a user's mapping) live in :mod:`cosie_analysis.style.palette` and are switched
+on with ``report_style(palette=...)`` or the ``palette=`` argument of the plot functions.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ __all__ = [
     "MONTHS",
     "NUMBER_TEXT",
     "region_style",
+    "region_styles",
+    "phase_style",
+    "get_palette",
+    "PALETTES",
     "format_number",
     "number_formatter",
     "report_style",
@@ -24,19 +30,18 @@ __all__ = [
 ]
 
 from cosie_analysis.data.regions import COMPARISON_GROUP, PILOTS as PILOT_CODES
+from cosie_analysis.style.palette import (
+    PALETTES,
+    ROLE_BY_CODE as _ROLE_BY_CODE,
+    get_palette,
+    phase_style,
+    region_styles,
+    use_palette,
+)
 from cosie_analysis.words import MONTHS, WORDS, format_number, word
 
-#: Fixed colour, line style and marker per region role (Okabe-Ito colours).
-REGION_STYLES = {
-    "houten": {"color": "#0072B2", "linestyle": "-", "marker": "o"},
-    "nieuwegein": {"color": "#D55E00", "linestyle": "--", "marker": "s"},
-    "comparison": {"color": "#009E73", "linestyle": "-.", "marker": "^"},
-    "nederland": {"color": "#000000", "linestyle": "-", "marker": "D"},
-    "other": {"color": "#BBBBBB", "linestyle": "-", "marker": "."},
-    "highlight": {"color": "#CC79A7", "linestyle": "-", "marker": "o"},
-}
-_ROLE_BY_CODE = {"GM0321": "houten", "GM0356": "nieuwegein", "NL00": "nederland", "NL01": "nederland",
-                 "NL": "nederland", "comparison": "comparison"}
+#: Fixed colour, line style and marker per region role in the default palette (Okabe-Ito colours).
+REGION_STYLES = {role: dict(style) for role, style in PALETTES["okabe-ito"].roles.items()}
 
 #: Kept for existing imports: the words live in :mod:`cosie_analysis.words`.
 NUMBER_TEXT = WORDS
@@ -44,7 +49,7 @@ NUMBER_TEXT = WORDS
 #: Fill colours of the phase spans: light, colour-blind safe (Paul Tol's pale/light schemes) and with
 #: distinct grey values (grey levels 242 before, 228 after, 212 and 194 for the two "during" tints;
 #: the second "during" tint alternates between sub-phases).
-PHASE_COLORS = {"before": "#F5F7FB", "during": "#F2CCA8", "during_alt": "#F6DCC3", "after": "#E8F1E1"}
+PHASE_COLORS = {phase: style["facecolor"] for phase, style in PALETTES["okabe-ito"].phases.items()}
 KEY_DATE_STYLE = {"color": "#8C8C8C", "linewidth": 0.5, "linestyle": (0, (3, 2)), "zorder": 0.5}
 
 
@@ -60,14 +65,17 @@ def region_order(codes) -> list:
     return sorted(codes, key=lambda c: (ROLE_ORDER.index(_ROLE_BY_CODE.get(str(c), "other")), codes.index(c)))
 
 
-def region_style(code: str) -> dict:
-    """Colour, line style and marker for a region code or a role name.
+def region_style(code: str, palette=None) -> dict:
+    """Colour, line style and marker for a region code or a role name, in the active palette.
 
     Parameters
     ----------
     code : str
         A region code (``"GM0321"`` Houten, ``"GM0356"`` Nieuwegein, ``"NL"``/``"NL00"`` Nederland) or
         a role name of :data:`REGION_STYLES` (``"comparison"``, ``"highlight"``, ``"other"``, ...).
+    palette : {"okabe-ito", "grey"}, mapping or Palette, optional
+        Default: the active palette (:func:`report_style`). :func:`region_styles` gives several further
+        regions distinct styles.
 
     Returns
     -------
@@ -83,8 +91,11 @@ def region_style(code: str) -> dict:
     >>> region_style("GM0344")["color"]
     '#BBBBBB'
     """
-    role = code if code in REGION_STYLES else _ROLE_BY_CODE.get(code, "other")
-    return dict(REGION_STYLES[role])
+    pal = get_palette(palette)
+    if code in pal.codes:
+        return dict(pal.codes[code])
+    role = code if code in pal.roles else _ROLE_BY_CODE.get(code, "other")
+    return dict(pal.roles[role])
 
 
 def number_formatter(lang: str = "nl"):
@@ -134,11 +145,19 @@ def number_formatter(lang: str = "nl"):
 
 
 @contextmanager
-def report_style():
+def report_style(palette=None):
     """Use the package's matplotlib style inside a ``with`` block.
 
     The style (``style/cosie.mplstyle``) sets the fonts, sizes, grid and PDF/SVG options of the report
     figures; the previous settings come back when the block ends.
+
+    Parameters
+    ----------
+    palette : {"okabe-ito", "grey"}, mapping or Palette, optional
+        The palette of every figure drawn inside the block (see :mod:`cosie_analysis.style.palette`):
+        the default colour-blind-safe one, ``"grey"`` for greyscale print (hatched phase bands), or a
+        mapping of region codes or roles to colours laid over the default. It also sets matplotlib's
+        colour cycle, for one's own ``ax.plot`` calls.
 
     Returns
     -------
@@ -147,19 +166,22 @@ def report_style():
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
-    >>> from cosie_analysis.style import report_style
-    >>> with report_style():
-    ...     fig, ax = plt.subplots()
-    ...     fonttype = plt.rcParams["pdf.fonttype"]
-    >>> fonttype
-    42
+    >>> from cosie_analysis.style import region_style, report_style
+    >>> with report_style(palette="grey"):
+    ...     region_style("GM0321")["color"]
+    '#000000'
     """
     import matplotlib.pyplot as plt
+    from cycler import cycler
 
     # Resolve the backend first: leaving the context restores the rcParams, and restoring a
     # not-yet-resolved backend would switch away from e.g. Jupyter's inline backend.
     plt.get_backend()
+    pal = get_palette(palette)
     path = resources.files("cosie_analysis").joinpath("style/cosie.mplstyle")
-    with resources.as_file(path) as p, plt.style.context(str(p)):
+    with resources.as_file(path) as p, plt.style.context(str(p)), use_palette(pal):
+        if palette is not None:
+            styles = [pal.roles["houten"], pal.roles["nieuwegein"], pal.roles["comparison"], *pal.cycle]
+            plt.rcParams["axes.prop_cycle"] = cycler(color=[s["color"] for s in styles],
+                                                     linestyle=[s["linestyle"] for s in styles])
         yield
