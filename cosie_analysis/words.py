@@ -72,6 +72,30 @@ WORDS = {
     },
 }  # fmt: skip
 
+# ---- comparisons (donor pools, synthetic control / DiD, multiverse); kept as one block to ease merging
+WORDS["nl"].update({
+    "pool_reason_kept": "gekozen", "pool_reason_requested": "gevraagd", "pool_reason_treated": "behandelde eenheid",
+    "pool_reason_not_requested": "niet gevraagd", "pool_reason_no_attributes": "kenmerken ontbreken",
+    "pool_reason_urbanity": "andere stedelijkheid", "pool_reason_population": "ander inwonertal",
+    "pool_reason_province": "andere provincie", "pool_reason_labour_market_region": "andere arbeidsmarktregio",
+    "pool_reason_island": "Waddeneiland", "pool_reason_excluded": "uitgesloten",
+    "pool_reason_incomplete_series": "onvolledige reeks", "pool_reason_not_nearest": "niet bij de dichtstbijzijnde",
+    "donor": "Donor", "weight": "Gewicht", "pool_rule": "Donorkeuze", "estimate": "Schatting",
+    "no_test": "geen toets: de pre-periode past exact, de verhouding is niet informatief",
+    "specification": "Specificatie (gesorteerd)", "effect": "Effect",
+})
+WORDS["en"].update({
+    "pool_reason_kept": "kept", "pool_reason_requested": "requested", "pool_reason_treated": "treated unit",
+    "pool_reason_not_requested": "not requested", "pool_reason_no_attributes": "attributes missing",
+    "pool_reason_urbanity": "different urbanity", "pool_reason_population": "different population size",
+    "pool_reason_province": "different province", "pool_reason_labour_market_region": "different labour-market region",
+    "pool_reason_island": "Wadden island", "pool_reason_excluded": "excluded",
+    "pool_reason_incomplete_series": "incomplete series", "pool_reason_not_nearest": "not among the nearest",
+    "donor": "Donor", "weight": "Weight", "pool_rule": "Donor pool", "estimate": "Estimate",
+    "no_test": "no test: the pre-period fits exactly, the ratio is not informative",
+    "specification": "Specification (sorted)", "effect": "Effect",
+})
+
 
 def check_lang(lang: str) -> str:
     """Return ``lang`` when it is ``"nl"`` or ``"en"``; raise :class:`ParameterError` otherwise.
