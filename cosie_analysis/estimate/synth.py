@@ -74,6 +74,8 @@ class SyntheticControlResult(Result):
     pools : pandas.DataFrame or None
         The :func:`~cosie_analysis.estimate.pools.donor_pool` frames behind the default pools
         (every candidate with the reason it was kept or left out); None for pools given as codes.
+    time_weights : pandas.DataFrame or None
+        Synthetic DiD only: ``treated``, ``period``, ``weight`` of the pre-periods.
     model : pandas.DataFrame
         The donor weights (synthetic control is fitted with scipy NNLS, not statsmodels).
     formula : str
@@ -87,6 +89,7 @@ class SyntheticControlResult(Result):
     scheme: Any = "measures"
     leave_one_out: pd.DataFrame | None = field(default=None, repr=False)
     pools: pd.DataFrame | None = field(default=None, repr=False)
+    time_weights: pd.DataFrame | None = field(default=None, repr=False)
     formula: str = "min_w ||y_treated,pre - Y_donors,pre w||^2  s.t. w >= 0, sum(w) = 1"
 
     @property
