@@ -216,7 +216,8 @@ def donor_pool(
         raise ParameterError(f"`nearest` must be a positive whole number or None; got {nearest!r}.")
     candidates = _candidates(data, unit, treated)
     include_l, exclude_l = to_list(include, "include"), to_list(exclude, "exclude")
-    check_known(include_l + exclude_l, candidates, "include/exclude")
+    check_known(include_l, candidates, "include")
+    check_known(exclude_l, candidates, "exclude")
     text = rule_text(like, urbanity_step, (lo, hi), islands, nearest, include if include_l else None)
     attrs = _attributes(attributes, like if not include_l else ())
     names = attrs["region_name"] if "region_name" in attrs.columns else pd.Series(dtype=object)
@@ -274,8 +275,13 @@ def check_known(codes: Sequence[str], known: Sequence[str], parameter: str) -> N
     known = [str(k) for k in known]
     bad = [c for c in codes if c not in set(known)]
     if bad:
-        hints = "; ".join(f"{c!r}: did you mean {difflib.get_close_matches(str(c), known, n=3, cutoff=0.6) or 'none close'}"
-                          for c in bad)
+        upper = {k.upper().replace("O", "0"): k for k in known}  # GM0O321, gm0321 -> GM0321
+
+        def near(c):
+            hits = difflib.get_close_matches(str(c).upper().replace("O", "0"), list(upper), n=3, cutoff=0.6)
+            return [upper[h] for h in hits] or "none close"
+
+        hints = "; ".join(f"{c!r}: did you mean {near(c)}" for c in bad)
         raise ParameterError(f"`{parameter}`: unit code(s) {bad!r} not found in the data ({len(known)} units). {hints}. "
                              "Check the code (e.g. GM0321 for Houten) and that the unit has the treated unit's "
                              "region_level.")
