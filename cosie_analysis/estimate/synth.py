@@ -140,20 +140,39 @@ class SyntheticControlResult(Result):
     def describe(self, lang: str = "nl") -> str:
         """A short paragraph from the numbers, in Dutch or English."""
         check_lang(lang)
-        out = []
-        for tr, g in self.table.groupby("treated", sort=False):
-            r = g[g["phase"] == "post"].iloc[0]
-            if lang == "nl":
-                out.append(f"{tr}: na het begin van corona gemiddeld {fmt(r['estimate'])} ({pct(r['relative_effect'], lang)}) "
-                           f"t.o.v. de synthetische controle; RMSPE vóór {fmt(r['rmspe_pre'])}, verhouding na/vóór "
-                           f"{fmt(r['rmspe_ratio'])}, rang {int(r['rank'])} van {int(r['n_units'])} (permutatie-p = "
-                           f"{fmt(r['p_value'], 3)}; kleinst mogelijke p = {fmt(r['p_min'], 3)}).")
-            else:
-                out.append(f"{tr}: after corona began, on average {fmt(r['estimate'])} ({pct(r['relative_effect'], lang)}) "
-                           f"against the synthetic control; pre-period RMSPE {fmt(r['rmspe_pre'])}, post/pre ratio "
-                           f"{fmt(r['rmspe_ratio'])}, rank {int(r['rank'])} of {int(r['n_units'])} (permutation p = "
-                           f"{fmt(r['p_value'], 3)}; smallest possible p = {fmt(r['p_min'], 3)}).")
-        return " ".join(out)
+        return " ".join(_describe_row(tr, g[g["phase"] == "post"].iloc[0], self.method, lang)
+                        for tr, g in self.table.groupby("treated", sort=False))
+
+
+def _describe_row(tr: str, r: pd.Series, method: str, lang: str) -> str:
+    from cosie_analysis.words import format_ci, format_number, format_p, word
+
+    nl = lang == "nl"
+    head = (f"{tr}: na het begin van corona gemiddeld {fmt(r['estimate'])} ({pct(r['relative_effect'], lang)}) t.o.v. de "
+            if nl else f"{tr}: after corona began, on average {fmt(r['estimate'])} ({pct(r['relative_effect'], lang)}) "
+            "against the ")
+    rule = f" {word('pool_rule', lang)}: {r['pool_rule']} ({int(r['n_donors'])} donors)."
+    if method == "synthetic_did":
+        ci = format_ci(r["ci_lower"], r["ci_upper"], lang)
+        conf = f"{round(100 * r['conf_level'])}%"
+        return head + (f"synthetische verschil-in-verschillen ({conf}-BI {ci}, placebo-SE {format_number(r['std_err'], 2, lang)}, "
+                       if nl else f"synthetic difference-in-differences ({conf} CI {ci}, placebo SE "
+                       f"{format_number(r['std_err'], 2, lang)}, ") + format_p(r["p_value"], lang) + ")." + rule
+    if r["test_note"] == "exact_pre_fit":
+        test = f"({word('no_test', lang)})"
+    elif nl:
+        test = (f"verhouding na/vóór {fmt(r['rmspe_ratio'])}, rang {int(r['rank'])} van {int(r['n_units'])} (permutatie-p = "
+                f"{fmt(r['p_value'], 3)}; kleinst mogelijke p = {fmt(r['p_min'], 3)})")
+    else:
+        test = (f"post/pre ratio {fmt(r['rmspe_ratio'])}, rank {int(r['rank'])} of {int(r['n_units'])} (permutation p = "
+                f"{fmt(r['p_value'], 3)}; smallest possible p = {fmt(r['p_min'], 3)})")
+    k = format_number(r["fit_ratio_max"], 0, lang)
+    post = (f" Rang van de RMSPE na, onder {int(r['n_comparable'])} eenheden met een pre-fit van hoogstens {k} keer de "
+            f"MSPE: {int(r['rank_post'])} ({format_p(r['p_post'], lang)})." if nl else
+            f" Rank of the post-period RMSPE among {int(r['n_comparable'])} units with a pre-period MSPE at most {k} "
+            f"times the treated unit's: {int(r['rank_post'])} ({format_p(r['p_post'], lang)}).")
+    what = "synthetische controle" if nl else "synthetic control"
+    return head + f"{what}; RMSPE {'vóór' if nl else 'before'} {fmt(r['rmspe_pre'])}, {test}." + post + rule
 
 
 def synthetic_control(

@@ -1,0 +1,88 @@
+"""Tests of the placebo inference of synthetic_control: no degenerate ratio p-value, the post-period
+RMSPE rank among placebos of comparable pre-fit (Abadie et al. 2010), leave-one-donor-out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cosie_analysis.errors import ParameterError
+from cosie_analysis.estimate.synth import SC_COLUMNS, _sc_weights, synthetic_control
+
+try:
+    from tests.synthetic import factor_panel
+except ImportError:  # pragma: no cover
+    from synthetic import factor_panel
+
+
+@pytest.fixture(scope="module")
+def noisy():
+    """SYNTHETIC DATA: treated = mix of 3 donors, -3 from 2020, noise sd 0.3 (pre-fit not exact)."""
+    return synthetic_control(factor_panel(4, n_units=20, effect=-3.0), treated="SY0001")
+
+
+@pytest.fixture(scope="module")
+def exact():
+    """SYNTHETIC DATA without noise: the pre-period fit is exact."""
+    with pytest.warns(UserWarning, match="exact.*no ratio p-value is given"):
+        return synthetic_control(factor_panel(8, n_units=15, sd=0.0), treated="SY0001")
+
+
+def by_hand(res, phase, k):
+    """Independent: the placebos with pre-MSPE <= k x the treated unit's, and the treated unit's row."""
+    p = res.placebos[res.placebos["phase"] == phase].set_index("unit")
+    me = p.loc["SY0001"]
+    others = p.drop(index="SY0001")
+    return others[others["rmspe_pre"] ** 2 <= k * me["rmspe_pre"] ** 2], me
+
+
+def test_columns_and_ratio_test_when_the_fit_is_not_exact(noisy):
+    t = noisy.summary()
+    assert list(t.columns) == SC_COLUMNS
+    post = t.set_index("phase").loc["post"]
+    assert post["test_note"] == "" and post["fit_ratio_max"] == 5.0
+    comparable, me = by_hand(noisy, "post", 5.0)
+    assert post["n_comparable"] == len(comparable) + 1
+    assert post["rank_post"] == 1 + (comparable["rmspe_post"] >= me["rmspe_post"]).sum()
+    assert post["p_post"] == pytest.approx(post["rank_post"] / post["n_comparable"])
+    assert post["p_value"] == pytest.approx(post["rank"] / post["n_units"])
+    # a stricter k keeps fewer placebos
+    strict = synthetic_control(factor_panel(4, n_units=20, effect=-3.0), treated="SY0001", fit_ratio_max=1.0)
+    assert strict.summary().set_index("phase").loc["post", "n_comparable"] <= post["n_comparable"]
+
+
+def test_exact_fit_gives_no_ratio_p_value_but_a_comparable_fit_rank(exact):
+    t = exact.summary().set_index("phase")
+    assert t["test_note"].eq("exact_pre_fit").all()
+    assert t["p_value"].isna().all() and t["p_adjusted"].isna().all()
+    post = t.loc["post"]
+    p = exact.placebos[exact.placebos["phase"] == "post"].set_index("unit")
+    # comparable: placebos whose pre-fit is as exact as the treated unit's (pre-MSPE <= 5 x floor^2)
+    floor = 1e3 * 1e-6 * np.nanstd(factor_panel(8, n_units=15, sd=0.0).query("period < '2020'")["value"])
+    others = p.drop(index="SY0001")
+    comparable = others[others["rmspe_pre"] ** 2 <= 5 * floor**2]
+    assert post["n_comparable"] == len(comparable) + 1
+    assert post["rank_post"] == 1 + (comparable["rmspe_post"] >= p.loc["SY0001", "rmspe_post"]).sum()
+    assert "geen toets" in exact.describe("nl") and "no test" in exact.describe("en")
+
+
+def test_leave_one_donor_out_equals_refits_by_hand(noisy):
+    data = factor_panel(4, n_units=20, effect=-3.0)
+    loo = noisy.leave_one_out
+    assert set(loo["dropped_donor"]) == set(noisy.weights["donor"])
+    top = noisy.weights.sort_values("weight").iloc[-1]["donor"]
+    w = data.pivot(index="region_code", columns="period", values="value")
+    donors = [u for u in w.index if u not in ("SY0001", top)]
+    pre = w.columns < "2020"
+    wt = _sc_weights(w.loc["SY0001", pre].to_numpy(), w.loc[donors, pre].to_numpy().T)
+    gap = w.loc["SY0001"].to_numpy() - w.loc[donors].to_numpy().T @ wt
+    got = loo[(loo["dropped_donor"] == top) & (loo["phase"] == "post")]["estimate"].iloc[0]
+    assert got == pytest.approx(gap[~pre].mean(), abs=1e-9)
+    post = noisy.summary().set_index("phase").loc["post"]
+    sub = loo[loo["phase"] == "post"]["estimate"]
+    assert (post["loo_min"], post["loo_max"]) == (sub.min(), sub.max())
+
+
+def test_fit_ratio_max_is_checked():
+    with pytest.raises(ParameterError, match=r"`fit_ratio_max` must be a number >= 1.*got 0.5"):
+        synthetic_control(factor_panel(4, n_units=20), treated="SY0001", fit_ratio_max=0.5)
