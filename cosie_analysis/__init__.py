@@ -49,6 +49,8 @@ _LAZY = {
     "placebo_in_time": "estimate.its",
     "batch_its": "estimate.batch",
     "batch_phase_summary": "estimate.batch",
+    "donor_pool": "estimate.pools",
+    "synthetic_did": "estimate.sdid",
     # the pilots' own registers and disclosure control
     "validate_register": "pilot.register",
     "read_register": "pilot.register",

@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 
 from cosie_analysis.errors import ParameterError
-from cosie_analysis.estimate.pools import POOL_COLUMNS, POOL_REASONS, WADDEN_ISLANDS, donor_pool
+from cosie_analysis.estimate.pools import (
+    POOL_COLUMNS,
+    POOL_REASONS,
+    WADDEN_ISLANDS,
+    donor_pool,
+)
 from cosie_analysis.estimate.synth import synthetic_control
 from cosie_analysis.words import WORDS
 

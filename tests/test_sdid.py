@@ -41,7 +41,7 @@ def test_simplex_ridge_matches_slsqp(penalty, shape):
     A = rng.normal(size=shape)
     b = A @ rng.dirichlet(np.ones(shape[1])) + rng.normal(0, 0.3, shape[0])
     w = simplex_ridge(A, b, penalty)
-    obj = lambda v: np.sum((A @ v - b) ** 2) + penalty * np.sum(v**2)  # noqa: E731
+    obj = lambda v: np.sum((A @ v - b) ** 2) + penalty * np.sum(v**2)
     ref = minimize(obj, np.full(shape[1], 1 / shape[1]), method="SLSQP", bounds=[(0, 1)] * shape[1],
                    constraints={"type": "eq", "fun": lambda v: v.sum() - 1}, options={"ftol": 1e-14, "maxiter": 1000})
     assert (w >= 0).all() and w.sum() == pytest.approx(1.0)

@@ -86,3 +86,27 @@ def test_leave_one_donor_out_equals_refits_by_hand(noisy):
 def test_fit_ratio_max_is_checked():
     with pytest.raises(ParameterError, match=r"`fit_ratio_max` must be a number >= 1.*got 0.5"):
         synthetic_control(factor_panel(4, n_units=20), treated="SY0001", fit_ratio_max=0.5)
+
+
+def test_augmented_sc_corrects_imbalance_and_recovers_the_effect():
+    data = factor_panel(11, n_units=20, effect=-3.0, sd=0.5)  # SYNTHETIC DATA
+    sc = synthetic_control(data, treated="SY0001").summary().set_index("phase")
+    aug_res = synthetic_control(data, treated="SY0001", method="augmented")
+    aug = aug_res.summary().set_index("phase")
+    assert aug["method"].eq("augmented_synthetic_control").all()
+    assert aug.loc["post", "estimate"] == pytest.approx(-3.0, abs=0.6)
+    assert aug.loc["post", "rmspe_pre"] <= sc.loc["post", "rmspe_pre"] + 1e-12  # the ridge only removes imbalance
+    assert aug_res.weights["weight"].sum() == pytest.approx(1.0)
+    g = aug_res.gaps[aug_res.gaps["is_treated"]]
+    w = data.pivot(index="region_code", columns="period", values="value")
+    eff = aug_res.weights.set_index("donor")["weight"].reindex(w.index.drop("SY0001")).fillna(0)
+    np.testing.assert_allclose(g["synthetic"], eff @ w.loc[eff.index], atol=1e-5)  # synthetic = effective weights x donors
+    # an exact pre-fit leaves nothing to correct: both methods agree
+    exact = factor_panel(8, n_units=15, sd=0.0)
+    with pytest.warns(UserWarning):
+        a = synthetic_control(exact, treated="SY0001", method="augmented").summary()["estimate"]
+    with pytest.warns(UserWarning):
+        b = synthetic_control(exact, treated="SY0001").summary()["estimate"]
+    np.testing.assert_allclose(a, b, atol=1e-9)
+    with pytest.raises(ParameterError, match="method"):
+        synthetic_control(data, treated="SY0001", method="ridge")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import warnings
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from cosie_analysis.errors import ParameterError, check_choice
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
 
-__all__ = ["donor_pool", "municipality_attributes", "WADDEN_ISLANDS", "POOL_COLUMNS", "POOL_REASONS"]
+__all__ = ["POOL_COLUMNS", "POOL_REASONS", "WADDEN_ISLANDS", "donor_pool", "municipality_attributes"]
 
 #: The five inhabited Wadden islands (municipality code -> name, CBS 2024). Verified against the
 #: region names of the KWB 2024 table in tests/test_pools.py.
@@ -301,7 +302,7 @@ def _get(attrs: pd.DataFrame, u: str, col: str) -> float:
     return float(v) if pd.notna(v) else np.nan
 
 
-def _reason(u, treated, me, attrs, like, step, lo, hi, islands, include, exclude, complete) -> str:  # noqa: PLR0911
+def _reason(u, treated, me, attrs, like, step, lo, hi, islands, include, exclude, complete) -> str:
     if u == treated:
         return "treated"
     if include:
@@ -351,7 +352,7 @@ def resolve_donors(data: pd.DataFrame, treated: list[str], donors, *, value: str
     ``"all"``, a sequence of codes (checked: unknown codes and incomplete series raise), or a
     frame returned by :func:`donor_pool` (its kept units).
     """
-    others = lambda pool: [u for u in pool if u not in treated]  # noqa: E731
+    others = lambda pool: [u for u in pool if u not in treated]
     if isinstance(donors, pd.DataFrame):
         missing = [c for c in ("treated", "region_code", "kept") if c not in donors.columns]
         if missing:

@@ -7,7 +7,8 @@ standard errors from placebo replications over the donors.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,12 +24,18 @@ from cosie_analysis.estimate._common import (
     z_or_t,
 )
 from cosie_analysis.estimate.pools import resolve_donors
-from cosie_analysis.estimate.synth import SC_COLUMNS, SyntheticControlResult, _gap_frame, _rmspe, _sc_weights
+from cosie_analysis.estimate.synth import (
+    SC_COLUMNS,
+    SyntheticControlResult,
+    _gap_frame,
+    _rmspe,
+    _sc_weights,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
 
-__all__ = ["synthetic_did", "simplex_ridge"]
+__all__ = ["simplex_ridge", "synthetic_did"]
 
 
 def simplex_ridge(A: np.ndarray, b: np.ndarray, penalty: float) -> np.ndarray:
@@ -60,7 +67,7 @@ def simplex_ridge(A: np.ndarray, b: np.ndarray, penalty: float) -> np.ndarray:
         return 0.5 * y @ y + y @ b - nu + 0.5 * c * (w @ w)
 
     def jac(x):
-        y, nu, w, _ = parts(x)
+        y, _, w, _ = parts(x)
         return np.concatenate([y + b - A @ w, [w.sum() - 1.0]])
 
     def hess(x):

@@ -6,8 +6,9 @@ Public through :mod:`cosie_analysis.estimate.comparison` (``synthetic_control``)
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,33 +25,20 @@ from cosie_analysis.estimate._common import (
     pct,
     to_list,
 )
+from cosie_analysis.estimate._scfit import (  # noqa: F401
+    METHODS,
+    _Fitter,
+    _leave_one_out,
+    _phase_row,
+    _rmspe,
+    _sc_weights,
+)
 from cosie_analysis.estimate.pools import resolve_donors
 
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
 
-__all__ = ["synthetic_control", "SyntheticControlResult"]
-
-
-def _sc_weights(y1: np.ndarray, Y0: np.ndarray) -> np.ndarray:
-    """Non-negative weights summing to one minimising ||y1 - Y0 w||: NNLS on an augmented system.
-
-    The sum-to-one constraint is a heavily weighted extra row (then normalised exactly). Lawson-
-    Hanson NNLS is deterministic and fast for hundreds of donors.
-    """
-    from scipy.optimize import nnls
-
-    scale = max(float(np.abs(Y0).max()), float(np.abs(y1).max()), 1.0)
-    big = 1e3 * scale
-    A = np.vstack([Y0, np.full((1, Y0.shape[1]), big)])
-    b = np.concatenate([y1, [big]])
-    w, _ = nnls(A, b, maxiter=50 * A.shape[1])
-    s = w.sum()
-    return w / s if s > 0 else np.full(len(w), 1 / len(w))
-
-
-def _rmspe(gap: np.ndarray) -> float:
-    return float(np.sqrt(np.mean(gap**2))) if len(gap) else np.nan
+__all__ = ["SyntheticControlResult", "synthetic_control"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -119,7 +107,9 @@ class SyntheticControlResult(Result):
         g = self.gaps[self.gaps["treated"] == tr]
         if ax is None:
             _, ax = plt.subplots()
-        from cosie_analysis.plotting import midpoints  # yearly values sit mid-year, inside their phase
+        from cosie_analysis.plotting import (
+            midpoints,  # yearly values sit mid-year, inside their phase
+        )
 
         g = g.assign(_x=midpoints(g))  # once for all units: the placebos share the periods
         me = g[g["is_treated"]]
@@ -188,6 +178,7 @@ def synthetic_control(
     rule: str = "majority",
     adjust: str = "holm",
     fit_ratio_max: float = 5.0,
+    method: str = "sc",
 ) -> SyntheticControlResult:
     """Synthetic control for one treated unit (or several, each fitted on its own), with placebo-in-space inference.
 
@@ -217,6 +208,13 @@ def synthetic_control(
         ``k`` of the post-period RMSPE rank: placebos whose pre-period MSPE exceeds ``k`` times the
         treated unit's are left out of it (Abadie, Diamond and Hainmueller 2010, who show k = 20, 5
         and 2).
+    method : {"sc", "augmented"}, default "sc"
+        "sc": the classic synthetic control. "augmented": ridge-augmented synthetic control (Ben-Michael,
+        Feller and Rothstein 2021): the synthetic control plus a ridge-regression correction for its
+        pre-period imbalance; the effective weights sum to one but can be negative. The ridge penalty
+        is chosen by generalised cross-validation over the donors. With an exact pre-period fit the
+        correction is zero and both methods agree. For synthetic difference-in-differences see
+        :func:`~cosie_analysis.estimate.sdid.synthetic_did` (same signature and schema).
 
     Returns
     -------
@@ -249,7 +247,7 @@ def synthetic_control(
         - ``pool_rule``: the rule that chose the donors;
         - ``n``: periods in the phase; ``n_pre``: "before" periods; ``n_donors``: the pool size;
           ``n_donors_used`` (weight > 1e-6);
-        - ``method`` "synthetic_control"; ``phase_scheme``, ``phase_rule``.
+        - ``method``: "synthetic_control" or "augmented_synthetic_control"; ``phase_scheme``, ``phase_rule``.
 
     Raises
     ------
@@ -296,6 +294,7 @@ def synthetic_control(
     if not treated_l:
         raise ParameterError("`treated` must name at least one unit; got an empty value.")
     check_choice("adjust", adjust, ADJUST_METHODS)
+    check_choice("method", method, METHODS)
     if not isinstance(fit_ratio_max, (int, float)) or not fit_ratio_max >= 1:
         raise ParameterError(f"`fit_ratio_max` must be a number >= 1 (Abadie et al. 2010 use 2, 5 and 20); got {fit_ratio_max!r}.")
     check_data(data, {"value": value, "period": period, "unit": unit}, function="synthetic_control")
@@ -309,12 +308,12 @@ def synthetic_control(
         if len(p) < 2:
             raise ParameterError(f"synthetic_control() needs at least 2 donors with a complete series; found {len(p)} "
                                  f"for {t!r} (pool rule: {rules[t]}). Widen the pool (`donors=`).")
-    fitter = _Fitter(W, panel)
+    fitter = _Fitter(W, panel, augmented=method == "augmented")
     rows, wrows, prows, loo_rows, gap_parts, pairs = [], [], [], [], [], []
     for tr in treated_l:
         pool = pools[tr]
         fits = {u: fitter.fit(u, pool) for u in [tr] + pool}
-        w, synth, gap, rp = fits[tr]
+        w, _, _, rp = fits[tr]
         exact = rp <= 1e3 * fitter.eps
         if exact:
             warnings.warn(
@@ -327,7 +326,7 @@ def synthetic_control(
             pairs.append((tr, u))
             prows += [dict(treated=tr, unit=u, phase=ph, rmspe_pre=f[3], rmspe_post=_rmspe(f[2][m]),
                            rmspe_ratio=_rmspe(f[2][m]) / max(f[3], fitter.eps)) for ph, m in fitter.phases.items()]
-        wrows += [dict(treated=tr, donor=d, weight=float(x)) for d, x in zip(pool, w) if x > 1e-6]
+        wrows += [dict(treated=tr, donor=d, weight=float(x)) for d, x in zip(pool, w) if abs(x) > 1e-6]
         loo = _leave_one_out(fitter, tr, pool, w)
         loo_rows += loo
         for ph, m in fitter.phases.items():
@@ -335,11 +334,11 @@ def synthetic_control(
                         | dict(pool_rule=rules[tr]))
     table = pd.DataFrame(rows)
     table["p_adjusted"] = adjust_within(table, "phase", adjust)
-    table["adjust"], table["method"], table["conf_level"] = adjust, "synthetic_control", np.nan
+    table["adjust"], table["method"], table["conf_level"] = adjust, METHODS[method], np.nan
     table["phase_scheme"], table["phase_rule"] = panel.scheme_name, panel.rule_name
     return SyntheticControlResult(
         table=table[SC_COLUMNS], phase_scheme=panel.scheme_name, phase_rule=panel.rule_name, conf_level=np.nan,
-        method="synthetic_control", unit=unit, weights=pd.DataFrame(wrows, columns=["treated", "donor", "weight"]),
+        method=METHODS[method], unit=unit, weights=pd.DataFrame(wrows, columns=["treated", "donor", "weight"]),
         gaps=_gap_frame(pairs, W.columns.to_numpy(), panel, gap_parts), placebos=pd.DataFrame(prows), scheme=scheme,
         leave_one_out=pd.DataFrame(loo_rows, columns=["treated", "dropped_donor", "weight", "phase", "estimate"]),
         pools=pool_frame)
@@ -349,72 +348,6 @@ SC_COLUMNS = ["treated", "indicator", "phase", "estimate", "relative_effect", "s
               "rmspe_pre", "rmspe_post", "rmspe_ratio", "rank", "n_units", "p_value", "p_min", "p_adjusted", "adjust",
               "test_note", "fit_ratio_max", "n_comparable", "rank_post", "p_post", "loo_min", "loo_max", "n", "n_pre",
               "n_donors", "n_donors_used", "pool_rule", "method", "conf_level", "phase_scheme", "phase_rule"]
-
-
-class _Fitter:
-    """Synthetic-control fits on one wide panel, cached per (unit, pool): a placebo's fit from a
-    given pool does not depend on the treated unit, so it is computed once."""
-
-    def __init__(self, W: pd.DataFrame, panel):
-        self.Y = W.to_numpy(float)
-        self.row = {u: i for i, u in enumerate(W.index)}
-        self.pre = (panel.phase == "before").to_numpy()
-        self.phases = {k: m for k, m in {"during": (panel.phase == "during").to_numpy(),
-                                          "after": (panel.phase == "after").to_numpy(),
-                                          "post": (panel.phase != "before").to_numpy()}.items() if m.any()}
-        # floor of the pre-period RMSPE: exact (interpolating) fits get the same finite denominator,
-        # so ratios are not driven by rounding noise of the order of 1e-13
-        self.eps = 1e-6 * max(float(np.nanstd(self.Y[:, self.pre])), 1e-12)
-        self._cache: dict = {}
-
-    def fit(self, u: str, pool: list[str]):
-        """(weights over ``pool`` without ``u``, synthetic path, gap, pre-period RMSPE)."""
-        key = (u, tuple(pool))
-        if key not in self._cache:
-            donors = [d for d in pool if d != u]
-            Y0 = self.Y[[self.row[d] for d in donors]].T
-            y1 = self.Y[self.row[u]]
-            w = _sc_weights(y1[self.pre], Y0[self.pre])
-            synth = Y0 @ w
-            gap = y1 - synth
-            self._cache[key] = (w, synth, gap, _rmspe(gap[self.pre]))
-        return self._cache[key]
-
-
-def _leave_one_out(fitter: _Fitter, tr: str, pool: list[str], w: np.ndarray) -> list[dict]:
-    """The estimate per phase when each donor with weight is left out of the pool in turn."""
-    out = []
-    for d, x in zip(pool, w):
-        if x <= 1e-6:
-            continue
-        gap = fitter.fit(tr, [p for p in pool if p != d])[2]
-        out += [dict(treated=tr, dropped_donor=d, weight=float(x), phase=ph, estimate=float(gap[m].mean()))
-                for ph, m in fitter.phases.items()]
-    return out
-
-
-def _phase_row(tr, ph, m, fits, pool, fitter, exact, k, loo, indicator) -> dict:
-    """One summary row: estimate, ratio test (none when the treated fit is exact), post-RMSPE rank
-    among placebos with comparable pre-fit (Abadie et al. 2010), leave-one-donor-out range."""
-    w, synth, gap, rp = fits[tr]
-    ratio = lambda u: _rmspe(fits[u][2][m]) / max(fits[u][3], fitter.eps)  # noqa: E731
-    r_tr = ratio(tr)
-    rank = 1 + int(sum(ratio(u) >= r_tr for u in pool))
-    n_units = len(pool) + 1
-    # comparable pre-fit: pre-MSPE at most k times the treated unit's (an exact fit counts as the floor)
-    limit = k * max(rp, 1e3 * fitter.eps) ** 2
-    comparable = [u for u in pool if fits[u][3] ** 2 <= limit]
-    post_tr = _rmspe(gap[m])
-    rank_post = 1 + int(sum(_rmspe(fits[u][2][m]) >= post_tr for u in comparable))
-    est_loo = [r["estimate"] for r in loo if r["phase"] == ph]
-    return dict(treated=tr, indicator=indicator, phase=ph, estimate=float(gap[m].mean()),
-                relative_effect=float(gap[m].sum() / synth[m].sum()), std_err=np.nan, ci_lower=np.nan,
-                ci_upper=np.nan, rmspe_pre=rp, rmspe_post=post_tr, rmspe_ratio=r_tr, rank=rank, n_units=n_units,
-                p_value=np.nan if exact else rank / n_units, p_min=1 / n_units,
-                test_note="exact_pre_fit" if exact else "", fit_ratio_max=float(k), n_comparable=len(comparable) + 1,
-                rank_post=rank_post, p_post=rank_post / (len(comparable) + 1),
-                loo_min=min(est_loo) if est_loo else np.nan, loo_max=max(est_loo) if est_loo else np.nan,
-                n=int(m.sum()), n_pre=int(fitter.pre.sum()), n_donors=len(pool), n_donors_used=int((w > 1e-6).sum()))
 
 
 def _gap_frame(pairs, periods, panel, parts) -> pd.DataFrame:
