@@ -195,14 +195,29 @@ def pilot_phase_comparison(ctx: ReportContext, lang: str) -> FigureOutput:
 
 def _synthetic_control_figure(ctx: ReportContext, lang: str, key: str) -> FigureOutput:
     from cosie_analysis.estimate.comparison import synthetic_control
+    from cosie_analysis.estimate.sdid import synthetic_did
 
     data = _all_municipal_rates(ctx.obs, key)
-    def fit():
+    def fit(estimator):
+        # the default donor pool (estimate/pools.py: same or neighbouring urbanity class, population
+        # 0.5-2x, no Wadden islands); the rule is in every row of the tables
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # dropped incomplete series are counted in the table
-            return synthetic_control(data, treated=list(PILOTS), scheme=ctx.scheme, rule=ctx.rule)
+            warnings.simplefilter("ignore", UserWarning)  # exact pre-fits are reported in column test_note
+            return estimator(data, treated=list(PILOTS), scheme=ctx.scheme, rule=ctx.rule)
 
-    result = ctx.once(("synthetic_control", key), fit)
+    result = ctx.once(("synthetic_control", key), lambda: fit(synthetic_control))
+    sdid = ctx.once(("synthetic_did", key), lambda: fit(synthetic_did))
+    names = data.drop_duplicates("region_code").set_index("region_code")["region_name"]
+    weights = pd.concat([r.weights.assign(method=r.method) for r in (result, sdid)], ignore_index=True)
+    rules = result.summary().drop_duplicates("treated").set_index("treated")["pool_rule"]
+    weights = weights.assign(donor_name=weights["donor"].map(names), pool_rule=weights["treated"].map(rules))
+    weights = weights.sort_values(["method", "treated", "weight"], ascending=[True, True, False], ignore_index=True)
+    offence = "burglary" if key == "1.1.1" else "vandalism"
+    tables = {f"synthetic_control_{offence}": pd.concat([result.summary(), sdid.summary()], ignore_index=True),
+              f"synthetic_control_{offence}_weights": weights[["method", "treated", "donor", "donor_name", "weight",
+                                                               "pool_rule"]],
+              f"synthetic_control_{offence}_pool": result.pools}
+    tables = {k: v for k, v in tables.items() if v is not None}  # no pool frame when the donors were given
     fig, axes = _subplots(2, 2, sharex=True)
     for row, town in enumerate(PILOTS):
         plot_synthetic_control(result, kind="paths", treated=town, lang=lang, ax=axes[row, 0], ylabel=_per_1000(lang))
@@ -218,14 +233,14 @@ def _synthetic_control_figure(ctx: ReportContext, lang: str, key: str) -> Figure
     for ax in axes[:, 1]:
         ax.get_legend().remove()
     placebo = Line2D([], [], color="0.8", linewidth=0.6,
-                     label={"nl": "placebo: elke andere gemeente als 'behandeld'", "en": "placebo: every other municipality as 'treated'"}[lang])
+                     label={"nl": "placebo: elke donorgemeente als 'behandeld'", "en": "placebo: every donor municipality as 'treated'"}[lang])
     from cosie_analysis.plotting import phase_legend_handles
 
     handles = [placebo] + phase_legend_handles(lang)
     fig.legend(handles, [h.get_label() for h in handles], loc="outside upper center", ncol=4, frameon=False)
     return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
                         ["47018NED", "70072NED"], height_mm=120,
-                        tables={f"synthetic_control_{'burglary' if key == '1.1.1' else 'vandalism'}": result.summary()})
+                        tables=tables)
 
 
 def synthetic_control_burglary(ctx, lang):
@@ -481,11 +496,11 @@ FIGURES: dict[str, FigureSpec] = {
                    "Gemiddeld aantal misdrijven per 1.000 inwoners vóór, tijdens en na corona, met 95%-intervallen (jaren als waarnemingen; 'tijdens' telt twee jaren).",
                    "Mean offences per 1,000 inhabitants before, during and after corona, with 95% intervals (years as observations; 'during' has two years)."),
         FigureSpec("synthetic_control_burglary", synthetic_control_burglary,
-                   "Synthetische controle voor woninginbraak per 1.000 inwoners: Houten (boven) en Nieuwegein (onder) tegen hun synthetische controle (links) en het verschil tegen dat van elke placebogemeente (rechts, grijs). Met acht jaren vóór corona en ruim 300 donorgemeenten kan de pre-periode exact passen (zoals bij Nieuwegein): de permutatietoets rangschikt dan alleen op het verschil na corona.",
-                   "Synthetic control for residential burglary per 1,000 inhabitants: Houten (top) and Nieuwegein (bottom) against their synthetic control (left) and the gap against every placebo municipality's gap (right, grey). With eight pre-corona years and over 300 donors the pre-period can fit exactly (as for Nieuwegein): the permutation test then ranks on the post-corona gap alone."),
+                   "Synthetische controle voor woninginbraak per 1.000 inwoners: Houten (boven) en Nieuwegein (onder) tegen hun synthetische controle (links) en het verschil tegen dat van elke placebogemeente uit de donorpool (rechts, grijs). Donorpool: gemeenten met dezelfde of een naburige stedelijkheidsklasse en 0,5 tot 2 keer het inwonertal, zonder Waddeneilanden (de tabellen geven elke gemeente met de reden van keuze, en de donorgewichten). Past de pre-periode exact, zoals bij Nieuwegein, dan is de toets op de RMSPE-verhouding niet informatief: de tabel geeft dan geen p-waarde maar de rang van de RMSPE na corona onder placebo's met een even goede pre-fit, en ook synthetische verschil-in-verschillen met een placebo-standaardfout.",
+                   "Synthetic control for residential burglary per 1,000 inhabitants: Houten (top) and Nieuwegein (bottom) against their synthetic control (left) and the gap against every placebo municipality's gap from the donor pool (right, grey). Donor pool: municipalities of the same or a neighbouring urbanity class with 0.5 to 2 times the population, no Wadden islands (the tables list every municipality with the reason it was kept or left out, and the donor weights). Where the pre-period fits exactly, as for Nieuwegein, the RMSPE-ratio test is not informative: the table then gives no p-value but the rank of the post-corona RMSPE among placebos with an equally good pre-period fit, and synthetic difference-in-differences with a placebo standard error."),
         FigureSpec("synthetic_control_vandalism", synthetic_control_vandalism,
-                   "Synthetische controle voor vernieling per 1.000 inwoners: Houten (boven) en Nieuwegein (onder), met de placebo-verschillen (rechts, grijs). Met acht jaren vóór corona en ruim 300 donorgemeenten kan de pre-periode exact passen (zoals bij Nieuwegein): de permutatietoets rangschikt dan alleen op het verschil na corona.",
-                   "Synthetic control for vandalism per 1,000 inhabitants: Houten (top) and Nieuwegein (bottom), with the placebo gaps (right, grey). With eight pre-corona years and over 300 donors the pre-period can fit exactly (as for Nieuwegein): the permutation test then ranks on the post-corona gap alone."),
+                   "Synthetische controle voor vernieling per 1.000 inwoners: Houten (boven) en Nieuwegein (onder), met de placebo-verschillen uit de donorpool (rechts, grijs). Donorpool: gemeenten met dezelfde of een naburige stedelijkheidsklasse en 0,5 tot 2 keer het inwonertal, zonder Waddeneilanden (de tabellen geven elke gemeente met de reden van keuze, en de donorgewichten). Past de pre-periode exact, zoals bij Nieuwegein, dan is de toets op de RMSPE-verhouding niet informatief: de tabel geeft dan geen p-waarde maar de rang van de RMSPE na corona onder placebo's met een even goede pre-fit, en ook synthetische verschil-in-verschillen met een placebo-standaardfout.",
+                   "Synthetic control for vandalism per 1,000 inhabitants: Houten (top) and Nieuwegein (bottom), with the placebo gaps from the donor pool (right, grey). Donor pool: municipalities of the same or a neighbouring urbanity class with 0.5 to 2 times the population, no Wadden islands (the tables list every municipality with the reason it was kept or left out, and the donor weights). Where the pre-period fits exactly, as for Nieuwegein, the RMSPE-ratio test is not informative: the table then gives no p-value but the rank of the post-corona RMSPE among placebos with an equally good pre-period fit, and synthetic difference-in-differences with a placebo standard error."),
         FigureSpec("ranking_change", ranking_change,
                    "Verandering van woninginbraak en vernieling per 1.000 inwoners, gemiddelde na corona min gemiddelde vóór corona, voor alle gemeenten met een volledige reeks; Houten en Nieuwegein met 95%-interval en rang.",
                    "Change in residential burglary and vandalism per 1,000 inhabitants, mean after minus mean before corona, for every municipality with a complete series; Houten and Nieuwegein with 95% interval and rank."),
