@@ -46,14 +46,14 @@ def _ridge_augment(y1_pre: np.ndarray, Y0: np.ndarray, pre: np.ndarray, w: np.nd
     U, sv, Vt = np.linalg.svd(Xc, full_matrices=False)
     later = Y0[~pre].T - Y0[~pre].T.mean(axis=0)
     n = len(X)
-    best = None
-    for lam in (sv[0] ** 2) * np.logspace(-6, 2, 41):
-        shrink = sv**2 / (sv**2 + lam)
-        fitted = U @ (shrink[:, None] * (U.T @ later))
-        gcv = float(((later - fitted) ** 2).sum()) / (1 - shrink.sum() / n) ** 2 if shrink.sum() < n else np.inf
-        if best is None or gcv < best[0]:
-            best = (gcv, lam)
-    lam = best[1]
+    # generalised cross-validation over the grid, for every lambda at once
+    lams = (sv[0] ** 2) * np.logspace(-6, 2, 41)
+    shrink = sv[None, :] ** 2 / (sv[None, :] ** 2 + lams[:, None])  # grid x components
+    proj = U.T @ later  # components x later periods
+    resid = (later**2).sum() - ((2 * shrink - shrink**2) @ (proj**2).sum(axis=1))  # ||later - U S U' later||^2
+    dof = 1 - shrink.sum(axis=1) / n
+    gcv = np.where(dof > 0, resid / np.where(dof > 0, dof, 1) ** 2, np.inf)
+    lam = lams[int(np.argmin(gcv))]
     coef = Vt.T @ ((sv / (sv**2 + lam))[:, None] * U.T)  # (Xc'Xc + lam I)^-1 Xc'
     return w + coef.T @ imbalance
 
@@ -66,14 +66,15 @@ class _Fitter:
     """Synthetic-control fits on one wide panel, cached per (unit, pool): a placebo's fit from a
     given pool does not depend on the treated unit, so it is computed once."""
 
-    def __init__(self, W: pd.DataFrame, panel, augmented: bool = False):
+    def __init__(self, W: pd.DataFrame, panel, augmented: bool = False,
+                 phases: tuple[str, ...] = ("during", "after", "post")):
         self.augmented = augmented
         self.Y = W.to_numpy(float)
         self.row = {u: i for i, u in enumerate(W.index)}
         self.pre = (panel.phase == "before").to_numpy()
         self.phases = {k: m for k, m in {"during": (panel.phase == "during").to_numpy(),
                                           "after": (panel.phase == "after").to_numpy(),
-                                          "post": (panel.phase != "before").to_numpy()}.items() if m.any()}
+                                          "post": (panel.phase != "before").to_numpy()}.items() if m.any() and k in phases}
         # floor of the pre-period RMSPE: exact (interpolating) fits get the same finite denominator,
         # so ratios are not driven by rounding noise of the order of 1e-13
         self.eps = 1e-6 * max(float(np.nanstd(self.Y[:, self.pre])), 1e-12)

@@ -9,6 +9,7 @@ and falls back to the default rule.
 from __future__ import annotations
 
 import difflib
+import functools
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -65,13 +66,20 @@ def municipality_attributes() -> pd.DataFrame:
         municipalities = None
     if municipalities is not None:
         return municipalities()
-    from cosie_analysis.data.sources.cbs import read_kwb_attributes
     from cosie_analysis.errors import InputFileError
     from cosie_analysis.paths import raw_dir
 
     path = raw_dir() / "cbs" / "wijkenbuurtenkaart2024" / "gemeenten.csv"
     if not path.exists():
         raise InputFileError(path, "file not found", "Run `cosie-analysis fetch --offline` (or pass `attributes=`).")
+    return _kwb_attributes(str(path), path.stat().st_mtime_ns).copy()
+
+
+@functools.lru_cache(maxsize=4)
+def _kwb_attributes(path: str, mtime_ns: int) -> pd.DataFrame:
+    """Read once per file version (``mtime_ns`` is part of the cache key)."""
+    from cosie_analysis.data.sources.cbs import read_kwb_attributes
+
     names = {"stedelijkheid_adressen_per_km2": "urbanity", "omgevingsadressendichtheid": "address_density",
              "aantal_inwoners": "population"}
     long = read_kwb_attributes(path, code_column="gemeentecode", name_column="gemeentenaam", measures=list(names))
@@ -226,12 +234,13 @@ def donor_pool(
         names = data.drop_duplicates(unit).set_index(unit)["region_name"].combine_first(names)
     complete = _complete_units(data, value, period, unit)
     reason = {}
-    me = attrs.loc[treated] if treated in attrs.index else None
+    rec = attrs.to_dict("index")  # plain dicts: per-unit lookups without pandas overhead
+    me = rec.get(treated)
     if me is None and like and not include_l:
         raise ParameterError(f"donor_pool(): the treated unit {treated!r} has no row in `attributes`; pass "
                              "`include=` to choose donors by hand or add its attributes.")
     for u in candidates:
-        reason[u] = _reason(u, treated, me, attrs, like, urbanity_step, lo, hi, islands, include_l, exclude_l,
+        reason[u] = _reason(u, treated, me, rec, like, urbanity_step, lo, hi, islands, include_l, exclude_l,
                             complete)
     dist = pd.Series(np.nan, index=candidates)
     if nearest and not include_l:
@@ -244,8 +253,8 @@ def donor_pool(
     out = pd.DataFrame({"treated": treated, "region_code": candidates,
                         "region_name": [names.get(u, pd.NA) for u in candidates],
                         "reason": [reason[u] for u in candidates],
-                        "urbanity": [_get(attrs, u, "urbanity") for u in candidates],
-                        "population": [_get(attrs, u, "population") for u in candidates],
+                        "urbanity": [_get(rec, u, "urbanity") for u in candidates],
+                        "population": [_get(rec, u, "population") for u in candidates],
                         "distance": dist.to_numpy(float), "pool_rule": text})
     out.insert(3, "kept", out["reason"].isin(["kept", "requested"]))
     out.attrs["pool_rule"] = text
@@ -295,10 +304,8 @@ def _complete_units(data, value, period, unit) -> set[str]:
     return set(ok.index[ok == n_periods])
 
 
-def _get(attrs: pd.DataFrame, u: str, col: str) -> float:
-    if col not in attrs.columns or u not in attrs.index:
-        return np.nan
-    v = attrs.at[u, col]
+def _get(rec: dict, u: str, col: str) -> float:
+    v = rec.get(u, {}).get(col, np.nan)
     return float(v) if pd.notna(v) else np.nan
 
 
@@ -311,14 +318,15 @@ def _reason(u, treated, me, attrs, like, step, lo, hi, islands, include, exclude
         return "excluded"
     if not islands and u in WADDEN_ISLANDS:
         return "island"
-    if like and (u not in attrs.index or any(pd.isna(attrs.at[u, c]) for c in like)):
+    a = attrs.get(u)
+    if like and (a is None or any(pd.isna(a[c]) for c in like)):
         return "no_attributes"
-    if "urbanity" in like and abs(float(attrs.at[u, "urbanity"]) - float(me["urbanity"])) > step:
+    if "urbanity" in like and abs(float(a["urbanity"]) - float(me["urbanity"])) > step:
         return "urbanity"
-    if "population" in like and not lo * float(me["population"]) <= float(attrs.at[u, "population"]) <= hi * float(me["population"]):
+    if "population" in like and not lo * float(me["population"]) <= float(a["population"]) <= hi * float(me["population"]):
         return "population"
     for c in ("province", "labour_market_region"):
-        if c in like and attrs.at[u, c] != me[c]:
+        if c in like and a[c] != me[c]:
             return c
     if u not in complete:
         return "incomplete_series"

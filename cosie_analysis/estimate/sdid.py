@@ -25,6 +25,7 @@ from cosie_analysis.estimate._common import (
 )
 from cosie_analysis.estimate.pools import resolve_donors
 from cosie_analysis.estimate.synth import (
+    check_phases,
     SC_COLUMNS,
     SyntheticControlResult,
     _gap_frame,
@@ -44,8 +45,9 @@ def simplex_ridge(A: np.ndarray, b: np.ndarray, penalty: float) -> np.ndarray:
     Solved through its dual, a smooth concave problem in ``len(b) + 1`` variables (so hundreds of
     weights cost little), with scipy's exact trust-region Newton method; the weights are
     ``max(0, nu - A'y) / penalty`` at the dual optimum. A penalty that is tiny against the scale
-    of ``A`` makes the dual ill-conditioned; then the primal is solved by NNLS on the system
-    augmented with ``sqrt(penalty) I`` (exact for the same objective).
+    of ``A`` makes the dual ill-conditioned; then, and for up to 150 weights (where it is faster),
+    the primal is solved by NNLS on the system augmented with ``sqrt(penalty) I`` (the same
+    objective).
     """
     from scipy.optimize import minimize
 
@@ -53,7 +55,7 @@ def simplex_ridge(A: np.ndarray, b: np.ndarray, penalty: float) -> np.ndarray:
     b = np.asarray(b, float)
     m, n = A.shape
     scale = max(float(np.abs(A).max()), float(np.abs(b).max()), 1e-12) ** 2
-    if penalty <= 1e-8 * scale * max(m, 1) or n <= m + 1:
+    if penalty <= 1e-8 * scale * max(m, 1) or n <= max(m + 1, 150):  # NNLS is faster up to ~150 weights
         return _sc_weights(np.concatenate([b, np.zeros(n)]), np.vstack([A, np.sqrt(max(penalty, 0.0)) * np.eye(n)]))
     c = float(penalty)  # the dual below is for 1/2 ||Aw - b||^2 + c/2 ||w||^2, the same minimiser
 
@@ -127,12 +129,14 @@ def synthetic_did(
     rule: str = "majority",
     adjust: str = "holm",
     conf_level: float = 0.95,
+    phases: Sequence[str] = ("during", "after", "post"),
+    leave_one_out: bool = True,
 ) -> SyntheticControlResult:
     """Synthetic difference-in-differences for one treated unit (or several, each on its own).
 
     Parameters
     ----------
-    data, treated, donors, value, period, unit, indicator, scheme, rule, adjust
+    data, treated, donors, value, period, unit, indicator, scheme, rule, adjust, phases, leave_one_out
         As in :func:`~cosie_analysis.estimate.synth.synthetic_control` (the same default pool).
     conf_level : float, default 0.95
         Level of the normal interval ``estimate +- z * std_err``.
@@ -158,7 +162,8 @@ def synthetic_did(
           left out in turn.
 
         ``weights`` holds the unit weights (``treated``, ``donor``, ``weight``) and ``time_weights``
-        the time weights of the "post" fit (``treated``, ``period``, ``weight``); in ``gaps`` the
+        the time weights (``treated``, ``period``, ``weight``) of the last phase in ``phases``
+        ("post" by default); in ``gaps`` the
         counterfactual ``synthetic`` is the donor mix plus the time-weighted pre-period difference.
 
     Notes
@@ -185,6 +190,7 @@ def synthetic_did(
         raise ParameterError("`treated` must name at least one unit; got an empty value.")
     check_choice("adjust", adjust, ADJUST_METHODS)
     conf_level = check_conf_level(conf_level)
+    wanted = check_phases(phases)
     check_data(data, {"value": value, "period": period, "unit": unit}, function="synthetic_did")
     panel = panel_of(data, value=value, period=period, unit=unit, indicator=indicator, scheme=scheme, rule=rule,
                      treated=treated_l, function="synthetic_did")
@@ -196,9 +202,9 @@ def synthetic_did(
     pre = (panel.phase == "before").to_numpy()
     phases = {k: m for k, m in {"during": (panel.phase == "during").to_numpy(),
                                 "after": (panel.phase == "after").to_numpy(),
-                                "post": (panel.phase != "before").to_numpy()}.items() if m.any()}
+                                "post": (panel.phase != "before").to_numpy()}.items() if m.any() and k in wanted}
     z = z_or_t(conf_level)
-    rows, wrows, loo_rows, parts, pairs = [], [], [], [], []
+    rows, wrows, loo_rows, parts, pairs, time_w = [], [], [], [], [], []
     for tr in treated_l:
         pool = [u for u in pools[tr] if u in row]
         if len(pool) < 3:
@@ -214,7 +220,7 @@ def synthetic_did(
                                 for j in range(len(pool))])
             se = float(np.sqrt(np.mean((placebo - placebo.mean()) ** 2)))
             loo = [(d, float(x), _sdid_fit(y1, np.delete(Y0, j, axis=1), pre, m, zo, zl)[3])
-                   for j, (d, x) in enumerate(zip(pool, omega)) if x > 0.01]
+                   for j, (d, x) in enumerate(zip(pool, omega)) if x > 0.01 and leave_one_out]
             loo_rows += [dict(treated=tr, dropped_donor=d, weight=x, phase=ph, estimate=e) for d, x, e in loo]
             rank = 1 + int((np.abs(placebo) >= abs(tau)).sum())
             gap = y1 - synth
@@ -229,11 +235,11 @@ def synthetic_did(
                 rank_post=rank, p_post=rank / (len(pool) + 1), loo_min=min((e for *_, e in loo), default=np.nan),
                 loo_max=max((e for *_, e in loo), default=np.nan), n=int(m.sum()), n_pre=int(pre.sum()),
                 n_donors=len(pool), n_donors_used=int((omega > 1e-6).sum()), pool_rule=rules[tr]))
-            if ph == "post":
+            if ph == list(phases)[-1]:  # paths and weights of the last phase ("post" by default)
                 wrows += [dict(treated=tr, donor=d, weight=float(x)) for d, x in zip(pool, omega) if x > 1e-6]
                 parts.append((y1, synth, gap))
                 pairs.append((tr, tr))
-                time_w = pd.DataFrame({"treated": tr, "period": W.columns[pre], "weight": lam})
+                time_w.append(pd.DataFrame({"treated": tr, "period": W.columns[pre], "weight": lam}))
     table = pd.DataFrame(rows)
     table["p_adjusted"] = adjust_within(table, "phase", adjust)
     table["adjust"], table["method"], table["conf_level"] = adjust, "synthetic_did", conf_level
@@ -245,6 +251,6 @@ def synthetic_did(
         method="synthetic_did", unit=unit, weights=pd.DataFrame(wrows, columns=["treated", "donor", "weight"]),
         gaps=_gap_frame(pairs, W.columns.to_numpy(), panel, parts), placebos=pd.DataFrame(), scheme=scheme,
         leave_one_out=pd.DataFrame(loo_rows, columns=["treated", "dropped_donor", "weight", "phase", "estimate"]),
-        pools=pool_frame, time_weights=time_w,
+        pools=pool_frame, time_weights=pd.concat(time_w, ignore_index=True),
         formula="SDID: min over unit weights (simplex, ridge zeta_omega) and time weights (simplex, ridge "
                 "zeta_lambda), each with an intercept; tau = weighted double difference")

@@ -179,6 +179,8 @@ def synthetic_control(
     adjust: str = "holm",
     fit_ratio_max: float = 5.0,
     method: str = "sc",
+    phases: Sequence[str] = ("during", "after", "post"),
+    leave_one_out: bool = True,
 ) -> SyntheticControlResult:
     """Synthetic control for one treated unit (or several, each fitted on its own), with placebo-in-space inference.
 
@@ -215,6 +217,10 @@ def synthetic_control(
         is chosen by generalised cross-validation over the donors. With an exact pre-period fit the
         correction is zero and both methods agree. For synthetic difference-in-differences see
         :func:`~cosie_analysis.estimate.sdid.synthetic_did` (same signature and schema).
+    phases : sequence of {"during", "after", "post"}, default all three
+        The phases to estimate (fewer phases, fewer placebo fits).
+    leave_one_out : bool, default True
+        Refit without each donor with weight (columns ``loo_min``, ``loo_max``; NaN when False).
 
     Returns
     -------
@@ -308,7 +314,7 @@ def synthetic_control(
         if len(p) < 2:
             raise ParameterError(f"synthetic_control() needs at least 2 donors with a complete series; found {len(p)} "
                                  f"for {t!r} (pool rule: {rules[t]}). Widen the pool (`donors=`).")
-    fitter = _Fitter(W, panel, augmented=method == "augmented")
+    fitter = _Fitter(W, panel, augmented=method == "augmented", phases=check_phases(phases))
     rows, wrows, prows, loo_rows, gap_parts, pairs = [], [], [], [], [], []
     for tr in treated_l:
         pool = pools[tr]
@@ -327,7 +333,7 @@ def synthetic_control(
             prows += [dict(treated=tr, unit=u, phase=ph, rmspe_pre=f[3], rmspe_post=_rmspe(f[2][m]),
                            rmspe_ratio=_rmspe(f[2][m]) / max(f[3], fitter.eps)) for ph, m in fitter.phases.items()]
         wrows += [dict(treated=tr, donor=d, weight=float(x)) for d, x in zip(pool, w) if abs(x) > 1e-6]
-        loo = _leave_one_out(fitter, tr, pool, w)
+        loo = _leave_one_out(fitter, tr, pool, w) if leave_one_out else []
         loo_rows += loo
         for ph, m in fitter.phases.items():
             rows.append(_phase_row(tr, ph, m, fits, pool, fitter, exact, fit_ratio_max, loo, panel.indicator)
@@ -348,6 +354,16 @@ SC_COLUMNS = ["treated", "indicator", "phase", "estimate", "relative_effect", "s
               "rmspe_pre", "rmspe_post", "rmspe_ratio", "rank", "n_units", "p_value", "p_min", "p_adjusted", "adjust",
               "test_note", "fit_ratio_max", "n_comparable", "rank_post", "p_post", "loo_min", "loo_max", "n", "n_pre",
               "n_donors", "n_donors_used", "pool_rule", "method", "conf_level", "phase_scheme", "phase_rule"]
+
+
+def check_phases(phases) -> tuple[str, ...]:
+    """The ``phases=`` of the comparison estimators, checked."""
+    out = tuple(to_list(phases, "phases"))
+    if not out:
+        raise ParameterError("`phases` must name at least one of 'during', 'after', 'post'; got an empty value.")
+    for ph in out:
+        check_choice("phases", ph, ["during", "after", "post"])
+    return out
 
 
 def _gap_frame(pairs, periods, panel, parts) -> pd.DataFrame:

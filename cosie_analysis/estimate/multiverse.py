@@ -1,0 +1,366 @@
+"""A multiverse over analyst choices: every combination of estimator, phase scheme, boundary rule,
+model family, donor pool and scale, in one tidy table, with a specification curve.
+
+Specifications whose phase assignment of the periods is identical (on yearly data several schemes
+put the same years in the same phase) are computed once and reported for each specification.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cosie_analysis.errors import ParameterError, check_choice
+from cosie_analysis.estimate._common import Result, check_data, check_lang, to_list
+
+__all__ = ["multiverse", "MultiverseResult", "ESTIMATORS", "MULTIVERSE_COLUMNS", "POOLS"]
+
+#: Estimators of the multiverse.
+ESTIMATORS = ("its", "sc", "augmented_sc", "sdid", "did")
+#: Named donor-pool rules (keyword arguments of :func:`~cosie_analysis.estimate.pools.donor_pool`).
+POOLS = {"default": {}, "nearest": {"nearest": 20}, "wide": {"urbanity_step": 2, "population_band": (1 / 3, 3.0)}}
+#: The specification columns, in the order of the choice matrix.
+CHOICES = ("estimator", "scheme", "rule", "family", "pool", "scale")
+MULTIVERSE_COLUMNS = ["treated", *CHOICES, "indicator", "phase", "estimate", "ci_lower", "ci_upper", "p_value",
+                      "test", "relative_effect", "relative_ci_lower", "relative_ci_upper", "before_mean",
+                      "n_donors", "pool_rule", "conf_level"]
+NOT_USED = "-"
+
+
+@dataclass(frozen=True, repr=False)
+class MultiverseResult(Result):
+    """Result of :func:`multiverse` (frozen): ``summary()`` is the table, ``plot()`` the specification curve."""
+
+    def plot_data(self, treated: str | None = None) -> pd.DataFrame:
+        """The rows behind :meth:`plot`, sorted by relative effect, with ``rank`` (1 = smallest)."""
+        t = self.table if treated is None else self.table[self.table["treated"] == treated]
+        t = t.sort_values(["relative_effect", *CHOICES], kind="stable", na_position="last", ignore_index=True)
+        return t.assign(rank=np.arange(1, len(t) + 1))
+
+    def plot(self, *, treated: str | None = None, lang: str = "nl", fig=None):
+        """Specification curve (Simonsohn, Simmons and Nelson 2020): the relative effects sorted, with
+        their intervals, above the choice matrix (one row per choice value, a dot where used).
+
+        Returns the Figure (two Axes: curve and matrix)."""
+        from cosie_analysis.words import word
+
+        check_lang(lang)
+        units = list(pd.unique(self.table["treated"]))
+        if treated is None and len(units) > 1:
+            raise ParameterError(f"This multiverse holds {len(units)} treated units; pass `treated=` one of {units!r}.")
+        d = self.plot_data(treated or units[0])
+        import matplotlib.pyplot as plt
+
+        if fig is None:
+            fig = plt.figure(layout="constrained")
+        choices = [c for c in CHOICES if d[c].nunique() > 1 or c == "estimator"]
+        labels = [(c, v) for c in choices for v in sorted(d[c].unique()) if v != NOT_USED]
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1.2, max(len(labels), 1) * 0.12 + 0.3])
+        x = d["rank"].to_numpy()
+        has_ci = d["relative_ci_lower"].notna().to_numpy()
+        top.vlines(x[has_ci], 100 * d["relative_ci_lower"][has_ci], 100 * d["relative_ci_upper"][has_ci],
+                   color="0.75", linewidth=0.8)
+        sig = (d["p_value"] < 0.05).to_numpy()
+        top.scatter(x[~sig], 100 * d["relative_effect"][~sig], s=6, color="0.45", zorder=3, label="p ≥ 0.05")
+        top.scatter(x[sig], 100 * d["relative_effect"][sig], s=6, color="C3", zorder=3, label="p < 0.05")
+        if lang == "nl":
+            for h in top.collections[-2:]:
+                h.set_label(h.get_label().replace("0.05", "0,05"))
+        top.legend(fontsize="x-small", loc="upper left", frameon=False)
+        top.axhline(0, color="0.3", linewidth=0.8)
+        top.set_ylabel(f"{word('effect', lang)} (%)")
+        for i, (c, v) in enumerate(labels):
+            used = (d[c] == v).to_numpy()
+            bottom.scatter(x[used], np.full(used.sum(), i), s=4, color="0.2", marker="s")
+        bottom.set_yticks(range(len(labels)), [f"{c}: {v}" for c, v in labels], fontsize="x-small")
+        bottom.set_ylim(len(labels) - 0.5, -0.5)
+        bottom.tick_params(axis="y", length=0)
+        bottom.set_xlabel(word("specification", lang))
+        return fig
+
+    def describe(self, lang: str = "nl") -> str:
+        """How many specifications, and the share with a positive and with a significant effect."""
+        check_lang(lang)
+        from cosie_analysis.words import format_number, format_pct
+
+        out = []
+        for tr, g in self.table.groupby("treated", sort=False):
+            n, med = len(g), g["relative_effect"].median()
+            pos = format_pct((g["relative_effect"] > 0).mean(), lang, sign=False)
+            sig = format_pct((g["p_value"] < 0.05).sum() / max(g["p_value"].notna().sum(), 1), lang, sign=False)
+            if lang == "nl":
+                out.append(f"{tr}: {format_number(n, 0, lang)} specificaties, mediaan relatief effect "
+                           f"{format_pct(med, lang)}; {pos} positief; {sig} van de specificaties met een toets "
+                           "heeft p < 0,05.")
+            else:
+                out.append(f"{tr}: {format_number(n, 0, lang)} specifications, median relative effect "
+                           f"{format_pct(med, lang)}; {pos} positive; {sig} of the specifications with a test have "
+                           "p < 0.05.")
+        return " ".join(out)
+
+
+def multiverse(
+    data: pd.DataFrame,
+    *,
+    treated: str | Sequence[str],
+    estimators: Sequence[str] = ESTIMATORS,
+    schemes: Sequence[Any] = ("measures", "support", "lifted"),
+    rules: Sequence[str] = ("majority", "start", "exclude"),
+    families: Sequence[str] = ("gaussian", "poisson"),
+    pools: Sequence[str] | Mapping[str, Mapping] = ("default", "nearest"),
+    scales: Mapping[str, str] | None = None,
+    phase: str = "after",
+    attributes: pd.DataFrame | None = None,
+    value: str = "value",
+    period: str = "period",
+    unit: str = "region_code",
+    indicator: str = "indicator",
+    conf_level: float = 0.95,
+) -> MultiverseResult:
+    """Run every combination of analyst choices and collect one comparable effect from each.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long observation table holding the outcome(s) named in ``scales`` for the treated units and
+        the candidate donors. Not modified.
+    treated : str or sequence of str
+        Treated unit code(s); every specification is run for each.
+    estimators : sequence of {"its", "sc", "augmented_sc", "sdid", "did"}
+        Interrupted time series (:func:`~cosie_analysis.estimate.batch.batch_its`, the treated
+        series alone), synthetic control, ridge-augmented synthetic control, synthetic DiD and
+        two-way fixed-effects DiD.
+    schemes, rules : sequences
+        Phase schemes and boundary rules (:func:`cosie_analysis.phases.assign_phase`).
+    families : sequence of {"gaussian", "poisson"}
+        ITS model families (the other estimators have none: ``family`` is "-").
+    pools : sequence of names in :data:`POOLS`, or mapping name -> donor_pool keyword arguments
+        Donor pools of the comparison estimators (ITS has none: ``pool`` is "-").
+    scales : mapping scale name -> indicator code, optional
+        E.g. ``{"rate": "crime_1_1_1_per_1000", "count": "crime_1_1_1"}``. Default: the one
+        indicator in ``data``, as scale "value".
+    phase : {"during", "after"}, default "after"
+        The phase whose average effect is collected.
+    attributes : pandas.DataFrame, optional
+        Municipality attributes for the donor pools (default
+        :func:`~cosie_analysis.estimate.pools.municipality_attributes`).
+    value, period, unit, indicator : str
+        Role columns.
+    conf_level : float, default 0.95
+
+    Returns
+    -------
+    MultiverseResult
+        ``summary()`` has one row per treated unit x specification, columns:
+
+        - ``treated``; the choices ``estimator``, ``scheme``, ``rule``, ``family``, ``pool``,
+          ``scale`` ("-" where a choice does not apply); ``indicator``; ``phase``;
+        - ``estimate``: average effect over the phase in the outcome's unit (observed minus
+          counterfactual); ``ci_lower``, ``ci_upper``: its interval (ITS: model-based; SDID: placebo
+          standard error; NaN for synthetic control, and for DiD, whose cluster-robust interval is
+          unreliable with one treated unit);
+        - ``p_value`` and ``test``: "its" (the ITS model's p), "sc_ratio_rank" (or
+          "sc_post_rmspe_rank" when the pre-period fit is exact, see ``synthetic_control``),
+          "sdid_placebo_se", "did_permutation";
+        - ``relative_effect``: ``estimate / before_mean``, the effect as a share of the treated
+          unit's level before corona, comparable across scales (rate and count) and estimators;
+          ``relative_ci_lower``, ``relative_ci_upper``: the interval divided the same way;
+        - ``before_mean``: the treated unit's mean outcome over the "before" periods of the
+          specification; ``n_donors`` (0 for ITS); ``pool_rule``; ``conf_level``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown estimators, pools, phases, or indicators not in ``data``.
+
+    Notes
+    -----
+    Specifications that assign the periods to phases identically give identical estimates and are
+    computed once. Phases are half-open ``[start, end)`` intervals from :mod:`cosie_analysis.phases`.
+
+    Examples
+    --------
+    >>> import cosie_analysis as ca
+    >>> obs = ca.load_observations()  # doctest: +SKIP
+    >>> res = ca.multiverse(obs[obs.region_level == "gemeente"], treated=["GM0321", "GM0356"],
+    ...                     scales={"rate": "crime_1_1_1_per_1000", "count": "crime_1_1_1"})  # doctest: +SKIP
+    >>> res.plot(treated="GM0321")  # doctest: +SKIP
+    """
+    treated_l = to_list(treated, "treated")
+    check_data(data, {"value": value, "period": period, "unit": unit, "indicator": indicator}, function="multiverse")
+    for e in to_list(estimators, "estimators"):
+        check_choice("estimators", e, ESTIMATORS)
+    check_choice("phase", phase, ["during", "after"])
+    pool_specs = _pool_specs(pools)
+    if scales is None:
+        found = list(pd.unique(data[indicator].dropna()))
+        if len(found) != 1:
+            raise ParameterError(f"multiverse(): `data` holds {len(found)} indicators; pass `scales=` mapping a scale "
+                                 f"name to each indicator to use, e.g. {{'rate': {found[0]!r}}}." if found else
+                                 "multiverse(): `data` holds no indicator.")
+        scales = {"value": found[0]}
+    missing = [i for i in scales.values() if i not in set(data[indicator])]
+    if missing:
+        raise ParameterError(f"multiverse(): `scales` names indicator(s) {missing!r} not found in column {indicator!r}.")
+    rows = []
+    for scale, ind in scales.items():
+        d = data[data[indicator] == ind]
+        run = _Runner(d, treated_l, phase=phase, value=value, period=period, unit=unit, conf_level=conf_level,
+                      attributes=attributes, pool_specs=pool_specs)
+        for scheme in schemes:
+            for rule in rules:
+                spec = dict(scheme=_scheme_name(scheme), rule=rule, scale=scale, indicator=ind, phase=phase)
+                rows += run.specs(to_list(estimators, "estimators"), scheme, rule, families, spec)
+    table = pd.DataFrame(rows)
+    table["relative_effect"] = table["estimate"] / table["before_mean"]
+    table["relative_ci_lower"] = table["ci_lower"] / table["before_mean"]
+    table["relative_ci_upper"] = table["ci_upper"] / table["before_mean"]
+    table["conf_level"] = conf_level
+    return MultiverseResult(table=table[MULTIVERSE_COLUMNS], phase_scheme="multiverse", phase_rule="multiverse",
+                            conf_level=conf_level, method="multiverse")
+
+
+def _pool_specs(pools) -> dict[str, dict]:
+    if isinstance(pools, Mapping):
+        return {str(k): dict(v) for k, v in pools.items()}
+    out = {}
+    for p in to_list(pools, "pools"):
+        check_choice("pools", p, POOLS)
+        out[p] = POOLS[p]
+    return out
+
+
+def _scheme_name(scheme) -> str:
+    from cosie_analysis.phases import get_scheme
+
+    return str(get_scheme(scheme).name)
+
+
+class _Runner:
+    """The estimators on one outcome, cached by the phase assignment of the periods."""
+
+    def __init__(self, d, treated, *, phase, value, period, unit, conf_level, attributes, pool_specs):
+        self.d, self.treated, self.phase = d, treated, phase
+        self.kw = dict(value=value, period=period, unit=unit)
+        self.conf_level, self.attributes, self.pool_specs = conf_level, attributes, pool_specs
+        self.periods = pd.Series(pd.unique(d[period]))
+        mine = d[d[unit].isin(treated)]
+        self.treated_wide = mine.pivot(index=unit, columns=period, values=value).reindex(columns=self.periods)
+        self.cache: dict = {}
+        self._pools: dict = {}
+        self._panels: dict = {}
+
+    def key(self, scheme, rule) -> tuple:
+        from cosie_analysis.phases import assign_phase
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return tuple(assign_phase(self.periods, scheme=scheme, rule=rule).astype(str))
+
+    def before_mean(self, tr, key) -> float:
+        before = np.array(key) == "before"
+        return float(np.nanmean(self.treated_wide.loc[tr].to_numpy(float)[before]))
+
+    def pool(self, name):
+        if name not in self._pools:
+            from cosie_analysis.estimate.pools import donor_pool
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                self._pools[name] = pd.concat([donor_pool(self.d, t, attributes=self.attributes, **self.kw,
+                                                          **self.pool_specs[name]) for t in self.treated],
+                                              ignore_index=True)
+        return self._pools[name]
+
+    def specs(self, estimators, scheme, rule, families, spec) -> list[dict]:
+        key = self.key(scheme, rule)
+        if self.phase not in key or "before" not in key:
+            return []
+        out = []
+        for est in estimators:
+            choices = ([(f, NOT_USED) for f in families] if est == "its" else [(NOT_USED, p) for p in self.pool_specs])
+            for family, pool in choices:
+                ck = (est, family, pool, key)
+                if ck not in self.cache:
+                    self.cache[ck] = self.fit(est, family, pool, scheme, rule, key)
+                for tr, r in self.cache[ck].items():
+                    out.append(dict(treated=tr, estimator=est, family=family, pool=pool, **spec, **r))
+        return out
+
+    def fit(self, est, family, pool, scheme, rule, key) -> dict[str, dict]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # exact fits, few treated units: stated in `test`
+            if est == "its":
+                return self._its(family, scheme, rule, key)
+            return self._comparison(est, pool, scheme, rule, key)
+
+    def _its(self, family, scheme, rule, key):
+        from cosie_analysis.estimate.batch import batch_its
+
+        d = self.d[self.d[self.kw["unit"]].isin(self.treated)]
+        res = batch_its(d, value=self.kw["value"], period=self.kw["period"], by=(self.kw["unit"],), scheme=scheme, rule=rule, family=family,
+                        conf_level=self.conf_level, progress=False).summary()
+        res = res[(res["term"] == "average_effect") & (res["phase"] == self.phase)].set_index(self.kw["unit"])
+        return {tr: dict(estimate=res.at[tr, "estimate"], ci_lower=res.at[tr, "ci_lower"],
+                         ci_upper=res.at[tr, "ci_upper"], p_value=res.at[tr, "p_value"], test="its",
+                         before_mean=self.before_mean(tr, key), n_donors=0, pool_rule=NOT_USED)
+                for tr in self.treated if tr in res.index}
+
+    def _did(self, tr, controls, common) -> dict:
+        """Two-way fixed-effects DiD for one treated unit with permutation inference over every unit,
+        through the kernel of :func:`~cosie_analysis.estimate.comparison.diff_in_diff` (same numbers,
+        without refitting statsmodels formulas per specification)."""
+        from cosie_analysis.estimate._common import panel_of
+        from cosie_analysis.estimate.comparison import _perm_estimates
+
+        ck = (tuple(sorted(controls)), common["scheme"], common["rule"])
+        if ck not in self._panels:  # one panel for every treated unit with this pool and phase assignment
+            units = [*self.treated, *controls]
+            self._panels[ck] = panel_of(self.d[self.d[self.kw["unit"]].isin(units)], treated=self.treated,
+                                        function="multiverse", **common)
+        panel = self._panels[ck]
+        W = panel.wide.loc[[tr] + [u for u in panel.wide.index if u in set(controls)]]
+        masks = {"during": (panel.phase == "during").to_numpy(), "after": (panel.phase == "after").to_numpy(),
+                 "post": (panel.phase != "before").to_numpy()}
+        perm = np.asarray(_perm_estimates(W.to_numpy(float), [(i,) for i in range(len(W))], masks)[self.phase])
+        return dict(estimate=float(perm[0]), ci_lower=np.nan, ci_upper=np.nan,
+                    p_value=float(np.mean(np.abs(perm) >= abs(perm[0]) - 1e-12)), test="did_permutation",
+                    n_donors=len(W) - 1)
+
+    def _comparison(self, est, pool, scheme, rule, key):
+        from cosie_analysis.estimate.sdid import synthetic_did
+        from cosie_analysis.estimate.synth import synthetic_control
+
+        frame = self.pool(pool)
+        keep = set(self.treated) | set(frame.loc[frame["kept"], "region_code"])
+        data = self.d[self.d[self.kw["unit"]].isin(keep)]  # smaller frames, the same panels
+        common = dict(**self.kw, indicator=None, scheme=scheme, rule=rule)
+        out = {}
+        if est == "did":
+            for tr in self.treated:
+                f = frame[(frame["treated"] == tr) & frame["kept"]]
+                out[tr] = self._did(tr, [u for u in f["region_code"] if u not in self.treated], common)
+                out[tr]["pool_rule"] = frame["pool_rule"].iloc[0]
+        else:
+            if est == "sdid":
+                res = synthetic_did(data, treated=self.treated, donors=frame, phases=(self.phase,),
+                                    conf_level=self.conf_level, leave_one_out=False, **common)
+            else:
+                res = synthetic_control(data, treated=self.treated, donors=frame, phases=(self.phase,),
+                                        method="augmented" if est == "augmented_sc" else "sc", leave_one_out=False,
+                                        **common)
+            t = res.summary().set_index("treated")
+            for tr, r in t.iterrows():
+                exact = r["test_note"] == "exact_pre_fit"
+                test = "sdid_placebo_se" if est == "sdid" else ("sc_post_rmspe_rank" if exact else "sc_ratio_rank")
+                out[tr] = dict(estimate=r["estimate"], ci_lower=r["ci_lower"], ci_upper=r["ci_upper"],
+                               p_value=r["p_post"] if exact else r["p_value"], test=test, n_donors=int(r["n_donors"]),
+                               pool_rule=r["pool_rule"])
+        for tr in out:
+            out[tr]["before_mean"] = self.before_mean(tr, key)
+        return out
