@@ -80,6 +80,9 @@ class MultiverseResult(Result):
         bottom.set_yticks(range(len(labels)), [f"{c}: {v}" for c, v in labels], fontsize="x-small")
         bottom.set_ylim(len(labels) - 0.5, -0.5)
         bottom.tick_params(axis="y", length=0)
+        from matplotlib.ticker import MaxNLocator
+
+        bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
         bottom.set_xlabel(word("specification", lang))
         return fig
 
@@ -303,8 +306,10 @@ class _Runner:
         from cosie_analysis.estimate.batch import batch_its
 
         d = self.d[self.d[self.kw["unit"]].isin(self.treated)]
-        res = batch_its(d, value=self.kw["value"], period=self.kw["period"], by=(self.kw["unit"],), scheme=scheme, rule=rule, family=family,
-                        conf_level=self.conf_level, progress=False).summary()
+        with warnings.catch_warnings():  # tqdm's notebook check when batch_its imports it (progress=False here)
+            warnings.filterwarnings("ignore", message="IProgress not found")
+            res = batch_its(d, value=self.kw["value"], period=self.kw["period"], by=(self.kw["unit"],), scheme=scheme,
+                            rule=rule, family=family, conf_level=self.conf_level, progress=False).summary()
         res = res[(res["term"] == "average_effect") & (res["phase"] == self.phase)].set_index(self.kw["unit"])
         return {tr: dict(estimate=res.at[tr, "estimate"], ci_lower=res.at[tr, "ci_lower"],
                          ci_upper=res.at[tr, "ci_upper"], p_value=res.at[tr, "p_value"], test="its",
