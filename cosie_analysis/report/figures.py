@@ -251,6 +251,25 @@ def synthetic_control_vandalism(ctx, lang):
     return _synthetic_control_figure(ctx, lang, "2.2.1")
 
 
+def multiverse_burglary(ctx: ReportContext, lang: str) -> FigureOutput:
+    """Specification curves of residential burglary for both pilots (ca.multiverse)."""
+    import matplotlib.pyplot as plt
+
+    from cosie_analysis.estimate.multiverse import multiverse
+
+    scales = {"rate": "crime_1_1_1_per_1000", "count": "crime_1_1_1"}
+    data = _rows(ctx.obs, indicator=list(scales.values()), source_table="47018NED")
+    data = data[data["region_code"].str.startswith("GM")]
+    result = ctx.once(("multiverse", "1.1.1"), lambda: multiverse(data, treated=list(PILOTS), scales=scales,
+                                                                  rules=("majority", "start")))
+    fig = plt.figure(layout="constrained")
+    for sub, town in zip(fig.subfigures(2, 1, hspace=0.04), PILOTS):
+        result.plot(treated=town, lang=lang, fig=sub)
+        sub.axes[0].set_title(PILOTS[town], loc="left")
+    return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
+                        ["47018NED", "70072NED"], height_mm=220, tables={"multiverse_burglary": result.summary()})
+
+
 def ranking_change(ctx: ReportContext, lang: str) -> FigureOutput:
     from cosie_analysis.estimate.summaries import phase_summary
 
@@ -501,6 +520,9 @@ FIGURES: dict[str, FigureSpec] = {
         FigureSpec("synthetic_control_vandalism", synthetic_control_vandalism,
                    "Synthetische controle voor vernieling per 1.000 inwoners: Houten (boven) en Nieuwegein (onder), met de placebo-verschillen uit de donorpool (rechts, grijs). Donorpool: gemeenten met dezelfde of een naburige stedelijkheidsklasse en 0,5 tot 2 keer het inwonertal, zonder Waddeneilanden (de tabellen geven elke gemeente met de reden van keuze, en de donorgewichten). Past de pre-periode exact, zoals bij Nieuwegein, dan is de toets op de RMSPE-verhouding niet informatief: de tabel geeft dan geen p-waarde maar de rang van de RMSPE na corona onder placebo's met een even goede pre-fit, en ook synthetische verschil-in-verschillen met een placebo-standaardfout.",
                    "Synthetic control for vandalism per 1,000 inhabitants: Houten (top) and Nieuwegein (bottom), with the placebo gaps from the donor pool (right, grey). Donor pool: municipalities of the same or a neighbouring urbanity class with 0.5 to 2 times the population, no Wadden islands (the tables list every municipality with the reason it was kept or left out, and the donor weights). Where the pre-period fits exactly, as for Nieuwegein, the RMSPE-ratio test is not informative: the table then gives no p-value but the rank of the post-corona RMSPE among placebos with an equally good pre-period fit, and synthetic difference-in-differences with a placebo standard error."),
+        FigureSpec("multiverse_burglary", multiverse_burglary,
+                   "Woninginbraak in Houten (boven) en Nieuwegein (onder) onder elke combinatie van analistenkeuzes: methode (onderbroken tijdreeks, synthetische controle, ook met ridge-correctie, synthetische verschil-in-verschillen, verschil-in-verschillen), faseschema, grensregel, modelfamilie, donorpool en schaal (per 1.000 inwoners of aantal). Boven: het effect na corona als percentage van het niveau vóór corona, gesorteerd, met interval waar de methode er een heeft (rood: p < 0,05); onder: de keuzes van elke specificatie. Op jaardata geven de drie faseschema's dezelfde fasen en dus dezelfde schattingen.",
+                   "Residential burglary in Houten (top) and Nieuwegein (bottom) under every combination of analyst choices: method (interrupted time series, synthetic control, also with ridge correction, synthetic difference-in-differences, difference-in-differences), phase scheme, boundary rule, model family, donor pool and scale (per 1,000 inhabitants or count). Top: the effect after corona as a percentage of the level before corona, sorted, with an interval where the method has one (red: p < 0.05); bottom: the choices behind each specification. On yearly data the three phase schemes give the same phases and so the same estimates."),
         FigureSpec("ranking_change", ranking_change,
                    "Verandering van woninginbraak en vernieling per 1.000 inwoners, gemiddelde na corona min gemiddelde vóór corona, voor alle gemeenten met een volledige reeks; Houten en Nieuwegein met 95%-interval en rang.",
                    "Change in residential burglary and vandalism per 1,000 inhabitants, mean after minus mean before corona, for every municipality with a complete series; Houten and Nieuwegein with 95% interval and rank."),
