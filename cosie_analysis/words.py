@@ -80,7 +80,7 @@ WORDS["nl"].update({
     "pool_reason_province": "andere provincie", "pool_reason_labour_market_region": "andere arbeidsmarktregio",
     "pool_reason_island": "Waddeneiland", "pool_reason_excluded": "uitgesloten",
     "pool_reason_incomplete_series": "onvolledige reeks", "pool_reason_not_nearest": "niet bij de dichtstbijzijnde",
-    "donor": "Donor", "weight": "Gewicht", "pool_rule": "Donorkeuze", "estimate": "Schatting",
+    "pool_rule": "Donorkeuze",
     "no_test": "geen toets: de pre-periode past exact, de verhouding is niet informatief",
     "specification": "Specificatie (gesorteerd)", "effect": "Effect",
 })
@@ -91,7 +91,7 @@ WORDS["en"].update({
     "pool_reason_province": "different province", "pool_reason_labour_market_region": "different labour-market region",
     "pool_reason_island": "Wadden island", "pool_reason_excluded": "excluded",
     "pool_reason_incomplete_series": "incomplete series", "pool_reason_not_nearest": "not among the nearest",
-    "donor": "Donor", "weight": "Weight", "pool_rule": "Donor pool", "estimate": "Estimate",
+    "pool_rule": "Donor pool",
     "no_test": "no test: the pre-period fits exactly, the ratio is not informative",
     "specification": "Specification (sorted)", "effect": "Effect",
 })

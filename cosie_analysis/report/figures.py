@@ -216,7 +216,7 @@ def _synthetic_control_figure(ctx: ReportContext, lang: str, key: str) -> Figure
     tables = {f"synthetic_control_{offence}": pd.concat([result.summary(), sdid.summary()], ignore_index=True),
               f"synthetic_control_{offence}_weights": weights[["method", "treated", "donor", "donor_name", "weight",
                                                                "pool_rule"]],
-              f"synthetic_control_{offence}_pool": result.pools}
+              f"synthetic_control_{offence}_pool": _pool_table(result.pools, lang)}
     tables = {k: v for k, v in tables.items() if v is not None}  # no pool frame when the donors were given
     fig, axes = _subplots(2, 2, sharex=True)
     for row, town in enumerate(PILOTS):
@@ -241,6 +241,15 @@ def _synthetic_control_figure(ctx: ReportContext, lang: str, key: str) -> Figure
     return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
                         ["47018NED", "70072NED"], height_mm=120,
                         tables=tables)
+
+
+def _pool_table(pools: pd.DataFrame | None, lang: str) -> pd.DataFrame | None:
+    """The donor_pool frame with the reason in words (words.py, ``pool_reason_<code>``)."""
+    if pools is None:
+        return None
+    from cosie_analysis.words import word
+
+    return pools.assign(reason_text=[word(f"pool_reason_{r}", lang) for r in pools["reason"]])
 
 
 def synthetic_control_burglary(ctx, lang):
