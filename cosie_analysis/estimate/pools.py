@@ -65,7 +65,7 @@ def municipality_attributes() -> pd.DataFrame:
     except ImportError:
         municipalities = None
     if municipalities is not None:
-        return municipalities()
+        return _one_population(municipalities())
     from cosie_analysis.errors import InputFileError
     from cosie_analysis.paths import raw_dir
 
@@ -89,6 +89,14 @@ def _kwb_attributes(path: str, mtime_ns: int) -> pd.DataFrame:
                      labour_market_region=pd.Series(pd.NA, index=out.index, dtype="string"))
     out.attrs["source"] = "CBS 85984NED (wijk- en buurtkaart 2024), gemeenten.csv"
     return out.sort_values("region_code", ignore_index=True)
+
+
+def _one_population(frame: pd.DataFrame) -> pd.DataFrame:
+    """A ``population`` column: the latest of ``population_<year>`` columns when the table has those."""
+    if "population" in frame.columns:
+        return frame
+    years = sorted(c for c in frame.columns if str(c).startswith("population_") and str(c)[11:].isdigit())
+    return frame.assign(population=frame[years[-1]]) if years else frame
 
 
 def _attributes(attributes: pd.DataFrame | None, like: Sequence[str]) -> pd.DataFrame:
