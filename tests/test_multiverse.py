@@ -36,14 +36,23 @@ def panel():
 def attrs():
     """SYNTHETIC attributes: one urbanity class; populations from 20,000 to 75,000."""
     codes = [f"SY{i + 1:04d}" for i in range(12)]
-    return pd.DataFrame({"region_code": codes, "urbanity": 3, "population": [40_000 + 5_000 * (i - 4) for i in range(12)]})
+    return pd.DataFrame(
+        {"region_code": codes, "urbanity": 3, "population": [40_000 + 5_000 * (i - 4) for i in range(12)]}
+    )
 
 
 @pytest.fixture(scope="module")
 def mv(panel, attrs):
     before = panel.copy(deep=True)
-    res = multiverse(panel, treated="SY0001", schemes=("measures", "support"), rules=("majority", "start"),
-                     pools=POOLS, attributes=attrs, scales={"rate": "synthetic_rate", "count": "synthetic_count"})
+    res = multiverse(
+        panel,
+        treated="SY0001",
+        schemes=("measures", "support"),
+        rules=("majority", "start"),
+        pools=POOLS,
+        attributes=attrs,
+        scales={"rate": "synthetic_rate", "count": "synthetic_count"},
+    )
     pd.testing.assert_frame_equal(panel, before)
     return res
 
@@ -55,7 +64,9 @@ def test_every_specification_once(mv):
     assert len(t) == 16 + 64
     spec = ["estimator", "scheme", "rule", "family", "pool", "scale"]
     assert not t.duplicated(spec).any()
-    assert set(t.loc[t["estimator"] == "its", "pool"]) == {"-"} and set(t.loc[t["estimator"] != "its", "family"]) == {"-"}
+    assert set(t.loc[t["estimator"] == "its", "pool"]) == {"-"} and set(t.loc[t["estimator"] != "its", "family"]) == {
+        "-"
+    }
     # on yearly data both schemes put the same years in the same phases: identical estimates
     a = t[t["scheme"] == "measures"].drop(columns="scheme").reset_index(drop=True)
     b = t[t["scheme"] == "support"].drop(columns="scheme").reset_index(drop=True)
@@ -65,14 +76,19 @@ def test_every_specification_once(mv):
 def test_relative_effect_is_scale_free_for_linear_estimators(mv):
     t = mv.summary()
     lin = t[(t["estimator"] != "its") | (t["family"] == "gaussian")]
-    w = lin.pivot_table(index=["estimator", "scheme", "rule", "family", "pool"], columns="scale",
-                        values=["estimate", "relative_effect"])
+    w = lin.pivot_table(
+        index=["estimator", "scheme", "rule", "family", "pool"], columns="scale", values=["estimate", "relative_effect"]
+    )
     np.testing.assert_allclose(w[("estimate", "count")], 10 * w[("estimate", "rate")], rtol=1e-6)
     np.testing.assert_allclose(w[("relative_effect", "count")], w[("relative_effect", "rate")], rtol=1e-6)
     # the planted -3 is recovered by the synthetic-control family under the majority rule (DiD is not:
     # the treated unit follows a mix of factor loadings, not the donors' average trend)
-    maj = t[(t["rule"] == "majority") & (t["scale"] == "rate") & t["estimator"].isin(["sc", "augmented_sc", "sdid"])
-            & (t["pool"] == "wide")]
+    maj = t[
+        (t["rule"] == "majority")
+        & (t["scale"] == "rate")
+        & t["estimator"].isin(["sc", "augmented_sc", "sdid"])
+        & (t["pool"] == "wide")
+    ]
     assert len(maj) == 6 and maj["estimate"].between(-3.5, -2.5).all()
 
 
@@ -85,22 +101,35 @@ def test_rows_equal_the_single_estimators(mv, panel, attrs):
         warnings.simplefilter("ignore", UserWarning)
         sc = synthetic_control(rate, **kw).summary().set_index("phase").loc["after"]
         sd = synthetic_did(rate, **kw).summary().set_index("phase").loc["after"]
-        did = diff_in_diff(rate, treated="SY0001", controls=pool.loc[pool["kept"], "region_code"].tolist(),
-                           rule="start", n_permutations=10_000).summary()
+        did = diff_in_diff(
+            rate,
+            treated="SY0001",
+            controls=pool.loc[pool["kept"], "region_code"].tolist(),
+            rule="start",
+            n_permutations=10_000,
+        ).summary()
         its = batch_its(rate, by=("region_code",), family="poisson", rule="start", progress=False).summary()
     row = t.loc[("sc", "measures", "start", "-", "close", "rate")]
     assert row["estimate"] == pytest.approx(sc["estimate"]) and row["n_donors"] == sc["n_donors"]
     assert row["p_value"] == pytest.approx(sc["p_value"] if sc["test_note"] == "" else sc["p_post"])
     row = t.loc[("sdid", "measures", "start", "-", "close", "rate")]
-    assert (row["estimate"], row["ci_lower"], row["p_value"]) == pytest.approx((sd["estimate"], sd["ci_lower"], sd["p_value"]))
+    assert (row["estimate"], row["ci_lower"], row["p_value"]) == pytest.approx(
+        (sd["estimate"], sd["ci_lower"], sd["p_value"])
+    )
     row = t.loc[("did", "measures", "start", "-", "close", "rate")]
     ref = did[(did["design"] == "twfe") & (did["term"] == "after")].iloc[0]
     assert (row["estimate"], row["p_value"]) == pytest.approx((ref["estimate"], ref["p_permutation"]))
     row = t.loc[("its", "measures", "start", "poisson", "-", "rate")]
     ref = its[(its["region_code"] == "SY0001") & (its["term"] == "average_effect") & (its["phase"] == "after")].iloc[0]
-    assert (row["estimate"], row["ci_upper"], row["p_value"]) == pytest.approx((ref["estimate"], ref["ci_upper"], ref["p_value"]))
-    before = rate[(rate["region_code"] == "SY0001") & (rate["period"] < "2021")]["value"].mean()  # "start": 2020 is before
-    assert row["before_mean"] == pytest.approx(before) and row["relative_effect"] == pytest.approx(row["estimate"] / before)
+    assert (row["estimate"], row["ci_upper"], row["p_value"]) == pytest.approx(
+        (ref["estimate"], ref["ci_upper"], ref["p_value"])
+    )
+    before = rate[(rate["region_code"] == "SY0001") & (rate["period"] < "2021")][
+        "value"
+    ].mean()  # "start": 2020 is before
+    assert row["before_mean"] == pytest.approx(before) and row["relative_effect"] == pytest.approx(
+        row["estimate"] / before
+    )
 
 
 def test_specification_curve_draws_every_row(mv):
@@ -110,8 +139,11 @@ def test_specification_curve_draws_every_row(mv):
     assert n_points == len(mv.summary())
     labels = [t.get_text() for t in bottom.get_yticklabels()]
     assert "estimator: sdid" in labels and "scale: count" in labels and "scheme: support" in labels
-    pd.testing.assert_series_equal(mv.plot_data()["relative_effect"],
-                                   mv.summary()["relative_effect"].sort_values(ignore_index=True), check_names=False)
+    pd.testing.assert_series_equal(
+        mv.plot_data()["relative_effect"],
+        mv.summary()["relative_effect"].sort_values(ignore_index=True),
+        check_names=False,
+    )
     assert "80 specificaties" in mv.describe("nl") and "80 specifications" in mv.describe("en")
 
 

@@ -35,10 +35,31 @@ def attrs(panel):
     """SYNTHETIC attributes: urbanity 1-5 and populations around the treated unit's 40,000."""
     codes = sorted(panel["region_code"].unique())
     urb = [3, 1, 2, 3, 4, 5, 3, 2, 4, 3, 3, 1, 5, 2, 3, 4, 3, 3, 2, 4]
-    pop = [40_000, 30_000, 19_999, 20_000, 80_000, 80_001, 50_000, 60_000, 45_000, 1_500,
-           90_000, 35_000, 41_000, 42_000, 43_000, 44_000, 25_000, 70_000, 30_000, 39_000]
-    return pd.DataFrame({"region_code": codes, "region_name": [f"Synthetic {c}" for c in codes],
-                         "urbanity": urb, "population": pop})
+    pop = [
+        40_000,
+        30_000,
+        19_999,
+        20_000,
+        80_000,
+        80_001,
+        50_000,
+        60_000,
+        45_000,
+        1_500,
+        90_000,
+        35_000,
+        41_000,
+        42_000,
+        43_000,
+        44_000,
+        25_000,
+        70_000,
+        30_000,
+        39_000,
+    ]
+    return pd.DataFrame(
+        {"region_code": codes, "region_name": [f"Synthetic {c}" for c in codes], "urbanity": urb, "population": pop}
+    )
 
 
 def expected_reason(row, me, step=1, band=(0.5, 2.0)) -> str:
@@ -78,7 +99,9 @@ def test_islands_exclude_include_and_options(panel, attrs):
     p2, a2 = panel.replace({"region_code": renamed}), attrs.replace({"region_code": renamed})
     pool = donor_pool(p2, "SY0001", attributes=a2).set_index("region_code")
     assert pool.loc["GM0088", "reason"] == "island"
-    assert donor_pool(p2, "SY0001", attributes=a2, islands=True).set_index("region_code").loc["GM0088", "reason"] == "kept"
+    assert (
+        donor_pool(p2, "SY0001", attributes=a2, islands=True).set_index("region_code").loc["GM0088", "reason"] == "kept"
+    )
     ex = donor_pool(panel, "SY0001", attributes=attrs, exclude=["SY0007"]).set_index("region_code")
     assert ex.loc["SY0007", "reason"] == "excluded"
     wide = donor_pool(panel, "SY0001", attributes=attrs, urbanity_step=2, population_band=(0.01, 100))
@@ -119,10 +142,15 @@ def test_bad_arguments_raise_with_the_fix(panel, attrs):
 
 
 def test_synthetic_control_checks_requested_donors(panel, attrs):
-    with pytest.raises(ParameterError, match=r"`donors`: unit code\(s\) \['SY0O03'\] not found.*did you mean \['SY0003'"):
+    with pytest.raises(
+        ParameterError, match=r"`donors`: unit code\(s\) \['SY0O03'\] not found.*did you mean \['SY0003'"
+    ):
         synthetic_control(panel, treated="SY0001", donors=["SY0002", "SY0O03"])
     gap = panel[~((panel.region_code == "SY0004") & (panel.period == "2013JJ00"))]
-    with pytest.raises(ParameterError, match=r"requested donor\(s\) \['SY0004'\] lack a value for some periods"):
+    with (
+        pytest.warns(UserWarning, match="dropped 1 of 20 unit"),
+        pytest.raises(ParameterError, match=r"requested donor\(s\) \['SY0004'\] lack a value for some periods"),
+    ):
         synthetic_control(gap, treated="SY0001", donors=["SY0002", "SY0003", "SY0004"])
     # a donor_pool frame is used as given, and its rule travels into the result
     pool = donor_pool(panel, "SY0001", attributes=attrs)
@@ -132,8 +160,10 @@ def test_synthetic_control_checks_requested_donors(panel, attrs):
     assert set(res.weights["donor"]) <= set(pool.loc[pool["kept"], "region_code"])
     assert (t["pool_rule"] == pool.attrs["pool_rule"]).all()
     # without attributes for the codes (synthetic units) the default is every unit of the level
-    assert (synthetic_control(panel, treated="SY0001").summary()["pool_rule"]
-            == "all units of the treated unit's region_level").all()
+    assert (
+        synthetic_control(panel, treated="SY0001").summary()["pool_rule"]
+        == "all units of the treated unit's region_level"
+    ).all()
 
 
 @pytest.mark.realdata

@@ -41,9 +41,18 @@ def test_simplex_ridge_matches_slsqp(penalty, shape):
     A = rng.normal(size=shape)
     b = A @ rng.dirichlet(np.ones(shape[1])) + rng.normal(0, 0.3, shape[0])
     w = simplex_ridge(A, b, penalty)
-    obj = lambda v: np.sum((A @ v - b) ** 2) + penalty * np.sum(v**2)
-    ref = minimize(obj, np.full(shape[1], 1 / shape[1]), method="SLSQP", bounds=[(0, 1)] * shape[1],
-                   constraints={"type": "eq", "fun": lambda v: v.sum() - 1}, options={"ftol": 1e-14, "maxiter": 1000})
+
+    def obj(v):
+        return np.sum((A @ v - b) ** 2) + penalty * np.sum(v**2)
+
+    ref = minimize(
+        obj,
+        np.full(shape[1], 1 / shape[1]),
+        method="SLSQP",
+        bounds=[(0, 1)] * shape[1],
+        constraints={"type": "eq", "fun": lambda v: v.sum() - 1},
+        options={"ftol": 1e-14, "maxiter": 1000},
+    )
     assert (w >= 0).all() and w.sum() == pytest.approx(1.0)
     assert obj(w) <= ref.fun + 1e-7
     np.testing.assert_array_equal(w, simplex_ridge(A, b, penalty))  # deterministic
@@ -81,8 +90,10 @@ def test_sdid_placebo_se_by_hand():
     Y0 = w.drop(index="SY0001").to_numpy().T
     pre, m = (w.columns < "2020"), (w.columns >= "2020")
     sigma = _noise(Y0, pre)
-    taus = [_sdid_fit(Y0[:, j], np.delete(Y0, j, axis=1), pre, m, m.sum() ** 0.25 * sigma, 1e-6 * sigma)[3]
-            for j in range(Y0.shape[1])]
+    taus = [
+        _sdid_fit(Y0[:, j], np.delete(Y0, j, axis=1), pre, m, m.sum() ** 0.25 * sigma, 1e-6 * sigma)[3]
+        for j in range(Y0.shape[1])
+    ]
     assert post["std_err"] == pytest.approx(np.std(taus), rel=1e-9)
     with pytest.raises(ParameterError, match="at least 3 donors"):
         synthetic_did(data, treated="SY0001", donors=["SY0002", "SY0003"])
@@ -94,8 +105,9 @@ def prop99():
         pytest.skip(f"benchmark panel not found at {PROP99}")
     assert hashlib.sha256(PROP99.read_bytes()).hexdigest() == PROP99_SHA256
     d = pd.read_csv(PROP99, sep=";")
-    return d.assign(region_code=d["State"], period=pd.PeriodIndex(d["Year"].astype(str), freq="Y"),
-                    value=d["PacksPerCapita"])
+    return d.assign(
+        region_code=d["State"], period=pd.PeriodIndex(d["Year"].astype(str), freq="Y"), value=d["PacksPerCapita"]
+    )
 
 
 def test_prop99_reproduces_arkhangelsky_table_1(prop99):
@@ -112,7 +124,9 @@ def test_prop99_reproduces_arkhangelsky_table_1(prop99):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # one treated unit: cluster SEs unreliable
         did = diff_in_diff(prop99, treated="California", scheme=PROP99_SCHEME, n_permutations=50)
-    assert did.summary().query("design == 'twfe' and term == 'post'")["estimate"].iloc[0] == pytest.approx(-27.3, abs=0.06)
+    assert did.summary().query("design == 'twfe' and term == 'post'")["estimate"].iloc[0] == pytest.approx(
+        -27.3, abs=0.06
+    )
     # SC: synthdid adds a ridge of 1e-6 x noise and stops Frank-Wolfe early; the SC objective is flat
     # near its optimum, so the exact NNLS solution differs by up to ~0.1 pack (1% of the SE of 9.9)
     sc = synthetic_control(prop99, treated="California", donors="all", scheme=PROP99_SCHEME)

@@ -100,7 +100,9 @@ def test_augmented_sc_corrects_imbalance_and_recovers_the_effect():
     g = aug_res.gaps[aug_res.gaps["is_treated"]]
     w = data.pivot(index="region_code", columns="period", values="value")
     eff = aug_res.weights.set_index("donor")["weight"].reindex(w.index.drop("SY0001")).fillna(0)
-    np.testing.assert_allclose(g["synthetic"], eff @ w.loc[eff.index], atol=1e-5)  # synthetic = effective weights x donors
+    np.testing.assert_allclose(
+        g["synthetic"], eff @ w.loc[eff.index], atol=1e-5
+    )  # synthetic = effective weights x donors
     # an exact pre-fit leaves nothing to correct: both methods agree
     exact = factor_panel(8, n_units=15, sd=0.0)
     with pytest.warns(UserWarning):

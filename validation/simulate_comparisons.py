@@ -65,8 +65,9 @@ def calibrate() -> dict:
     rho = float(np.sum(e[:, 1:] * e[:, :-1]) / np.sum(e[:, :-1] ** 2))
     poisson_part = float(np.mean(1 / np.maximum(y, 1)))
     sigma = float(np.sqrt(max(e.var() - poisson_part, 1e-4)))
-    return dict(a=a, b=b, g=g, t=t, pop=pop, rho=rho, sigma=sigma, n_real=len(units),
-                periods=sorted(d["period"].unique()))
+    return dict(
+        a=a, b=b, g=g, t=t, pop=pop, rho=rho, sigma=sigma, n_real=len(units), periods=sorted(d["period"].unique())
+    )
 
 
 def draw(cal: dict, rng, first_year: int, effect: bool) -> tuple[pd.DataFrame, float]:
@@ -88,9 +89,14 @@ def draw(cal: dict, rng, first_year: int, effect: bool) -> tuple[pd.DataFrame, f
         truth = -float(removed.mean())
     keep = years >= first_year
     codes = [f"SY{i:04d}" for i in range(N_UNITS)]
-    frame = pd.DataFrame({"region_code": np.repeat(codes, keep.sum()),
-                          "period": np.tile(np.array(cal["periods"])[keep], N_UNITS),
-                          "value": rate[:, keep].ravel(), "indicator": "synthetic_rate"})
+    frame = pd.DataFrame(
+        {
+            "region_code": np.repeat(codes, keep.sum()),
+            "period": np.tile(np.array(cal["periods"])[keep], N_UNITS),
+            "value": rate[:, keep].ravel(),
+            "indicator": "synthetic_rate",
+        }
+    )
     return frame, truth
 
 
@@ -103,10 +109,21 @@ def one(cal, seed, first_year, effect) -> dict:
         sd = ca.synthetic_did(data, **kw).summary().iloc[0]
         sc = ca.synthetic_control(data, **kw).summary().iloc[0]
         aug = ca.synthetic_control(data, method="augmented", **kw).summary().iloc[0]
-    return dict(truth=truth, sdid_est=sd["estimate"], sdid_lo=sd["ci_lower"], sdid_hi=sd["ci_upper"],
-                sdid_p=sd["p_value"], sdid_rank_p=sd["p_post"], sc_est=sc["estimate"], sc_p=sc["p_value"],
-                sc_post_p=sc["p_post"], sc_exact=sc["test_note"] == "exact_pre_fit", aug_est=aug["estimate"],
-                aug_p=aug["p_value"], aug_post_p=aug["p_post"])
+    return dict(
+        truth=truth,
+        sdid_est=sd["estimate"],
+        sdid_lo=sd["ci_lower"],
+        sdid_hi=sd["ci_upper"],
+        sdid_p=sd["p_value"],
+        sdid_rank_p=sd["p_post"],
+        sc_est=sc["estimate"],
+        sc_p=sc["p_value"],
+        sc_post_p=sc["p_post"],
+        sc_exact=sc["test_note"] == "exact_pre_fit",
+        aug_est=aug["estimate"],
+        aug_p=aug["p_value"],
+        aug_post_p=aug["p_post"],
+    )
 
 
 def summarise(res: pd.DataFrame, label: str, effect: bool) -> list[dict]:
@@ -123,14 +140,26 @@ def summarise(res: pd.DataFrame, label: str, effect: bool) -> list[dict]:
         cover = (res["sdid_lo"] <= res["truth"]) & (res["truth"] <= res["sdid_hi"])
         rate("SDID 95% placebo interval: coverage", cover.astype(float), 0.95)
         for est in ("sdid", "sc", "aug"):
-            rows.append(dict(design=label, quantity=f"{est}: bias (mean estimate - truth)", nominal=0.0,
-                             observed=float((res[f"{est}_est"] - res["truth"]).mean()),
-                             mc_se=float((res[f"{est}_est"] - res["truth"]).std() / np.sqrt(n)), n=n, reps=n))
+            rows.append(
+                dict(
+                    design=label,
+                    quantity=f"{est}: bias (mean estimate - truth)",
+                    nominal=0.0,
+                    observed=float((res[f"{est}_est"] - res["truth"]).mean()),
+                    mc_se=float((res[f"{est}_est"] - res["truth"]).std() / np.sqrt(n)),
+                    n=n,
+                    reps=n,
+                )
+            )
         rate("SDID placebo-SE test: power at 0.05", (res["sdid_p"] <= 0.05).astype(float), np.nan)
     else:
-        for name, col in [("SDID placebo-SE test", "sdid_p"), ("SDID placebo rank", "sdid_rank_p"),
-                          ("SC ratio rank (when given)", "sc_p"), ("SC post-RMSPE rank, comparable fits", "sc_post_p"),
-                          ("augmented SC ratio rank (when given)", "aug_p")]:
+        for name, col in [
+            ("SDID placebo-SE test", "sdid_p"),
+            ("SDID placebo rank", "sdid_rank_p"),
+            ("SC ratio rank (when given)", "sc_p"),
+            ("SC post-RMSPE rank, comparable fits", "sc_post_p"),
+            ("augmented SC ratio rank (when given)", "aug_p"),
+        ]:
             x = res[col]
             rate(f"{name}: size at 0.05", (x <= 0.05).where(x.notna()), 0.05)
             rate(f"{name}: size at 0.10", (x <= 0.10).where(x.notna()), 0.10)
@@ -142,7 +171,9 @@ def to_markdown(table: pd.DataFrame) -> str:
     lines = ["| design | quantity | nominal | observed | MC s.e. | draws used |", "|---|---|---|---|---|---|"]
     for r in table.itertuples():
         nominal = "" if pd.isna(r.nominal) else f"{r.nominal:.2f}"
-        lines.append(f"| {r.design} | {r.quantity} | {nominal} | {r.observed:.3f} | {r.mc_se:.3f} | {r.n} of {r.reps} |")
+        lines.append(
+            f"| {r.design} | {r.quantity} | {nominal} | {r.observed:.3f} | {r.mc_se:.3f} | {r.n} of {r.reps} |"
+        )
     return "\n".join(lines)
 
 
@@ -159,16 +190,19 @@ def main(argv=None) -> None:
     for first_year, pre in ((2012, 8), (2014, 6)):
         for effect in (True, False):
             label = f"{pre} pre-years, {N_UNITS - 1} donors, {'20% drop' if effect else 'no effect'}"
-            res = pd.DataFrame([one(cal, args.seed + 7919 * pre + 104729 * effect + r, first_year, effect)
-                                for r in range(args.reps)])
+            res = pd.DataFrame(
+                [one(cal, args.seed + 7919 * pre + 104729 * effect + r, first_year, effect) for r in range(args.reps)]
+            )
             rows += summarise(res, label, effect)
             print(label, f"({time.perf_counter() - t0:.0f} s)")
     table = pd.DataFrame(rows)
     md = to_markdown(table)
     print(md)
-    run = (f"Run: `python validation/simulate_comparisons.py --reps {args.reps} --seed {args.seed}` "
-           f"({time.perf_counter() - t0:.0f} s, cosie_analysis {ca.__version__}); calibration: rho = {cal['rho']:.3f}, "
-           f"sigma = {cal['sigma']:.3f} on {cal['n_real']} municipalities.")
+    run = (
+        f"Run: `python validation/simulate_comparisons.py --reps {args.reps} --seed {args.seed}` "
+        f"({time.perf_counter() - t0:.0f} s, cosie_analysis {ca.__version__}); calibration: rho = {cal['rho']:.3f}, "
+        f"sigma = {cal['sigma']:.3f} on {cal['n_real']} municipalities."
+    )
     if args.write_readme:
         path = ROOT / "validation" / "README.md"
         text = path.read_text(encoding="utf-8")

@@ -66,15 +66,22 @@ class _Fitter:
     """Synthetic-control fits on one wide panel, cached per (unit, pool): a placebo's fit from a
     given pool does not depend on the treated unit, so it is computed once."""
 
-    def __init__(self, W: pd.DataFrame, panel, augmented: bool = False,
-                 phases: tuple[str, ...] = ("during", "after", "post")):
+    def __init__(
+        self, W: pd.DataFrame, panel, augmented: bool = False, phases: tuple[str, ...] = ("during", "after", "post")
+    ):
         self.augmented = augmented
         self.Y = W.to_numpy(float)
         self.row = {u: i for i, u in enumerate(W.index)}
         self.pre = (panel.phase == "before").to_numpy()
-        self.phases = {k: m for k, m in {"during": (panel.phase == "during").to_numpy(),
-                                          "after": (panel.phase == "after").to_numpy(),
-                                          "post": (panel.phase != "before").to_numpy()}.items() if m.any() and k in phases}
+        self.phases = {
+            k: m
+            for k, m in {
+                "during": (panel.phase == "during").to_numpy(),
+                "after": (panel.phase == "after").to_numpy(),
+                "post": (panel.phase != "before").to_numpy(),
+            }.items()
+            if m.any() and k in phases
+        }
         # floor of the pre-period RMSPE: exact (interpolating) fits get the same finite denominator,
         # so ratios are not driven by rounding noise of the order of 1e-13
         self.eps = 1e-6 * max(float(np.nanstd(self.Y[:, self.pre])), 1e-12)
@@ -99,12 +106,14 @@ class _Fitter:
 def _leave_one_out(fitter: _Fitter, tr: str, pool: list[str], w: np.ndarray) -> list[dict]:
     """The estimate per phase when each donor with weight is left out of the pool in turn."""
     out = []
-    for d, x in zip(pool, w):
+    for d, x in zip(pool, w, strict=True):
         if x <= 1e-6:
             continue
         gap = fitter.fit(tr, [p for p in pool if p != d])[2]
-        out += [dict(treated=tr, dropped_donor=d, weight=float(x), phase=ph, estimate=float(gap[m].mean()))
-                for ph, m in fitter.phases.items()]
+        out += [
+            dict(treated=tr, dropped_donor=d, weight=float(x), phase=ph, estimate=float(gap[m].mean()))
+            for ph, m in fitter.phases.items()
+        ]
     return out
 
 
@@ -112,7 +121,10 @@ def _phase_row(tr, ph, m, fits, pool, fitter, exact, k, loo, indicator) -> dict:
     """One summary row: estimate, ratio test (none when the treated fit is exact), post-RMSPE rank
     among placebos with comparable pre-fit (Abadie et al. 2010), leave-one-donor-out range."""
     w, synth, gap, rp = fits[tr]
-    ratio = lambda u: _rmspe(fits[u][2][m]) / max(fits[u][3], fitter.eps)
+
+    def ratio(u):
+        return _rmspe(fits[u][2][m]) / max(fits[u][3], fitter.eps)
+
     r_tr = ratio(tr)
     rank = 1 + int(sum(ratio(u) >= r_tr for u in pool))
     n_units = len(pool) + 1
@@ -122,11 +134,31 @@ def _phase_row(tr, ph, m, fits, pool, fitter, exact, k, loo, indicator) -> dict:
     post_tr = _rmspe(gap[m])
     rank_post = 1 + int(sum(_rmspe(fits[u][2][m]) >= post_tr for u in comparable))
     est_loo = [r["estimate"] for r in loo if r["phase"] == ph]
-    return dict(treated=tr, indicator=indicator, phase=ph, estimate=float(gap[m].mean()),
-                relative_effect=float(gap[m].sum() / synth[m].sum()), std_err=np.nan, ci_lower=np.nan,
-                ci_upper=np.nan, rmspe_pre=rp, rmspe_post=post_tr, rmspe_ratio=r_tr, rank=rank, n_units=n_units,
-                p_value=np.nan if exact else rank / n_units, p_min=1 / n_units,
-                test_note="exact_pre_fit" if exact else "", fit_ratio_max=float(k), n_comparable=len(comparable) + 1,
-                rank_post=rank_post, p_post=rank_post / (len(comparable) + 1),
-                loo_min=min(est_loo) if est_loo else np.nan, loo_max=max(est_loo) if est_loo else np.nan,
-                n=int(m.sum()), n_pre=int(fitter.pre.sum()), n_donors=len(pool), n_donors_used=int((np.abs(w) > 1e-6).sum()))
+    return dict(
+        treated=tr,
+        indicator=indicator,
+        phase=ph,
+        estimate=float(gap[m].mean()),
+        relative_effect=float(gap[m].sum() / synth[m].sum()),
+        std_err=np.nan,
+        ci_lower=np.nan,
+        ci_upper=np.nan,
+        rmspe_pre=rp,
+        rmspe_post=post_tr,
+        rmspe_ratio=r_tr,
+        rank=rank,
+        n_units=n_units,
+        p_value=np.nan if exact else rank / n_units,
+        p_min=1 / n_units,
+        test_note="exact_pre_fit" if exact else "",
+        fit_ratio_max=float(k),
+        n_comparable=len(comparable) + 1,
+        rank_post=rank_post,
+        p_post=rank_post / (len(comparable) + 1),
+        loo_min=min(est_loo) if est_loo else np.nan,
+        loo_max=max(est_loo) if est_loo else np.nan,
+        n=int(m.sum()),
+        n_pre=int(fitter.pre.sum()),
+        n_donors=len(pool),
+        n_donors_used=int((np.abs(w) > 1e-6).sum()),
+    )

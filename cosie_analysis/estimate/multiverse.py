@@ -23,12 +23,31 @@ __all__ = ["multiverse", "MultiverseResult", "ESTIMATORS", "MULTIVERSE_COLUMNS",
 #: Estimators of the multiverse.
 ESTIMATORS = ("its", "sc", "augmented_sc", "sdid", "did")
 #: Named donor-pool rules (keyword arguments of :func:`~cosie_analysis.estimate.pools.donor_pool`).
-POOLS = {"default": {}, "nearest": {"nearest": 20}, "wide": {"urbanity_step": 2, "population_band": (1 / 3, 3.0)}}
+POOLS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "nearest": {"nearest": 20},
+    "wide": {"urbanity_step": 2, "population_band": (1 / 3, 3.0)},
+}
 #: The specification columns, in the order of the choice matrix.
 CHOICES = ("estimator", "scheme", "rule", "family", "pool", "scale")
-MULTIVERSE_COLUMNS = ["treated", *CHOICES, "indicator", "phase", "estimate", "ci_lower", "ci_upper", "p_value",
-                      "test", "relative_effect", "relative_ci_lower", "relative_ci_upper", "before_mean",
-                      "n_donors", "pool_rule", "conf_level"]
+MULTIVERSE_COLUMNS = [
+    "treated",
+    *CHOICES,
+    "indicator",
+    "phase",
+    "estimate",
+    "ci_lower",
+    "ci_upper",
+    "p_value",
+    "test",
+    "relative_effect",
+    "relative_ci_lower",
+    "relative_ci_upper",
+    "before_mean",
+    "n_donors",
+    "pool_rule",
+    "conf_level",
+]
 NOT_USED = "-"
 
 
@@ -63,8 +82,13 @@ class MultiverseResult(Result):
         top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1.2, max(len(labels), 1) * 0.12 + 0.3])
         x = d["rank"].to_numpy()
         has_ci = d["relative_ci_lower"].notna().to_numpy()
-        top.vlines(x[has_ci], 100 * d["relative_ci_lower"][has_ci], 100 * d["relative_ci_upper"][has_ci],
-                   color="0.75", linewidth=0.8)
+        top.vlines(
+            x[has_ci],
+            100 * d["relative_ci_lower"][has_ci],
+            100 * d["relative_ci_upper"][has_ci],
+            color="0.75",
+            linewidth=0.8,
+        )
         sig = (d["p_value"] < 0.05).to_numpy()
         top.scatter(x[~sig], 100 * d["relative_effect"][~sig], s=6, color="0.45", zorder=3, label="p ≥ 0.05")
         top.scatter(x[sig], 100 * d["relative_effect"][sig], s=6, color="C3", zorder=3, label="p < 0.05")
@@ -97,13 +121,17 @@ class MultiverseResult(Result):
             pos = format_pct((g["relative_effect"] > 0).mean(), lang, sign=False)
             sig = format_pct((g["p_value"] < 0.05).sum() / max(g["p_value"].notna().sum(), 1), lang, sign=False)
             if lang == "nl":
-                out.append(f"{tr}: {format_number(n, 0, lang)} specificaties, mediaan relatief effect "
-                           f"{format_pct(med, lang)}; {pos} positief; {sig} van de specificaties met een toets "
-                           "heeft p < 0,05.")
+                out.append(
+                    f"{tr}: {format_number(n, 0, lang)} specificaties, mediaan relatief effect "
+                    f"{format_pct(med, lang)}; {pos} positief; {sig} van de specificaties met een toets "
+                    "heeft p < 0,05."
+                )
             else:
-                out.append(f"{tr}: {format_number(n, 0, lang)} specifications, median relative effect "
-                           f"{format_pct(med, lang)}; {pos} positive; {sig} of the specifications with a test have "
-                           "p < 0.05.")
+                out.append(
+                    f"{tr}: {format_number(n, 0, lang)} specifications, median relative effect "
+                    f"{format_pct(med, lang)}; {pos} positive; {sig} of the specifications with a test have "
+                    "p < 0.05."
+                )
         return " ".join(out)
 
 
@@ -203,18 +231,32 @@ def multiverse(
     if scales is None:
         found = list(pd.unique(data[indicator].dropna()))
         if len(found) != 1:
-            raise ParameterError(f"multiverse(): `data` holds {len(found)} indicators; pass `scales=` mapping a scale "
-                                 f"name to each indicator to use, e.g. {{'rate': {found[0]!r}}}." if found else
-                                 "multiverse(): `data` holds no indicator.")
+            raise ParameterError(
+                f"multiverse(): `data` holds {len(found)} indicators; pass `scales=` mapping a scale "
+                f"name to each indicator to use, e.g. {{'rate': {found[0]!r}}}."
+                if found
+                else "multiverse(): `data` holds no indicator."
+            )
         scales = {"value": found[0]}
     missing = [i for i in scales.values() if i not in set(data[indicator])]
     if missing:
-        raise ParameterError(f"multiverse(): `scales` names indicator(s) {missing!r} not found in column {indicator!r}.")
+        raise ParameterError(
+            f"multiverse(): `scales` names indicator(s) {missing!r} not found in column {indicator!r}."
+        )
     rows = []
     for scale, ind in scales.items():
         d = data[data[indicator] == ind]
-        run = _Runner(d, treated_l, phase=phase, value=value, period=period, unit=unit, conf_level=conf_level,
-                      attributes=attributes, pool_specs=pool_specs)
+        run = _Runner(
+            d,
+            treated_l,
+            phase=phase,
+            value=value,
+            period=period,
+            unit=unit,
+            conf_level=conf_level,
+            attributes=attributes,
+            pool_specs=pool_specs,
+        )
         for scheme in schemes:
             for rule in rules:
                 spec = dict(scheme=_scheme_name(scheme), rule=rule, scale=scale, indicator=ind, phase=phase)
@@ -224,8 +266,13 @@ def multiverse(
     table["relative_ci_lower"] = table["ci_lower"] / table["before_mean"]
     table["relative_ci_upper"] = table["ci_upper"] / table["before_mean"]
     table["conf_level"] = conf_level
-    return MultiverseResult(table=table[MULTIVERSE_COLUMNS], phase_scheme="multiverse", phase_rule="multiverse",
-                            conf_level=conf_level, method="multiverse")
+    return MultiverseResult(
+        table=table[MULTIVERSE_COLUMNS],
+        phase_scheme="multiverse",
+        phase_rule="multiverse",
+        conf_level=conf_level,
+        method="multiverse",
+    )
 
 
 def _pool_specs(pools) -> dict[str, dict]:
@@ -247,7 +294,7 @@ def _scheme_name(scheme) -> str:
 class _Runner:
     """The estimators on one outcome, cached by the phase assignment of the periods."""
 
-    def __init__(self, d, treated, *, phase, value, period, unit, conf_level, attributes, pool_specs):
+    def __init__(self, d, treated, *, phase, value, period, unit, conf_level, attributes, pool_specs) -> None:
         self.d, self.treated, self.phase = d, treated, phase
         self.kw = dict(value=value, period=period, unit=unit)
         self.conf_level, self.attributes, self.pool_specs = conf_level, attributes, pool_specs
@@ -275,9 +322,13 @@ class _Runner:
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
-                self._pools[name] = pd.concat([donor_pool(self.d, t, attributes=self.attributes, **self.kw,
-                                                          **self.pool_specs[name]) for t in self.treated],
-                                              ignore_index=True)
+                self._pools[name] = pd.concat(
+                    [
+                        donor_pool(self.d, t, attributes=self.attributes, **self.kw, **self.pool_specs[name])
+                        for t in self.treated
+                    ],
+                    ignore_index=True,
+                )
         return self._pools[name]
 
     def specs(self, estimators, scheme, rule, families, spec) -> list[dict]:
@@ -286,7 +337,7 @@ class _Runner:
             return []
         out = []
         for est in estimators:
-            choices = ([(f, NOT_USED) for f in families] if est == "its" else [(NOT_USED, p) for p in self.pool_specs])
+            choices = [(f, NOT_USED) for f in families] if est == "its" else [(NOT_USED, p) for p in self.pool_specs]
             for family, pool in choices:
                 ck = (est, family, pool, key)
                 if ck not in self.cache:
@@ -308,13 +359,32 @@ class _Runner:
         d = self.d[self.d[self.kw["unit"]].isin(self.treated)]
         with warnings.catch_warnings():  # tqdm's notebook check when batch_its imports it (progress=False here)
             warnings.filterwarnings("ignore", message="IProgress not found")
-            res = batch_its(d, value=self.kw["value"], period=self.kw["period"], by=(self.kw["unit"],), scheme=scheme,
-                            rule=rule, family=family, conf_level=self.conf_level, progress=False).summary()
+            res = batch_its(
+                d,
+                value=self.kw["value"],
+                period=self.kw["period"],
+                by=(self.kw["unit"],),
+                scheme=scheme,
+                rule=rule,
+                family=family,
+                conf_level=self.conf_level,
+                progress=False,
+            ).summary()
         res = res[(res["term"] == "average_effect") & (res["phase"] == self.phase)].set_index(self.kw["unit"])
-        return {tr: dict(estimate=res.at[tr, "estimate"], ci_lower=res.at[tr, "ci_lower"],
-                         ci_upper=res.at[tr, "ci_upper"], p_value=res.at[tr, "p_value"], test="its",
-                         before_mean=self.before_mean(tr, key), n_donors=0, pool_rule=NOT_USED)
-                for tr in self.treated if tr in res.index}
+        return {
+            tr: dict(
+                estimate=res.at[tr, "estimate"],
+                ci_lower=res.at[tr, "ci_lower"],
+                ci_upper=res.at[tr, "ci_upper"],
+                p_value=res.at[tr, "p_value"],
+                test="its",
+                before_mean=self.before_mean(tr, key),
+                n_donors=0,
+                pool_rule=NOT_USED,
+            )
+            for tr in self.treated
+            if tr in res.index
+        }
 
     def _did(self, tr, controls, common) -> dict:
         """Two-way fixed-effects DiD for one treated unit with permutation inference over every unit,
@@ -326,16 +396,25 @@ class _Runner:
         ck = (tuple(sorted(controls)), common["scheme"], common["rule"])
         if ck not in self._panels:  # one panel for every treated unit with this pool and phase assignment
             units = [*self.treated, *controls]
-            self._panels[ck] = panel_of(self.d[self.d[self.kw["unit"]].isin(units)], treated=self.treated,
-                                        function="multiverse", **common)
+            self._panels[ck] = panel_of(
+                self.d[self.d[self.kw["unit"]].isin(units)], treated=self.treated, function="multiverse", **common
+            )
         panel = self._panels[ck]
         W = panel.wide.loc[[tr] + [u for u in panel.wide.index if u in set(controls)]]
-        masks = {"during": (panel.phase == "during").to_numpy(), "after": (panel.phase == "after").to_numpy(),
-                 "post": (panel.phase != "before").to_numpy()}
+        masks = {
+            "during": (panel.phase == "during").to_numpy(),
+            "after": (panel.phase == "after").to_numpy(),
+            "post": (panel.phase != "before").to_numpy(),
+        }
         perm = np.asarray(_perm_estimates(W.to_numpy(float), [(i,) for i in range(len(W))], masks)[self.phase])
-        return dict(estimate=float(perm[0]), ci_lower=np.nan, ci_upper=np.nan,
-                    p_value=float(np.mean(np.abs(perm) >= abs(perm[0]) - 1e-12)), test="did_permutation",
-                    n_donors=len(W) - 1)
+        return dict(
+            estimate=float(perm[0]),
+            ci_lower=np.nan,
+            ci_upper=np.nan,
+            p_value=float(np.mean(np.abs(perm) >= abs(perm[0]) - 1e-12)),
+            test="did_permutation",
+            n_donors=len(W) - 1,
+        )
 
     def _comparison(self, est, pool, scheme, rule, key):
         from cosie_analysis.estimate.sdid import synthetic_did
@@ -353,19 +432,38 @@ class _Runner:
                 out[tr]["pool_rule"] = frame["pool_rule"].iloc[0]
         else:
             if est == "sdid":
-                res = synthetic_did(data, treated=self.treated, donors=frame, phases=(self.phase,),
-                                    conf_level=self.conf_level, leave_one_out=False, **common)
+                res = synthetic_did(
+                    data,
+                    treated=self.treated,
+                    donors=frame,
+                    phases=(self.phase,),
+                    conf_level=self.conf_level,
+                    leave_one_out=False,
+                    **common,
+                )
             else:
-                res = synthetic_control(data, treated=self.treated, donors=frame, phases=(self.phase,),
-                                        method="augmented" if est == "augmented_sc" else "sc", leave_one_out=False,
-                                        **common)
+                res = synthetic_control(
+                    data,
+                    treated=self.treated,
+                    donors=frame,
+                    phases=(self.phase,),
+                    method="augmented" if est == "augmented_sc" else "sc",
+                    leave_one_out=False,
+                    **common,
+                )
             t = res.summary().set_index("treated")
             for tr, r in t.iterrows():
                 exact = r["test_note"] == "exact_pre_fit"
                 test = "sdid_placebo_se" if est == "sdid" else ("sc_post_rmspe_rank" if exact else "sc_ratio_rank")
-                out[tr] = dict(estimate=r["estimate"], ci_lower=r["ci_lower"], ci_upper=r["ci_upper"],
-                               p_value=r["p_post"] if exact else r["p_value"], test=test, n_donors=int(r["n_donors"]),
-                               pool_rule=r["pool_rule"])
+                out[tr] = dict(
+                    estimate=r["estimate"],
+                    ci_lower=r["ci_lower"],
+                    ci_upper=r["ci_upper"],
+                    p_value=r["p_post"] if exact else r["p_value"],
+                    test=test,
+                    n_donors=int(r["n_donors"]),
+                    pool_rule=r["pool_rule"],
+                )
         for tr in out:
             out[tr]["before_mean"] = self.before_mean(tr, key)
         return out

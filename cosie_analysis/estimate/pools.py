@@ -1,7 +1,7 @@
 """Donor pools chosen like a researcher would: similar municipalities, no islands, named reasons.
 
 ``donor_pool`` returns one row per candidate unit with the reason it was kept or left out, and a
-compact ``pool_rule`` that every comparison result carries. ``resolve_donors`` is what the
+compact ``pool_rule`` that every comparison result carries. ``estimate._donors.resolve_donors``, which the
 estimators call: it checks requested donors (unknown or mistyped codes raise, with near matches)
 and falls back to the default rule.
 """
@@ -27,16 +27,43 @@ __all__ = ["POOL_COLUMNS", "POOL_REASONS", "WADDEN_ISLANDS", "donor_pool", "muni
 
 #: The five inhabited Wadden islands (municipality code -> name, CBS 2024). Verified against the
 #: region names of the KWB 2024 table in tests/test_pools.py.
-WADDEN_ISLANDS = {"GM0448": "Texel", "GM0096": "Vlieland", "GM0093": "Terschelling", "GM0060": "Ameland",
-                  "GM0088": "Schiermonnikoog"}
+WADDEN_ISLANDS = {
+    "GM0448": "Texel",
+    "GM0096": "Vlieland",
+    "GM0093": "Terschelling",
+    "GM0060": "Ameland",
+    "GM0088": "Schiermonnikoog",
+}
 
 #: Columns of the frame returned by :func:`donor_pool`.
-POOL_COLUMNS = ["treated", "region_code", "region_name", "kept", "reason", "urbanity", "population", "distance",
-                "pool_rule"]
+POOL_COLUMNS = [
+    "treated",
+    "region_code",
+    "region_name",
+    "kept",
+    "reason",
+    "urbanity",
+    "population",
+    "distance",
+    "pool_rule",
+]
 
 #: Reason codes (the words for them are ``pool_reason_<code>`` in :mod:`cosie_analysis.words`).
-POOL_REASONS = ("kept", "requested", "treated", "not_requested", "no_attributes", "urbanity", "population",
-                "province", "labour_market_region", "island", "excluded", "incomplete_series", "not_nearest")
+POOL_REASONS = (
+    "kept",
+    "requested",
+    "treated",
+    "not_requested",
+    "no_attributes",
+    "urbanity",
+    "population",
+    "province",
+    "labour_market_region",
+    "island",
+    "excluded",
+    "incomplete_series",
+    "not_nearest",
+)
 
 LIKE = ("urbanity", "population", "province", "labour_market_region")
 
@@ -80,13 +107,18 @@ def _kwb_attributes(path: str, mtime_ns: int) -> pd.DataFrame:
     """Read once per file version (``mtime_ns`` is part of the cache key)."""
     from cosie_analysis.data.sources.cbs import read_kwb_attributes
 
-    names = {"stedelijkheid_adressen_per_km2": "urbanity", "omgevingsadressendichtheid": "address_density",
-             "aantal_inwoners": "population"}
+    names = {
+        "stedelijkheid_adressen_per_km2": "urbanity",
+        "omgevingsadressendichtheid": "address_density",
+        "aantal_inwoners": "population",
+    }
     long = read_kwb_attributes(path, code_column="gemeentecode", name_column="gemeentenaam", measures=list(names))
     wide = long.pivot(index=["region_code", "region_name"], columns="measure", values="value").rename(columns=names)
     out = wide.reset_index()[["region_code", "region_name", "urbanity", "address_density", "population"]]
-    out = out.assign(province=pd.Series(pd.NA, index=out.index, dtype="string"),
-                     labour_market_region=pd.Series(pd.NA, index=out.index, dtype="string"))
+    out = out.assign(
+        province=pd.Series(pd.NA, index=out.index, dtype="string"),
+        labour_market_region=pd.Series(pd.NA, index=out.index, dtype="string"),
+    )
     out.attrs["source"] = "CBS 85984NED (wijk- en buurtkaart 2024), gemeenten.csv"
     return out.sort_values("region_code", ignore_index=True)
 
@@ -104,16 +136,21 @@ def _attributes(attributes: pd.DataFrame | None, like: Sequence[str]) -> pd.Data
     check_data(a, {"attributes": "region_code"}, function="donor_pool")
     if a["region_code"].duplicated().any():
         dup = a.loc[a["region_code"].duplicated(), "region_code"].iloc[0]
-        raise ParameterError(f"donor_pool(): `attributes` must have one row per region_code; {dup!r} occurs more "
-                             "than once. Pass the attributes of one year.")
+        raise ParameterError(
+            f"donor_pool(): `attributes` must have one row per region_code; {dup!r} occurs more "
+            "than once. Pass the attributes of one year."
+        )
     missing = [c for c in like if c not in a.columns]
     if missing:
-        raise ParameterError(f"donor_pool(): `like` names {missing!r}, but `attributes` has no such column(s). "
-                             f"Found: {list(a.columns)}.")
+        raise ParameterError(
+            f"donor_pool(): `like` names {missing!r}, but `attributes` has no such column(s). Found: {list(a.columns)}."
+        )
     for c in ("province", "labour_market_region"):
         if c in like and a[c].isna().all():
-            raise ParameterError(f"donor_pool(): `like` includes {c!r}, but that column is empty in `attributes` "
-                                 "(it needs the CBS table 'Gebieden in Nederland', a live fetch). Drop it from `like`.")
+            raise ParameterError(
+                f"donor_pool(): `like` includes {c!r}, but that column is empty in `attributes` "
+                "(it needs the CBS table 'Gebieden in Nederland', a live fetch). Drop it from `like`."
+            )
     return a.set_index("region_code")
 
 
@@ -245,25 +282,33 @@ def donor_pool(
     rec = attrs.to_dict("index")  # plain dicts: per-unit lookups without pandas overhead
     me = rec.get(treated)
     if me is None and like and not include_l:
-        raise ParameterError(f"donor_pool(): the treated unit {treated!r} has no row in `attributes`; pass "
-                             "`include=` to choose donors by hand or add its attributes.")
+        raise ParameterError(
+            f"donor_pool(): the treated unit {treated!r} has no row in `attributes`; pass "
+            "`include=` to choose donors by hand or add its attributes."
+        )
     for u in candidates:
-        reason[u] = _reason(u, treated, me, rec, like, urbanity_step, lo, hi, islands, include_l, exclude_l,
-                            complete)
+        reason[u] = _reason(u, treated, me, rec, like, urbanity_step, lo, hi, islands, include_l, exclude_l, complete)
     dist = pd.Series(np.nan, index=candidates)
     if nearest and not include_l:
         passing = [u for u in candidates if reason[u] == "kept"]
-        dist = _outcome_distance(data, treated, passing, value=value, period=period, unit=unit, scheme=scheme,
-                                 rule=rule).reindex(candidates)
+        dist = _outcome_distance(
+            data, treated, passing, value=value, period=period, unit=unit, scheme=scheme, rule=rule
+        ).reindex(candidates)
         for u in dist.drop(treated).sort_values(kind="stable").index[nearest:]:
             if reason[u] == "kept":
                 reason[u] = "not_nearest"
-    out = pd.DataFrame({"treated": treated, "region_code": candidates,
-                        "region_name": [names.get(u, pd.NA) for u in candidates],
-                        "reason": [reason[u] for u in candidates],
-                        "urbanity": [_get(rec, u, "urbanity") for u in candidates],
-                        "population": [_get(rec, u, "population") for u in candidates],
-                        "distance": dist.to_numpy(float), "pool_rule": text})
+    out = pd.DataFrame(
+        {
+            "treated": treated,
+            "region_code": candidates,
+            "region_name": [names.get(u, pd.NA) for u in candidates],
+            "reason": [reason[u] for u in candidates],
+            "urbanity": [_get(rec, u, "urbanity") for u in candidates],
+            "population": [_get(rec, u, "population") for u in candidates],
+            "distance": dist.to_numpy(float),
+            "pool_rule": text,
+        }
+    )
     out.insert(3, "kept", out["reason"].isin(["kept", "requested"]))
     out.attrs["pool_rule"] = text
     return out[POOL_COLUMNS]
@@ -273,7 +318,9 @@ def _band(band) -> tuple[float, float]:
     try:
         lo, hi = (float(x) for x in band)
     except (TypeError, ValueError):
-        raise ParameterError(f"`population_band` must be two numbers (low, high), e.g. (0.5, 2.0); got {band!r}.") from None
+        raise ParameterError(
+            f"`population_band` must be two numbers (low, high), e.g. (0.5, 2.0); got {band!r}."
+        ) from None
     if not 0 <= lo < 1 < hi:
         raise ParameterError(f"`population_band` must satisfy 0 <= low < 1 < high; got {band!r}.")
     return lo, hi
@@ -300,9 +347,11 @@ def check_known(codes: Sequence[str], known: Sequence[str], parameter: str) -> N
             return [upper[h] for h in hits] or "none close"
 
         hints = "; ".join(f"{c!r}: did you mean {near(c)}" for c in bad)
-        raise ParameterError(f"`{parameter}`: unit code(s) {bad!r} not found in the data ({len(known)} units). {hints}. "
-                             "Check the code (e.g. GM0321 for Houten) and that the unit has the treated unit's "
-                             "region_level.")
+        raise ParameterError(
+            f"`{parameter}`: unit code(s) {bad!r} not found in the data ({len(known)} units). {hints}. "
+            "Check the code (e.g. GM0321 for Houten) and that the unit has the treated unit's "
+            "region_level."
+        )
 
 
 def _complete_units(data, value, period, unit) -> set[str]:
@@ -331,7 +380,9 @@ def _reason(u, treated, me, attrs, like, step, lo, hi, islands, include, exclude
         return "no_attributes"
     if "urbanity" in like and abs(float(a["urbanity"]) - float(me["urbanity"])) > step:
         return "urbanity"
-    if "population" in like and not lo * float(me["population"]) <= float(a["population"]) <= hi * float(me["population"]):
+    if "population" in like and not lo * float(me["population"]) <= float(a["population"]) <= hi * float(
+        me["population"]
+    ):
         return "population"
     for c in ("province", "labour_market_region"):
         if c in like and a[c] != me[c]:
@@ -348,72 +399,18 @@ def _outcome_distance(data, treated, units, *, value, period, unit, scheme, rule
     sub = data[data[unit].isin([treated, *units])]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # incomplete units were already given their reason
-        panel = panel_of(sub, value=value, period=period, unit=unit, indicator=None, scheme=scheme, rule=rule,
-                         treated=[treated], function="donor_pool")
+        panel = panel_of(
+            sub,
+            value=value,
+            period=period,
+            unit=unit,
+            indicator=None,
+            scheme=scheme,
+            rule=rule,
+            treated=[treated],
+            function="donor_pool",
+        )
     pre = panel.wide.loc[:, (panel.phase == "before").to_numpy()]
     sd = pre.std(axis=0, ddof=0).replace(0, 1.0)
     z = (pre - pre.mean(axis=0)) / sd
     return np.sqrt(((z - z.loc[treated]) ** 2).sum(axis=1))
-
-
-ALL_RULE = "all units of the treated unit's region_level"
-
-
-def resolve_donors(data: pd.DataFrame, treated: list[str], donors, *, value: str, period: str, unit: str,
-                   function: str) -> tuple[dict[str, list[str]], dict[str, str], pd.DataFrame | None]:
-    """The donors of every treated unit, the rule that chose them and the pool frame (if any).
-
-    ``donors`` may be None (the default :func:`donor_pool` rule; units without attributes, such
-    as synthetic test codes, fall back to every unit of the treated unit's ``region_level``),
-    ``"all"``, a sequence of codes (checked: unknown codes and incomplete series raise), or a
-    frame returned by :func:`donor_pool` (its kept units).
-    """
-    others = lambda pool: [u for u in pool if u not in treated]
-    if isinstance(donors, pd.DataFrame):
-        missing = [c for c in ("treated", "region_code", "kept") if c not in donors.columns]
-        if missing:
-            raise ParameterError(f"{function}(): `donors` as a frame must come from donor_pool(); it lacks {missing!r}.")
-        lacking = [t for t in treated if t not in set(donors["treated"])]
-        if lacking:
-            raise ParameterError(f"{function}(): the `donors` frame has no pool for treated unit(s) {lacking!r}; "
-                                 "call donor_pool() for each treated unit and concatenate the frames.")
-        kept = donors[donors["kept"].astype(bool)]
-        pools = {t: others(kept.loc[kept["treated"] == t, "region_code"].tolist()) for t in treated}
-        rule = donors.attrs.get("pool_rule") or (donors["pool_rule"].iloc[0] if "pool_rule" in donors else "given pool")
-        return pools, {t: rule for t in treated}, donors.copy()
-    if isinstance(donors, str) and donors == "all":
-        return {t: others(_candidates(data, unit, t)[1:]) for t in treated}, {t: ALL_RULE for t in treated}, None
-    given = to_list(donors, "donors")
-    if given:
-        units = list(pd.unique(data[unit].dropna()))
-        check_known(given, units, "donors")
-        complete = _complete_units(data, value, period, unit)
-        bad = [d for d in given if d not in complete]
-        if bad:
-            raise ParameterError(f"{function}(): requested donor(s) {bad!r} lack a value for some periods (e.g. a "
-                                 "municipality formed by a merger has no population before it existed). Remove them "
-                                 "from `donors` or restrict the periods.")
-        return {t: others(given) for t in treated}, {t: "requested donors" for t in treated}, None
-    return _default_pools(data, treated, value=value, period=period, unit=unit, function=function)
-
-
-def _default_pools(data, treated, *, value, period, unit, function):
-    from cosie_analysis.errors import InputFileError
-
-    try:
-        attrs = municipality_attributes()
-    except InputFileError as err:
-        warnings.warn(f"{function}(): no municipality attributes ({err}); the donor pool is every unit of the treated "
-                      "unit's region_level.", UserWarning, stacklevel=3)
-        attrs = None
-    pools, rules, frames = {}, {}, []
-    for t in treated:
-        if attrs is None or t not in set(attrs["region_code"]):
-            pools[t] = [u for u in _candidates(data, unit, t)[1:] if u not in treated]
-            rules[t] = ALL_RULE
-            continue
-        frame = donor_pool(data, t, attributes=attrs, value=value, period=period, unit=unit)
-        frames.append(frame)
-        pools[t] = [u for u in frame.loc[frame["kept"], "region_code"] if u not in treated]
-        rules[t] = frame.attrs["pool_rule"]
-    return pools, rules, (pd.concat(frames, ignore_index=True) if frames else None)

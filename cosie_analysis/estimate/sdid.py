@@ -6,7 +6,6 @@ standard errors from placebo replications over the donors.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -23,14 +22,14 @@ from cosie_analysis.estimate._common import (
     to_list,
     z_or_t,
 )
-from cosie_analysis.estimate.pools import resolve_donors
+from cosie_analysis.estimate._donors import resolve_donors
 from cosie_analysis.estimate.synth import (
-    check_phases,
     SC_COLUMNS,
     SyntheticControlResult,
     _gap_frame,
     _rmspe,
     _sc_weights,
+    check_phases,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,8 +87,7 @@ def simplex_ridge(A: np.ndarray, b: np.ndarray, penalty: float) -> np.ndarray:
     return w / s if s > 0 else np.full(n, 1 / n)
 
 
-def _sdid_fit(y1: np.ndarray, Y0: np.ndarray, pre: np.ndarray, post: np.ndarray, zeta_omega: float,
-              zeta_lambda: float):
+def _sdid_fit(y1: np.ndarray, Y0: np.ndarray, pre: np.ndarray, post: np.ndarray, zeta_omega: float, zeta_lambda: float):
     """Unit and time weights, the estimate and the counterfactual path of one treated series.
 
     ``Y0`` is periods x donors. Intercepts as in Arkhangelsky et al.: unit weights fit the treated
@@ -114,6 +112,51 @@ def _noise(Y0: np.ndarray, pre: np.ndarray) -> float:
     """The noise level of Arkhangelsky et al.: sd of the donors' first differences before treatment."""
     d = np.diff(Y0[pre], axis=0)
     return float(np.std(d, ddof=1)) if d.size > 1 else 0.0
+
+
+def _sdid_phase(y1, Y0, pool, pre, m, sigma, z, leave_one_out):
+    """One phase of one treated unit: the estimate, its placebo standard error and normal interval,
+    the placebo rank, leave-one-donor-out; returns the summary values, weights, path and LOO rows."""
+    from scipy import stats
+
+    zo, zl = (int(m.sum())) ** 0.25 * sigma, 1e-6 * sigma
+    omega, lam, synth, tau = _sdid_fit(y1, Y0, pre, m, zo, zl)
+    placebo = np.array([_sdid_fit(Y0[:, j], np.delete(Y0, j, axis=1), pre, m, zo, zl)[3] for j in range(len(pool))])
+    se = float(np.sqrt(np.mean((placebo - placebo.mean()) ** 2)))
+    loo = [
+        (d, float(x), _sdid_fit(y1, np.delete(Y0, j, axis=1), pre, m, zo, zl)[3])
+        for j, (d, x) in enumerate(zip(pool, omega, strict=True))
+        if x > 0.01 and leave_one_out
+    ]
+    rank = 1 + int((np.abs(placebo) >= abs(tau)).sum())
+    gap = y1 - synth
+    n_units = len(pool) + 1
+    values = dict(
+        estimate=tau,
+        relative_effect=float(gap[m].sum() / synth[m].sum()),
+        std_err=se,
+        ci_lower=tau - z * se,
+        ci_upper=tau + z * se,
+        rmspe_pre=_rmspe(gap[pre]),
+        rmspe_post=_rmspe(gap[m]),
+        rmspe_ratio=np.nan,
+        rank=rank,
+        n_units=n_units,
+        p_value=float(2 * stats.norm.sf(abs(tau) / se)) if se > 0 else np.nan,
+        p_min=1 / n_units,
+        test_note="",
+        fit_ratio_max=np.nan,
+        n_comparable=n_units,
+        rank_post=rank,
+        p_post=rank / n_units,
+        loo_min=min((e for *_, e in loo), default=np.nan),
+        loo_max=max((e for *_, e in loo), default=np.nan),
+        n=int(m.sum()),
+        n_pre=int(pre.sum()),
+        n_donors=len(pool),
+        n_donors_used=int((omega > 1e-6).sum()),
+    )
+    return values, omega, lam, synth, loo
 
 
 def synthetic_did(
@@ -192,65 +235,74 @@ def synthetic_did(
     conf_level = check_conf_level(conf_level)
     wanted = check_phases(phases)
     check_data(data, {"value": value, "period": period, "unit": unit}, function="synthetic_did")
-    panel = panel_of(data, value=value, period=period, unit=unit, indicator=indicator, scheme=scheme, rule=rule,
-                     treated=treated_l, function="synthetic_did")
-    pools, rules, pool_frame = resolve_donors(data, treated_l, donors, value=value, period=period, unit=unit,
-                                              function="synthetic_did")
+    panel = panel_of(
+        data,
+        value=value,
+        period=period,
+        unit=unit,
+        indicator=indicator,
+        scheme=scheme,
+        rule=rule,
+        treated=treated_l,
+        function="synthetic_did",
+    )
+    pools, rules, pool_frame = resolve_donors(
+        data, treated_l, donors, value=value, period=period, unit=unit, function="synthetic_did"
+    )
     W = panel.wide
     Y = W.to_numpy(float)
     row = {u: i for i, u in enumerate(W.index)}
     pre = (panel.phase == "before").to_numpy()
-    phases = {k: m for k, m in {"during": (panel.phase == "during").to_numpy(),
-                                "after": (panel.phase == "after").to_numpy(),
-                                "post": (panel.phase != "before").to_numpy()}.items() if m.any() and k in wanted}
+    masks = {
+        k: m
+        for k, m in {
+            "during": (panel.phase == "during").to_numpy(),
+            "after": (panel.phase == "after").to_numpy(),
+            "post": (panel.phase != "before").to_numpy(),
+        }.items()
+        if m.any() and k in wanted
+    }
     z = z_or_t(conf_level)
     rows, wrows, loo_rows, parts, pairs, time_w = [], [], [], [], [], []
     for tr in treated_l:
         pool = [u for u in pools[tr] if u in row]
         if len(pool) < 3:
-            raise ParameterError(f"synthetic_did() needs at least 3 donors with a complete series; found {len(pool)} "
-                                 f"for {tr!r} (pool rule: {rules[tr]}).")
+            raise ParameterError(
+                f"synthetic_did() needs at least 3 donors with a complete series; found {len(pool)} "
+                f"for {tr!r} (pool rule: {rules[tr]})."
+            )
         Y0 = Y[[row[d] for d in pool]].T
         y1 = Y[row[tr]]
         sigma = _noise(Y0, pre)
-        for ph, m in phases.items():
-            zo, zl = (int(m.sum())) ** 0.25 * sigma, 1e-6 * sigma
-            omega, lam, synth, tau = _sdid_fit(y1, Y0, pre, m, zo, zl)
-            placebo = np.array([_sdid_fit(Y0[:, j], np.delete(Y0, j, axis=1), pre, m, zo, zl)[3]
-                                for j in range(len(pool))])
-            se = float(np.sqrt(np.mean((placebo - placebo.mean()) ** 2)))
-            loo = [(d, float(x), _sdid_fit(y1, np.delete(Y0, j, axis=1), pre, m, zo, zl)[3])
-                   for j, (d, x) in enumerate(zip(pool, omega)) if x > 0.01 and leave_one_out]
+        for ph, m in masks.items():
+            row_, omega, lam, synth, loo = _sdid_phase(y1, Y0, pool, pre, m, sigma, z, leave_one_out)
+            rows.append(dict(treated=tr, indicator=panel.indicator, phase=ph, pool_rule=rules[tr], **row_))
             loo_rows += [dict(treated=tr, dropped_donor=d, weight=x, phase=ph, estimate=e) for d, x, e in loo]
-            rank = 1 + int((np.abs(placebo) >= abs(tau)).sum())
-            gap = y1 - synth
-            from scipy import stats
-
-            rows.append(dict(
-                treated=tr, indicator=panel.indicator, phase=ph, estimate=tau,
-                relative_effect=float(gap[m].sum() / synth[m].sum()), std_err=se, ci_lower=tau - z * se,
-                ci_upper=tau + z * se, rmspe_pre=_rmspe(gap[pre]), rmspe_post=_rmspe(gap[m]), rmspe_ratio=np.nan,
-                rank=rank, n_units=len(pool) + 1, p_value=float(2 * stats.norm.sf(abs(tau) / se)) if se > 0 else np.nan,
-                p_min=1 / (len(pool) + 1), test_note="", fit_ratio_max=np.nan, n_comparable=len(pool) + 1,
-                rank_post=rank, p_post=rank / (len(pool) + 1), loo_min=min((e for *_, e in loo), default=np.nan),
-                loo_max=max((e for *_, e in loo), default=np.nan), n=int(m.sum()), n_pre=int(pre.sum()),
-                n_donors=len(pool), n_donors_used=int((omega > 1e-6).sum()), pool_rule=rules[tr]))
-            if ph == list(phases)[-1]:  # paths and weights of the last phase ("post" by default)
-                wrows += [dict(treated=tr, donor=d, weight=float(x)) for d, x in zip(pool, omega) if x > 1e-6]
-                parts.append((y1, synth, gap))
+            if ph == list(masks)[-1]:  # paths and weights of the last phase ("post" by default)
+                wrows += [
+                    dict(treated=tr, donor=d, weight=float(x)) for d, x in zip(pool, omega, strict=True) if x > 1e-6
+                ]
+                parts.append((y1, synth, y1 - synth))
                 pairs.append((tr, tr))
                 time_w.append(pd.DataFrame({"treated": tr, "period": W.columns[pre], "weight": lam}))
     table = pd.DataFrame(rows)
     table["p_adjusted"] = adjust_within(table, "phase", adjust)
     table["adjust"], table["method"], table["conf_level"] = adjust, "synthetic_did", conf_level
     table["phase_scheme"], table["phase_rule"] = panel.scheme_name, panel.rule_name
-    if (table["n_donors_used"] < 2).any():
-        warnings.warn("synthetic_did(): a unit weight vector puts all weight on one donor.", UserWarning, stacklevel=2)
     return SyntheticControlResult(
-        table=table[SC_COLUMNS], phase_scheme=panel.scheme_name, phase_rule=panel.rule_name, conf_level=conf_level,
-        method="synthetic_did", unit=unit, weights=pd.DataFrame(wrows, columns=["treated", "donor", "weight"]),
-        gaps=_gap_frame(pairs, W.columns.to_numpy(), panel, parts), placebos=pd.DataFrame(), scheme=scheme,
+        table=table[SC_COLUMNS],
+        phase_scheme=panel.scheme_name,
+        phase_rule=panel.rule_name,
+        conf_level=conf_level,
+        method="synthetic_did",
+        unit=unit,
+        weights=pd.DataFrame(wrows, columns=["treated", "donor", "weight"]),
+        gaps=_gap_frame(pairs, W.columns.to_numpy(), panel, parts),
+        placebos=pd.DataFrame(),
+        scheme=scheme,
         leave_one_out=pd.DataFrame(loo_rows, columns=["treated", "dropped_donor", "weight", "phase", "estimate"]),
-        pools=pool_frame, time_weights=pd.concat(time_w, ignore_index=True),
+        pools=pool_frame,
+        time_weights=pd.concat(time_w, ignore_index=True),
         formula="SDID: min over unit weights (simplex, ridge zeta_omega) and time weights (simplex, ridge "
-                "zeta_lambda), each with an intercept; tau = weighted double difference")
+        "zeta_lambda), each with an intercept; tau = weighted double difference",
+    )

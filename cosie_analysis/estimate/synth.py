@@ -25,6 +25,7 @@ from cosie_analysis.estimate._common import (
     pct,
     to_list,
 )
+from cosie_analysis.estimate._donors import resolve_donors
 from cosie_analysis.estimate._scfit import (  # noqa: F401
     METHODS,
     _Fitter,
@@ -33,7 +34,6 @@ from cosie_analysis.estimate._scfit import (  # noqa: F401
     _rmspe,
     _sc_weights,
 )
-from cosie_analysis.estimate.pools import resolve_donors
 
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
