@@ -28,12 +28,14 @@ def exact():
         return synthetic_control(factor_panel(8, n_units=15, sd=0.0), treated="SY0001")
 
 
-def by_hand(res, phase, k):
-    """Independent: the placebos with pre-MSPE <= k x the treated unit's, and the treated unit's row."""
+def by_hand(res, phase, k, band=True, treated="SY0001"):
+    """Independent: the placebos with pre-MSPE within a factor k of the treated unit's (or at most k
+    times it, ``band=False``), and the treated unit's row."""
     p = res.placebos[res.placebos["phase"] == phase].set_index("unit")
-    me = p.loc["SY0001"]
-    others = p.drop(index="SY0001")
-    return others[others["rmspe_pre"] ** 2 <= k * me["rmspe_pre"] ** 2], me
+    me = p.loc[treated]
+    others = p.drop(index=treated)
+    ratio = others["rmspe_pre"] ** 2 / me["rmspe_pre"] ** 2
+    return others[(ratio <= k) & ((ratio >= 1 / k) | (not band))], me
 
 
 def test_columns_and_ratio_test_when_the_fit_is_not_exact(noisy):
@@ -46,9 +48,11 @@ def test_columns_and_ratio_test_when_the_fit_is_not_exact(noisy):
     assert post["rank_post"] == 1 + (comparable["rmspe_post"] >= me["rmspe_post"]).sum()
     assert post["p_post"] == pytest.approx(post["rank_post"] / post["n_comparable"])
     assert post["p_value"] == pytest.approx(post["rank"] / post["n_units"])
-    # a stricter k keeps fewer placebos
-    strict = synthetic_control(factor_panel(4, n_units=20, effect=-3.0), treated="SY0001", fit_ratio_max=1.0)
-    assert strict.summary().set_index("phase").loc["post", "n_comparable"] <= post["n_comparable"]
+    # Abadie et al.'s one-sided rule keeps every placebo that fits better, too
+    data = factor_panel(4, n_units=20, effect=-3.0)
+    one_sided = synthetic_control(data, treated="SY0001", comparable="abadie").summary().set_index("phase").loc["post"]
+    comparable, _ = by_hand(noisy, "post", 5.0, band=False)
+    assert one_sided["n_comparable"] == len(comparable) + 1 >= post["n_comparable"]
 
 
 def test_exact_fit_gives_no_ratio_p_value_but_a_comparable_fit_rank(exact):
@@ -112,3 +116,14 @@ def test_augmented_sc_corrects_imbalance_and_recovers_the_effect():
     np.testing.assert_allclose(a, b, atol=1e-9)
     with pytest.raises(ParameterError, match="method"):
         synthetic_control(data, treated="SY0001", method="ridge")
+
+
+def test_comparable_band_with_a_typical_fit():
+    """A unit of typical pre-fit quality as 'treated' (SYNTHETIC): the band keeps some placebos and
+    drops both the much better and the much worse fits."""
+    res = synthetic_control(factor_panel(4, n_units=20, effect=-3.0), treated="SY0007", donors="all")
+    post = res.summary().set_index("phase").loc["post"]
+    comparable, me = by_hand(res, "post", 5.0, treated="SY0007")
+    p = res.placebos[res.placebos["phase"] == "post"].set_index("unit").drop(index="SY0007")
+    assert 1 < post["n_comparable"] == len(comparable) + 1 < len(p) + 1
+    assert post["rank_post"] == 1 + (comparable["rmspe_post"] >= me["rmspe_post"]).sum()

@@ -109,6 +109,7 @@ def one(cal, seed, first_year, effect) -> dict:
         sd = ca.synthetic_did(data, **kw).summary().iloc[0]
         sc = ca.synthetic_control(data, **kw).summary().iloc[0]
         aug = ca.synthetic_control(data, method="augmented", **kw).summary().iloc[0]
+        abadie = ca.synthetic_control(data, comparable="abadie", **kw).summary().iloc[0]
     return dict(
         truth=truth,
         sdid_est=sd["estimate"],
@@ -119,6 +120,7 @@ def one(cal, seed, first_year, effect) -> dict:
         sc_est=sc["estimate"],
         sc_p=sc["p_value"],
         sc_post_p=sc["p_post"],
+        sc_post_p_abadie=abadie["p_post"],
         sc_exact=sc["test_note"] == "exact_pre_fit",
         aug_est=aug["estimate"],
         aug_p=aug["p_value"],
@@ -157,7 +159,9 @@ def summarise(res: pd.DataFrame, label: str, effect: bool) -> list[dict]:
             ("SDID placebo-SE test", "sdid_p"),
             ("SDID placebo rank", "sdid_rank_p"),
             ("SC ratio rank (when given)", "sc_p"),
-            ("SC post-RMSPE rank, comparable fits", "sc_post_p"),
+            ("SC post-RMSPE rank, comparable fits (band, k = 5; the default)", "sc_post_p"),
+            ("SC post-RMSPE rank, pre-MSPE at most 5x (Abadie et al.)", "sc_post_p_abadie"),
+            ("augmented SC post-RMSPE rank (band)", "aug_post_p"),
             ("augmented SC ratio rank (when given)", "aug_p"),
         ]:
             x = res[col]

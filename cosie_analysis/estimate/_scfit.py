@@ -117,9 +117,10 @@ def _leave_one_out(fitter: _Fitter, tr: str, pool: list[str], w: np.ndarray) -> 
     return out
 
 
-def _phase_row(tr, ph, m, fits, pool, fitter, exact, k, loo, indicator) -> dict:
+def _phase_row(tr, ph, m, fits, pool, fitter, exact, k, loo, indicator, band: bool = True) -> dict:
     """One summary row: estimate, ratio test (none when the treated fit is exact), post-RMSPE rank
-    among placebos with comparable pre-fit (Abadie et al. 2010), leave-one-donor-out range."""
+    among placebos with comparable pre-fit (Abadie et al. 2010; ``band``: within a factor k both
+    ways), leave-one-donor-out range."""
     w, synth, gap, rp = fits[tr]
 
     def ratio(u):
@@ -128,9 +129,11 @@ def _phase_row(tr, ph, m, fits, pool, fitter, exact, k, loo, indicator) -> dict:
     r_tr = ratio(tr)
     rank = 1 + int(sum(ratio(u) >= r_tr for u in pool))
     n_units = len(pool) + 1
-    # comparable pre-fit: pre-MSPE at most k times the treated unit's (an exact fit counts as the floor)
-    limit = k * max(rp, 1e3 * fitter.eps) ** 2
-    comparable = [u for u in pool if fits[u][3] ** 2 <= limit]
+    # comparable pre-fit: pre-MSPE within a factor k of the treated unit's ("band") or at most k times
+    # it (Abadie et al.); pre-MSPEs below the floor of an exact fit count as the floor
+    floor = (1e3 * fitter.eps) ** 2
+    mine = max(rp**2, floor)
+    comparable = [u for u in pool if (not band or max(fits[u][3] ** 2, floor) >= mine / k) and fits[u][3] ** 2 <= k * mine]
     post_tr = _rmspe(gap[m])
     rank_post = 1 + int(sum(_rmspe(fits[u][2][m]) >= post_tr for u in comparable))
     est_loo = [r["estimate"] for r in loo if r["phase"] == ph]
