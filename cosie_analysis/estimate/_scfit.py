@@ -133,7 +133,9 @@ def _phase_row(tr, ph, m, fits, pool, fitter, exact, k, loo, indicator, band: bo
     # it (Abadie et al.); pre-MSPEs below the floor of an exact fit count as the floor
     floor = (1e3 * fitter.eps) ** 2
     mine = max(rp**2, floor)
-    comparable = [u for u in pool if (not band or max(fits[u][3] ** 2, floor) >= mine / k) and fits[u][3] ** 2 <= k * mine]
+    comparable = [
+        u for u in pool if (not band or max(fits[u][3] ** 2, floor) >= mine / k) and fits[u][3] ** 2 <= k * mine
+    ]
     post_tr = _rmspe(gap[m])
     rank_post = 1 + int(sum(_rmspe(fits[u][2][m]) >= post_tr for u in comparable))
     est_loo = [r["estimate"] for r in loo if r["phase"] == ph]
