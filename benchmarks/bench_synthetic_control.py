@@ -51,9 +51,9 @@ def best_of(fn, k=3):
 
 def main() -> None:
     warnings.simplefilter("ignore")
+    obs = observations()  # puts this repository first on sys.path
     from cosie_analysis.estimate.comparison import synthetic_control
 
-    obs = observations()
     data = obs[(obs["indicator"] == "crime_1_1_1_per_1000") & (obs["region_level"] == "gemeente")]
     print(f"machine: {machine()}")
     synthetic_control(data, treated=TREATED, donors="all")  # warm-up: imports
