@@ -83,6 +83,8 @@ WORDS["nl"].update({
     "pool_rule": "Donorkeuze",
     "no_test": "geen toets: de pre-periode past exact, de verhouding is niet informatief",
     "specification": "Specificatie (gesorteerd)", "effect": "Effect",
+    "multiverse_summary": ("{unit}: {n} specificaties, mediaan relatief effect {median}; {positive} positief; "
+                           "{significant} van de specificaties met een toets heeft p < 0,05."),
 })
 WORDS["en"].update({
     "pool_reason_kept": "kept", "pool_reason_requested": "requested", "pool_reason_treated": "treated unit",
@@ -94,6 +96,8 @@ WORDS["en"].update({
     "pool_rule": "Donor pool",
     "no_test": "no test: the pre-period fits exactly, the ratio is not informative",
     "specification": "Specification (sorted)", "effect": "Effect",
+    "multiverse_summary": ("{unit}: {n} specifications, median relative effect {median}; {positive} positive; "
+                           "{significant} of the specifications with a test have p < 0.05."),
 })
 
 

@@ -113,25 +113,20 @@ class MultiverseResult(Result):
     def describe(self, lang: str = "nl") -> str:
         """How many specifications, and the share with a positive and with a significant effect."""
         check_lang(lang)
-        from cosie_analysis.words import format_number, format_pct
+        from cosie_analysis.words import format_number, format_pct, word
 
         out = []
         for tr, g in self.table.groupby("treated", sort=False):
-            n, med = len(g), g["relative_effect"].median()
-            pos = format_pct((g["relative_effect"] > 0).mean(), lang, sign=False)
-            sig = format_pct((g["p_value"] < 0.05).sum() / max(g["p_value"].notna().sum(), 1), lang, sign=False)
-            if lang == "nl":
-                out.append(
-                    f"{tr}: {format_number(n, 0, lang)} specificaties, mediaan relatief effect "
-                    f"{format_pct(med, lang)}; {pos} positief; {sig} van de specificaties met een toets "
-                    "heeft p < 0,05."
+            tested = max(int(g["p_value"].notna().sum()), 1)
+            out.append(
+                word("multiverse_summary", lang).format(
+                    unit=tr,
+                    n=format_number(len(g), 0, lang),
+                    median=format_pct(g["relative_effect"].median(), lang),
+                    positive=format_pct((g["relative_effect"] > 0).mean(), lang, sign=False),
+                    significant=format_pct((g["p_value"] < 0.05).sum() / tested, lang, sign=False),
                 )
-            else:
-                out.append(
-                    f"{tr}: {format_number(n, 0, lang)} specifications, median relative effect "
-                    f"{format_pct(med, lang)}; {pos} positive; {sig} of the specifications with a test have "
-                    "p < 0.05."
-                )
+            )
         return " ".join(out)
 
 
