@@ -61,11 +61,12 @@ class MultiverseResult(Result):
         t = t.sort_values(["relative_effect", *CHOICES], kind="stable", na_position="last", ignore_index=True)
         return t.assign(rank=np.arange(1, len(t) + 1))
 
-    def plot(self, *, treated: str | None = None, lang: str = "nl", fig=None):
+    def plot(self, *, treated: str | None = None, lang: str = "nl", axes=None):
         """Specification curve (Simonsohn, Simmons and Nelson 2020): the relative effects sorted, with
         their intervals, above the choice matrix (one row per choice value, a dot where used).
 
-        Returns the Figure (two Axes: curve and matrix)."""
+        ``axes``: a pair (curve, matrix) to draw on; default a new figure with two Axes.
+        Returns the Figure."""
         from cosie_analysis.words import word
 
         check_lang(lang)
@@ -75,11 +76,16 @@ class MultiverseResult(Result):
         d = self.plot_data(treated or units[0])
         import matplotlib.pyplot as plt
 
-        if fig is None:
-            fig = plt.figure(layout="constrained")
         choices = [c for c in CHOICES if d[c].nunique() > 1 or c == "estimator"]
         labels = [(c, v) for c in choices for v in sorted(d[c].unique()) if v != NOT_USED]
-        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1.2, max(len(labels), 1) * 0.12 + 0.3])
+        if axes is None:
+            fig = plt.figure(layout="constrained")
+            top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1.2, max(len(labels), 1) * 0.12 + 0.3])
+        else:
+            top, bottom = axes
+            fig = top.figure
+            bottom.sharex(top)
+            top.tick_params(axis="x", labelbottom=False)
         x = d["rank"].to_numpy()
         has_ci = d["relative_ci_lower"].notna().to_numpy()
         top.vlines(

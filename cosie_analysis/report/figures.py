@@ -262,8 +262,6 @@ def synthetic_control_vandalism(ctx, lang):
 
 def multiverse_burglary(ctx: ReportContext, lang: str) -> FigureOutput:
     """Specification curves of residential burglary for both pilots (ca.multiverse)."""
-    import matplotlib.pyplot as plt
-
     from cosie_analysis.estimate.multiverse import multiverse
 
     scales = {"rate": "crime_1_1_1_per_1000", "count": "crime_1_1_1"}
@@ -271,10 +269,17 @@ def multiverse_burglary(ctx: ReportContext, lang: str) -> FigureOutput:
     data = data[data["region_code"].str.startswith("GM")]
     result = ctx.once(("multiverse", "1.1.1"), lambda: multiverse(data, treated=list(PILOTS), scales=scales,
                                                                   rules=("majority", "start")))
-    fig = plt.figure(layout="constrained")
-    for sub, town in zip(fig.subfigures(2, 1, hspace=0.04), PILOTS):
-        result.plot(treated=town, lang=lang, fig=sub)
-        sub.axes[0].set_title(PILOTS[town], loc="left")
+    import matplotlib.pyplot as plt
+
+    # fixed margins, not constrained layout: its solver left last-bit differences in the axes
+    # positions of this figure between runs (SVG clip-path ids changed); fixed margins are exact
+    fig = plt.figure()
+    outer = fig.add_gridspec(2, 1, left=0.27, right=0.98, top=0.96, bottom=0.08, hspace=0.22)
+    axes = [fig.add_subplot(cell) for half in outer for cell in half.subgridspec(2, 1, height_ratios=[1.0, 1.9],
+                                                                                   hspace=0.06)]
+    for i, town in enumerate(PILOTS):
+        result.plot(treated=town, lang=lang, axes=(axes[2 * i], axes[2 * i + 1]))
+        axes[2 * i].set_title(PILOTS[town], loc="left")
     return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
                         ["47018NED", "70072NED"], height_mm=220, tables={"multiverse_burglary": result.summary()})
 
