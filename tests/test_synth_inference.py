@@ -127,3 +127,19 @@ def test_comparable_band_with_a_typical_fit():
     p = res.placebos[res.placebos["phase"] == "post"].set_index("unit").drop(index="SY0007")
     assert 1 < post["n_comparable"] == len(comparable) + 1 < len(p) + 1
     assert post["rank_post"] == 1 + (comparable["rmspe_post"] >= me["rmspe_post"]).sum()
+
+
+def test_leave_one_period_out_pre_fit_check_by_hand(noisy):
+    """rmspe_pre_cv: each pre-corona year predicted by weights fitted on the other seven."""
+    data = factor_panel(4, n_units=20, effect=-3.0)
+    w = data.pivot(index="region_code", columns="period", values="value")
+    donors = [u for u in w.index if u != "SY0001"]
+    pre = [c for c in w.columns if c < "2020"]
+    errors = []
+    for t in pre:
+        rest = [c for c in pre if c != t]
+        wt = _sc_weights(w.loc["SY0001", rest].to_numpy(), w.loc[donors, rest].to_numpy().T)
+        errors.append(w.loc["SY0001", t] - w.loc[donors, t].to_numpy() @ wt)
+    got = noisy.summary()["rmspe_pre_cv"]
+    np.testing.assert_allclose(got, np.sqrt(np.mean(np.square(errors))), rtol=1e-10)
+    assert (got > noisy.summary()["rmspe_pre"]).all()  # out of sample is worse than in sample

@@ -167,3 +167,14 @@ def _phase_row(tr, ph, m, fits, pool, fitter, exact, k, loo, indicator, band: bo
         n_donors=len(pool),
         n_donors_used=int((np.abs(w) > 1e-6).sum()),
     )
+
+
+def _pre_period_cv(fitter: _Fitter, tr: str, pool: list[str]) -> float:
+    """Leave-one-period-out prediction error of the treated unit's pre-period fit (RMS over periods).
+
+    Synthetic-control weights only (for the augmented method too: a check of the donor fit)."""
+    Y0 = fitter.Y[[fitter.row[d] for d in pool]].T
+    y1 = fitter.Y[fitter.row[tr]]
+    pre = np.flatnonzero(fitter.pre)
+    errors = [y1[t] - Y0[t] @ _sc_weights(y1[pre[pre != t]], Y0[pre[pre != t]]) for t in pre]
+    return _rmspe(np.asarray(errors))

@@ -138,6 +138,7 @@ def _sdid_phase(y1, Y0, pool, pre, m, sigma, z, leave_one_out):
         ci_lower=tau - z * se,
         ci_upper=tau + z * se,
         rmspe_pre=_rmspe(gap[pre]),
+        rmspe_pre_cv=np.nan,
         rmspe_post=_rmspe(gap[m]),
         rmspe_ratio=np.nan,
         rank=rank,
@@ -200,7 +201,7 @@ def synthetic_did(
           estimates|`` (1 = largest), ``rank / n_units`` is the placebo-rank p ``p_post``;
           ``rank_post`` equals ``rank``, ``n_comparable`` equals ``n_units``;
         - ``rmspe_pre``: root mean square of the pre-period gap to the weighted, shifted donors;
-          ``rmspe_ratio``: NaN (not a test here); ``test_note``: "" ;
+          ``rmspe_ratio`` and ``rmspe_pre_cv``: NaN (synthetic control only); ``test_note``: "";
         - ``loo_min``, ``loo_max``: range of the estimate when each donor with weight > 0.01 is
           left out in turn.
 

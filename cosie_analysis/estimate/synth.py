@@ -31,6 +31,7 @@ from cosie_analysis.estimate._scfit import (  # noqa: F401
     _Fitter,
     _leave_one_out,
     _phase_row,
+    _pre_period_cv,
     _rmspe,
     _sc_weights,
 )
@@ -244,6 +245,10 @@ def synthetic_control(
         - ``rmspe_pre``: root mean squared gap over the "before" periods; ``rmspe_post``: the same
           over the phase; ``rmspe_ratio``: ``rmspe_post / max(rmspe_pre, floor)`` with ``floor`` =
           1e-6 x the standard deviation of all pre-period values (so exact fits give finite ratios);
+        - ``rmspe_pre_cv``: leave-one-period-out check of the pre-period fit: each "before" period in
+          turn is left out of the fit and predicted from the others; the root mean squared
+          prediction error. An exact fit with a large ``rmspe_pre_cv`` interpolates rather than
+          reproduces the treated unit's path;
         - ``rank``: rank of the treated unit's ratio among all units (1 = largest; ties count
           against the treated unit); ``n_units``: donors + 1;
         - ``p_value``: ``rank / n_units``, or NaN when the treated unit's pre-period fit is exact
@@ -344,10 +349,11 @@ def synthetic_control(
         wrows += [dict(treated=tr, donor=d, weight=float(x)) for d, x in zip(pool, w) if abs(x) > 1e-6]
         loo = _leave_one_out(fitter, tr, pool, w) if leave_one_out else []
         loo_rows += loo
+        cv = _pre_period_cv(fitter, tr, pool)
         for ph, m in fitter.phases.items():
             rows.append(_phase_row(tr, ph, m, fits, pool, fitter, exact, fit_ratio_max, loo, panel.indicator,
                                    band=comparable == "band")
-                        | dict(pool_rule=rules[tr]))
+                        | dict(pool_rule=rules[tr], rmspe_pre_cv=cv))
     table = pd.DataFrame(rows)
     table["p_adjusted"] = adjust_within(table, "phase", adjust)
     table["adjust"], table["method"], table["conf_level"] = adjust, METHODS[method], np.nan
@@ -361,7 +367,7 @@ def synthetic_control(
 
 
 SC_COLUMNS = ["treated", "indicator", "phase", "estimate", "relative_effect", "std_err", "ci_lower", "ci_upper",
-              "rmspe_pre", "rmspe_post", "rmspe_ratio", "rank", "n_units", "p_value", "p_min", "p_adjusted", "adjust",
+              "rmspe_pre", "rmspe_pre_cv", "rmspe_post", "rmspe_ratio", "rank", "n_units", "p_value", "p_min", "p_adjusted", "adjust",
               "test_note", "fit_ratio_max", "n_comparable", "rank_post", "p_post", "loo_min", "loo_max", "n", "n_pre",
               "n_donors", "n_donors_used", "pool_rule", "method", "conf_level", "phase_scheme", "phase_rule"]
 
