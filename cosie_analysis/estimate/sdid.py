@@ -160,6 +160,7 @@ def _sdid_phase(y1, Y0, pool, pre, m, sigma, z, leave_one_out):
     return values, omega, lam, synth, loo
 
 
+# Long: input checks, one loop over treated units and phases, and the result object in one piece.
 def synthetic_did(
     data: pd.DataFrame,
     *,
