@@ -57,6 +57,9 @@ _LAZY = {
     "placebo_in_time": "estimate.its",
     "batch_its": "estimate.batch",
     "batch_phase_summary": "estimate.batch",
+    "donor_pool": "estimate.pools",
+    "synthetic_did": "estimate.sdid",
+    "multiverse": "estimate.multiverse",
     # the pilots' own registers and disclosure control
     "validate_register": "pilot.register",
     "read_register": "pilot.register",

@@ -176,6 +176,34 @@ WORDS = {
     },
 }  # fmt: skip
 
+# ---- comparisons (donor pools, synthetic control / DiD, multiverse); kept as one block to ease merging
+WORDS["nl"].update({
+    "pool_reason_kept": "gekozen", "pool_reason_requested": "gevraagd", "pool_reason_treated": "behandelde eenheid",
+    "pool_reason_not_requested": "niet gevraagd", "pool_reason_no_attributes": "kenmerken ontbreken",
+    "pool_reason_urbanity": "andere stedelijkheid", "pool_reason_population": "ander inwonertal",
+    "pool_reason_province": "andere provincie", "pool_reason_labour_market_region": "andere arbeidsmarktregio",
+    "pool_reason_island": "Waddeneiland", "pool_reason_excluded": "uitgesloten",
+    "pool_reason_incomplete_series": "onvolledige reeks", "pool_reason_not_nearest": "niet bij de dichtstbijzijnde",
+    "pool_rule": "Donorkeuze",
+    "no_test": "geen toets: de pre-periode past exact, de verhouding is niet informatief",
+    "specification": "Specificatie (gesorteerd)", "effect": "Effect",
+    "multiverse_summary": ("{unit}: {n} specificaties, mediaan relatief effect {median}; {positive} positief; "
+                           "{significant} van de specificaties met een toets heeft p < 0,05."),
+})
+WORDS["en"].update({
+    "pool_reason_kept": "kept", "pool_reason_requested": "requested", "pool_reason_treated": "treated unit",
+    "pool_reason_not_requested": "not requested", "pool_reason_no_attributes": "attributes missing",
+    "pool_reason_urbanity": "different urbanity", "pool_reason_population": "different population size",
+    "pool_reason_province": "different province", "pool_reason_labour_market_region": "different labour-market region",
+    "pool_reason_island": "Wadden island", "pool_reason_excluded": "excluded",
+    "pool_reason_incomplete_series": "incomplete series", "pool_reason_not_nearest": "not among the nearest",
+    "pool_rule": "Donor pool",
+    "no_test": "no test: the pre-period fits exactly, the ratio is not informative",
+    "specification": "Specification (sorted)", "effect": "Effect",
+    "multiverse_summary": ("{unit}: {n} specifications, median relative effect {median}; {positive} positive; "
+                           "{significant} of the specifications with a test have p < 0.05."),
+})
+
 
 # --- H-report: column headers of exported tables (xlsx, docx); unknown columns keep their name ---
 #: Header of a result column in each language, for spreadsheets and Word tables.

@@ -192,14 +192,29 @@ def pilot_phase_comparison(ctx: ReportContext, lang: str) -> FigureOutput:
 
 def _synthetic_control_figure(ctx: ReportContext, lang: str, key: str) -> FigureOutput:
     from cosie_analysis.estimate.comparison import synthetic_control
+    from cosie_analysis.estimate.sdid import synthetic_did
 
     data = _all_municipal_rates(ctx.obs, key)
-    def fit():
+    def fit(estimator):
+        # the default donor pool (estimate/pools.py: same or neighbouring urbanity class, population
+        # 0.5-2x, no Wadden islands); the rule is in every row of the tables
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # dropped incomplete series are counted in the table
-            return synthetic_control(data, treated=list(PILOTS), scheme=ctx.scheme, rule=ctx.rule)
+            warnings.simplefilter("ignore", UserWarning)  # exact pre-fits are reported in column test_note
+            return estimator(data, treated=list(PILOTS), scheme=ctx.scheme, rule=ctx.rule)
 
-    result = ctx.once(("synthetic_control", key), fit)
+    result = ctx.once(("synthetic_control", key), lambda: fit(synthetic_control))
+    sdid = ctx.once(("synthetic_did", key), lambda: fit(synthetic_did))
+    names = data.drop_duplicates("region_code").set_index("region_code")["region_name"]
+    weights = pd.concat([r.weights.assign(method=r.method) for r in (result, sdid)], ignore_index=True)
+    rules = result.summary().drop_duplicates("treated").set_index("treated")["pool_rule"]
+    weights = weights.assign(donor_name=weights["donor"].map(names), pool_rule=weights["treated"].map(rules))
+    weights = weights.sort_values(["method", "treated", "weight"], ascending=[True, True, False], ignore_index=True)
+    offence = "burglary" if key == "1.1.1" else "vandalism"
+    tables = {f"synthetic_control_{offence}": pd.concat([result.summary(), sdid.summary()], ignore_index=True),
+              f"synthetic_control_{offence}_weights": weights[["method", "treated", "donor", "donor_name", "weight",
+                                                               "pool_rule"]],
+              f"synthetic_control_{offence}_pool": _pool_table(result.pools, lang)}
+    tables = {k: v for k, v in tables.items() if v is not None}  # no pool frame when the donors were given
     fig, axes = _subplots(2, 2, sharex=True)
     for row, town in enumerate(PILOTS):
         plot_synthetic_control(result, kind="paths", treated=town, lang=lang, ax=axes[row, 0], ylabel=_per_1000(lang))
@@ -215,14 +230,23 @@ def _synthetic_control_figure(ctx: ReportContext, lang: str, key: str) -> Figure
     for ax in axes[:, 1]:
         ax.get_legend().remove()
     placebo = Line2D([], [], color="0.8", linewidth=0.6,
-                     label={"nl": "placebo: elke andere gemeente als 'behandeld'", "en": "placebo: every other municipality as 'treated'"}[lang])
+                     label={"nl": "placebo: elke donorgemeente als 'behandeld'", "en": "placebo: every donor municipality as 'treated'"}[lang])
     from cosie_analysis.plotting import phase_legend_handles
 
     handles = [placebo] + phase_legend_handles(lang)
     fig.legend(handles, [h.get_label() for h in handles], loc="outside upper center", ncol=4, frameon=False)
     return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
                         ["47018NED", "70072NED"], height_mm=120,
-                        tables={f"synthetic_control_{'burglary' if key == '1.1.1' else 'vandalism'}": result.summary()})
+                        tables=tables)
+
+
+def _pool_table(pools: pd.DataFrame | None, lang: str) -> pd.DataFrame | None:
+    """The donor_pool frame with the reason in words (words.py, ``pool_reason_<code>``)."""
+    if pools is None:
+        return None
+    from cosie_analysis.words import word
+
+    return pools.assign(reason_text=[word(f"pool_reason_{r}", lang) for r in pools["reason"]])
 
 
 def synthetic_control_burglary(ctx, lang):
@@ -231,6 +255,30 @@ def synthetic_control_burglary(ctx, lang):
 
 def synthetic_control_vandalism(ctx, lang):
     return _synthetic_control_figure(ctx, lang, "2.2.1")
+
+
+def multiverse_burglary(ctx: ReportContext, lang: str) -> FigureOutput:
+    """Specification curves of residential burglary for both pilots (ca.multiverse)."""
+    from cosie_analysis.estimate.multiverse import multiverse
+
+    scales = {"rate": "crime_1_1_1_per_1000", "count": "crime_1_1_1"}
+    data = _rows(ctx.obs, indicator=list(scales.values()), source_table="47018NED")
+    data = data[data["region_code"].str.startswith("GM")]
+    result = ctx.once(("multiverse", "1.1.1"), lambda: multiverse(data, treated=list(PILOTS), scales=scales,
+                                                                  rules=("majority", "start")))
+    import matplotlib.pyplot as plt
+
+    # fixed margins, not constrained layout: its solver left last-bit differences in the axes
+    # positions of this figure between runs (SVG clip-path ids changed); fixed margins are exact
+    fig = plt.figure()
+    outer = fig.add_gridspec(2, 1, left=0.27, right=0.98, top=0.96, bottom=0.08, hspace=0.22)
+    axes = [fig.add_subplot(cell) for half in outer for cell in half.subgridspec(2, 1, height_ratios=[1.0, 1.9],
+                                                                                   hspace=0.06)]
+    for i, town in enumerate(PILOTS):
+        result.plot(treated=town, lang=lang, axes=(axes[2 * i], axes[2 * i + 1]))
+        axes[2 * i].set_title(PILOTS[town], loc="left")
+    return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
+                        ["47018NED", "70072NED"], height_mm=220, tables={"multiverse_burglary": result.summary()})
 
 
 def ranking_change(ctx: ReportContext, lang: str) -> FigureOutput:
@@ -482,11 +530,14 @@ FIGURES: dict[str, FigureSpec] = {
                    "Gemiddeld aantal misdrijven per 1.000 inwoners vóór, tijdens en na corona, met 95%-intervallen (jaren als waarnemingen; 'tijdens' telt twee jaren).",
                    "Mean offences per 1,000 inhabitants before, during and after corona, with 95% intervals (years as observations; 'during' has two years)."),
         FigureSpec("synthetic_control_burglary", synthetic_control_burglary,
-                   "Synthetische controle voor woninginbraak per 1.000 inwoners: Houten (boven) en Nieuwegein (onder) tegen hun synthetische controle (links) en het verschil tegen dat van elke placebogemeente (rechts, grijs). Met acht jaren vóór corona en ruim 300 donorgemeenten kan de pre-periode exact passen (zoals bij Nieuwegein): de permutatietoets rangschikt dan alleen op het verschil na corona.",
-                   "Synthetic control for residential burglary per 1,000 inhabitants: Houten (top) and Nieuwegein (bottom) against their synthetic control (left) and the gap against every placebo municipality's gap (right, grey). With eight pre-corona years and over 300 donors the pre-period can fit exactly (as for Nieuwegein): the permutation test then ranks on the post-corona gap alone."),
+                   "Synthetische controle voor woninginbraak per 1.000 inwoners: Houten (boven) en Nieuwegein (onder) tegen hun synthetische controle (links) en het verschil tegen dat van elke placebogemeente uit de donorpool (rechts, grijs). Donorpool: gemeenten met dezelfde of een naburige stedelijkheidsklasse en 0,5 tot 2 keer het inwonertal, zonder Waddeneilanden (de tabellen geven elke gemeente met de reden van keuze, en de donorgewichten). Past de pre-periode exact, zoals bij Nieuwegein, dan is de toets op de RMSPE-verhouding niet informatief: de tabel geeft dan geen p-waarde maar de rang van de RMSPE na corona onder placebo's met een even goede pre-fit, en ook synthetische verschil-in-verschillen met een placebo-standaardfout.",
+                   "Synthetic control for residential burglary per 1,000 inhabitants: Houten (top) and Nieuwegein (bottom) against their synthetic control (left) and the gap against every placebo municipality's gap from the donor pool (right, grey). Donor pool: municipalities of the same or a neighbouring urbanity class with 0.5 to 2 times the population, no Wadden islands (the tables list every municipality with the reason it was kept or left out, and the donor weights). Where the pre-period fits exactly, as for Nieuwegein, the RMSPE-ratio test is not informative: the table then gives no p-value but the rank of the post-corona RMSPE among placebos with an equally good pre-period fit, and synthetic difference-in-differences with a placebo standard error."),
         FigureSpec("synthetic_control_vandalism", synthetic_control_vandalism,
-                   "Synthetische controle voor vernieling per 1.000 inwoners: Houten (boven) en Nieuwegein (onder), met de placebo-verschillen (rechts, grijs). Met acht jaren vóór corona en ruim 300 donorgemeenten kan de pre-periode exact passen (zoals bij Nieuwegein): de permutatietoets rangschikt dan alleen op het verschil na corona.",
-                   "Synthetic control for vandalism per 1,000 inhabitants: Houten (top) and Nieuwegein (bottom), with the placebo gaps (right, grey). With eight pre-corona years and over 300 donors the pre-period can fit exactly (as for Nieuwegein): the permutation test then ranks on the post-corona gap alone."),
+                   "Synthetische controle voor vernieling per 1.000 inwoners: Houten (boven) en Nieuwegein (onder), met de placebo-verschillen uit de donorpool (rechts, grijs). Donorpool: gemeenten met dezelfde of een naburige stedelijkheidsklasse en 0,5 tot 2 keer het inwonertal, zonder Waddeneilanden (de tabellen geven elke gemeente met de reden van keuze, en de donorgewichten). Past de pre-periode exact, zoals bij Nieuwegein, dan is de toets op de RMSPE-verhouding niet informatief: de tabel geeft dan geen p-waarde maar de rang van de RMSPE na corona onder placebo's met een even goede pre-fit, en ook synthetische verschil-in-verschillen met een placebo-standaardfout.",
+                   "Synthetic control for vandalism per 1,000 inhabitants: Houten (top) and Nieuwegein (bottom), with the placebo gaps from the donor pool (right, grey). Donor pool: municipalities of the same or a neighbouring urbanity class with 0.5 to 2 times the population, no Wadden islands (the tables list every municipality with the reason it was kept or left out, and the donor weights). Where the pre-period fits exactly, as for Nieuwegein, the RMSPE-ratio test is not informative: the table then gives no p-value but the rank of the post-corona RMSPE among placebos with an equally good pre-period fit, and synthetic difference-in-differences with a placebo standard error."),
+        FigureSpec("multiverse_burglary", multiverse_burglary,
+                   "Woninginbraak in Houten (boven) en Nieuwegein (onder) onder elke combinatie van analistenkeuzes: methode (onderbroken tijdreeks, synthetische controle, ook met ridge-correctie, synthetische verschil-in-verschillen, verschil-in-verschillen), faseschema, grensregel, modelfamilie, donorpool en schaal (per 1.000 inwoners of aantal). Boven: het effect na corona als percentage van het niveau vóór corona, gesorteerd, met interval waar de methode er een heeft (rood: p < 0,05); onder: de keuzes van elke specificatie. Op jaardata geven de drie faseschema's dezelfde fasen en dus dezelfde schattingen.",
+                   "Residential burglary in Houten (top) and Nieuwegein (bottom) under every combination of analyst choices: method (interrupted time series, synthetic control, also with ridge correction, synthetic difference-in-differences, difference-in-differences), phase scheme, boundary rule, model family, donor pool and scale (per 1,000 inhabitants or count). Top: the effect after corona as a percentage of the level before corona, sorted, with an interval where the method has one (red: p < 0.05); bottom: the choices behind each specification. On yearly data the three phase schemes give the same phases and so the same estimates."),
         FigureSpec("ranking_change", ranking_change,
                    "Verandering van woninginbraak en vernieling per 1.000 inwoners, gemiddelde na corona min gemiddelde vóór corona, voor alle gemeenten met een volledige reeks; Houten en Nieuwegein met 95%-interval en rang.",
                    "Change in residential burglary and vandalism per 1,000 inhabitants, mean after minus mean before corona, for every municipality with a complete series; Houten and Nieuwegein with 95% interval and rank."),

@@ -1,0 +1,158 @@
+"""Tests of cosie_analysis.estimate.multiverse: every specification, values equal to the single
+estimators, scale invariance of the relative effect, and the specification curve."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cosie_analysis.errors import ParameterError
+from cosie_analysis.estimate.batch import batch_its
+from cosie_analysis.estimate.comparison import diff_in_diff
+from cosie_analysis.estimate.multiverse import MULTIVERSE_COLUMNS, multiverse
+from cosie_analysis.estimate.pools import donor_pool
+from cosie_analysis.estimate.sdid import synthetic_did
+from cosie_analysis.estimate.synth import synthetic_control
+
+try:
+    from tests.synthetic import factor_panel
+except ImportError:  # pragma: no cover
+    from synthetic import factor_panel
+
+POOLS = {"wide": {"urbanity_step": 4, "population_band": (0.01, 100.0)}, "close": {"population_band": (0.5, 2.0)}}
+
+
+@pytest.fixture(scope="module")
+def panel():
+    """SYNTHETIC DATA: 12 units, -3 from 2020 for SY0001; the 'count' scale is 10 x the 'rate'."""
+    rate = factor_panel(2, n_units=12, effect=-3.0)
+    return pd.concat([rate, rate.assign(indicator="synthetic_count", value=10 * rate["value"])], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def attrs():
+    """SYNTHETIC attributes: one urbanity class; populations from 20,000 to 75,000."""
+    codes = [f"SY{i + 1:04d}" for i in range(12)]
+    return pd.DataFrame(
+        {"region_code": codes, "urbanity": 3, "population": [40_000 + 5_000 * (i - 4) for i in range(12)]}
+    )
+
+
+@pytest.fixture(scope="module")
+def mv(panel, attrs):
+    before = panel.copy(deep=True)
+    res = multiverse(
+        panel,
+        treated="SY0001",
+        schemes=("measures", "support"),
+        rules=("majority", "start"),
+        pools=POOLS,
+        attributes=attrs,
+        scales={"rate": "synthetic_rate", "count": "synthetic_count"},
+    )
+    pd.testing.assert_frame_equal(panel, before)
+    return res
+
+
+def test_every_specification_once(mv):
+    t = mv.summary()
+    assert list(t.columns) == MULTIVERSE_COLUMNS
+    # ITS: 2 schemes x 2 rules x 2 families x 2 scales; comparisons: 4 x 2 x 2 x 2 pools x 2 scales
+    assert len(t) == 16 + 64
+    spec = ["estimator", "scheme", "rule", "family", "pool", "scale"]
+    assert not t.duplicated(spec).any()
+    assert set(t.loc[t["estimator"] == "its", "pool"]) == {"-"} and set(t.loc[t["estimator"] != "its", "family"]) == {
+        "-"
+    }
+    # on yearly data both schemes put the same years in the same phases: identical estimates
+    a = t[t["scheme"] == "measures"].drop(columns="scheme").reset_index(drop=True)
+    b = t[t["scheme"] == "support"].drop(columns="scheme").reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_relative_effect_is_scale_free_for_linear_estimators(mv):
+    t = mv.summary()
+    lin = t[(t["estimator"] != "its") | (t["family"] == "gaussian")]
+    w = lin.pivot_table(
+        index=["estimator", "scheme", "rule", "family", "pool"], columns="scale", values=["estimate", "relative_effect"]
+    )
+    np.testing.assert_allclose(w[("estimate", "count")], 10 * w[("estimate", "rate")], rtol=1e-6)
+    np.testing.assert_allclose(w[("relative_effect", "count")], w[("relative_effect", "rate")], rtol=1e-6)
+    # the planted -3 is recovered by the synthetic-control family under the majority rule (DiD is not:
+    # the treated unit follows a mix of factor loadings, not the donors' average trend)
+    maj = t[
+        (t["rule"] == "majority")
+        & (t["scale"] == "rate")
+        & t["estimator"].isin(["sc", "augmented_sc", "sdid"])
+        & (t["pool"] == "wide")
+    ]
+    assert len(maj) == 6 and maj["estimate"].between(-3.5, -2.5).all()
+
+
+def test_rows_equal_the_single_estimators(mv, panel, attrs):
+    t = mv.summary().set_index(["estimator", "scheme", "rule", "family", "pool", "scale"])
+    rate = panel[panel["indicator"] == "synthetic_rate"]
+    pool = donor_pool(rate, "SY0001", attributes=attrs, **POOLS["close"])
+    kw = dict(treated="SY0001", donors=pool, rule="start")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        sc = synthetic_control(rate, **kw).summary().set_index("phase").loc["after"]
+        sd = synthetic_did(rate, **kw).summary().set_index("phase").loc["after"]
+        did = diff_in_diff(
+            rate,
+            treated="SY0001",
+            controls=pool.loc[pool["kept"], "region_code"].tolist(),
+            rule="start",
+            n_permutations=10_000,
+        ).summary()
+        its = batch_its(rate, by=("region_code",), family="poisson", rule="start", progress=False).summary()
+    row = t.loc[("sc", "measures", "start", "-", "close", "rate")]
+    assert row["estimate"] == pytest.approx(sc["estimate"]) and row["n_donors"] == sc["n_donors"]
+    assert row["p_value"] == pytest.approx(sc["p_value"] if sc["test_note"] == "" else sc["p_post"])
+    row = t.loc[("sdid", "measures", "start", "-", "close", "rate")]
+    assert (row["estimate"], row["ci_lower"], row["p_value"]) == pytest.approx(
+        (sd["estimate"], sd["ci_lower"], sd["p_value"])
+    )
+    row = t.loc[("did", "measures", "start", "-", "close", "rate")]
+    ref = did[(did["design"] == "twfe") & (did["term"] == "after")].iloc[0]
+    assert (row["estimate"], row["p_value"]) == pytest.approx((ref["estimate"], ref["p_permutation"]))
+    row = t.loc[("its", "measures", "start", "poisson", "-", "rate")]
+    ref = its[(its["region_code"] == "SY0001") & (its["term"] == "average_effect") & (its["phase"] == "after")].iloc[0]
+    assert (row["estimate"], row["ci_upper"], row["p_value"]) == pytest.approx(
+        (ref["estimate"], ref["ci_upper"], ref["p_value"])
+    )
+    before = rate[(rate["region_code"] == "SY0001") & (rate["period"] < "2021")][
+        "value"
+    ].mean()  # "start": 2020 is before
+    assert row["before_mean"] == pytest.approx(before) and row["relative_effect"] == pytest.approx(
+        row["estimate"] / before
+    )
+
+
+def test_specification_curve_draws_every_row(mv):
+    fig = mv.plot(lang="en")
+    top, bottom = fig.axes[:2]
+    n_points = sum(len(c.get_offsets()) for c in top.collections if c.get_label().startswith("p "))
+    assert n_points == len(mv.summary())
+    labels = [t.get_text() for t in bottom.get_yticklabels()]
+    assert "estimator: sdid" in labels and "scale: count" in labels and "scheme: support" in labels
+    pd.testing.assert_series_equal(
+        mv.plot_data()["relative_effect"],
+        mv.summary()["relative_effect"].sort_values(ignore_index=True),
+        check_names=False,
+    )
+    assert "80 specificaties" in mv.describe("nl") and "80 specifications" in mv.describe("en")
+
+
+def test_bad_choices_raise(panel, attrs):
+    with pytest.raises(ParameterError, match="`estimators`.*'lasso'"):
+        multiverse(panel, treated="SY0001", estimators=["lasso"], attributes=attrs)
+    with pytest.raises(ParameterError, match="`pools`.*'tiny'"):
+        multiverse(panel, treated="SY0001", pools=["tiny"], attributes=attrs)
+    with pytest.raises(ParameterError, match="holds 2 indicators; pass `scales=`"):
+        multiverse(panel, treated="SY0001", attributes=attrs)
+    with pytest.raises(ParameterError, match=r"indicator\(s\) \['nope'\] not found"):
+        multiverse(panel, treated="SY0001", scales={"x": "nope"}, attributes=attrs)
