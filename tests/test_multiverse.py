@@ -104,7 +104,7 @@ def test_rows_equal_the_single_estimators(mv, panel, attrs):
         did = diff_in_diff(
             rate,
             treated="SY0001",
-            controls=pool.loc[pool["kept"], "region_code"].tolist(),
+            donors=pool.loc[pool["kept"], "region_code"].tolist(),
             rule="start",
             n_permutations=10_000,
         ).summary()

@@ -112,7 +112,7 @@ class Runner:
         through the kernel of :func:`~cosie_analysis.estimate.comparison.diff_in_diff` (same numbers,
         without refitting statsmodels formulas per specification)."""
         from cosie_analysis.estimate._common import panel_of
-        from cosie_analysis.estimate.comparison import _perm_estimates
+        from cosie_analysis.estimate._kernels import perm_estimates
 
         ck = (tuple(sorted(controls)), common["scheme"], common["rule"])
         if ck not in self._panels:  # one panel for every treated unit with this pool and phase assignment
@@ -127,7 +127,7 @@ class Runner:
             "after": (panel.phase == "after").to_numpy(),
             "post": (panel.phase != "before").to_numpy(),
         }
-        perm = np.asarray(_perm_estimates(W.to_numpy(float), [(i,) for i in range(len(W))], masks)[self.phase])
+        perm = np.asarray(perm_estimates(W.to_numpy(float), [(i,) for i in range(len(W))], masks)[self.phase])
         return dict(
             estimate=float(perm[0]),
             ci_lower=np.nan,

@@ -20,8 +20,8 @@ from cosie_analysis.estimate._common import (
     check_data,
     panel_of,
     to_list,
-    z_or_t,
 )
+from cosie_analysis.estimate._kernels import z_or_t
 from cosie_analysis.estimate._donors import resolve_donors
 from cosie_analysis.estimate.synth import (
     SC_COLUMNS,
