@@ -36,6 +36,7 @@ from cosie_analysis.data.regions import (
     pilot_groups,
     pooled_rates,
 )
+from cosie_analysis.report.joint_display import qda_joint_display_houten, qda_joint_display_nieuwegein
 from cosie_analysis.style import format_number, region_style, report_style, text
 
 __all__ = ["FIGURES", "ReportContext", "FigureOutput", "figure_names", "report_context", "report_figure"]
@@ -550,6 +551,12 @@ FIGURES: dict[str, FigureSpec] = {
         FigureSpec("bijstand_baseline", bijstand_baseline,
                    "Uitgangssituatie vóór de pilots: bijstandsdichtheid en uitstroom naar werk, 2015-2017, Houten en Nieuwegein tegen de spreiding over alle gemeenten en Nederland.",
                    "Baseline before the pilots: social assistance density and outflow to work, 2015-2017, Houten and Nieuwegein against the spread over all municipalities and the Netherlands."),
+        FigureSpec("qda_joint_display_houten", qda_joint_display_houten,
+                   "Thema's in verhalen per coronafase naast de bemiddelingen per maand, Houten (aandeel verhalen waarin het thema voorkomt; '.' = te weinig verhalen). Synthetische voorbeelddata zolang er geen eigen codering in data/raw/qda/ en geen eigen register in data/raw/pilot/ staat.",
+                   "Themes in stories per corona phase beside the job matches per month, Houten (share of stories mentioning the theme; '.' = too few stories). Synthetic example data until your own coding export is in data/raw/qda/ and your register in data/raw/pilot/."),
+        FigureSpec("qda_joint_display_nieuwegein", qda_joint_display_nieuwegein,
+                   "Thema's in verhalen per coronafase naast de Leefbaarometer 3.0 van postcode 3431 (Nijpelsplantsoen), Nieuwegein ('.' = te weinig verhalen). De verhalen zijn synthetische voorbeelddata zolang er geen eigen codering in data/raw/qda/ staat.",
+                   "Themes in stories per corona phase beside Leefbaarometer 3.0 for postcode 3431 (Nijpelsplantsoen), Nieuwegein ('.' = too few stories). The stories are synthetic example data until your own coding export is in data/raw/qda/."),
         FigureSpec("corona_timeline", corona_timeline,
                    "De coronaperiode volgens de drie faseschema's ('measures', 'support', 'lifted'), de deelfasen en de belangrijkste data.",
                    "The corona period under the three phase schemes ('measures', 'support', 'lifted'), the sub-phases and the key dates."),
