@@ -106,7 +106,7 @@ class MultiverseResult(Result):
         for i, (c, v) in enumerate(labels):
             used = (d[c] == v).to_numpy()
             bottom.scatter(x[used], np.full(used.sum(), i), s=4, color="0.2", marker="s")
-        bottom.set_yticks(range(len(labels)), [f"{c}: {v}" for c, v in labels], fontsize="x-small")
+        bottom.set_yticks(range(len(labels)), [_choice_label(c, v, lang) for c, v in labels], fontsize="x-small")
         bottom.set_ylim(len(labels) - 0.5, -0.5)
         bottom.tick_params(axis="y", length=0)
         from matplotlib.ticker import MaxNLocator
@@ -289,3 +289,11 @@ def _scheme_name(scheme) -> str:
     from cosie_analysis.phases import get_scheme
 
     return str(get_scheme(scheme).name)
+
+
+def _choice_label(choice: str, option, lang: str) -> str:
+    """``"schatter: synthetische DiD"``: a row of the choice matrix in words (names not in the words table as they are)."""
+    from cosie_analysis.words import WORDS
+
+    words = WORDS[lang]
+    return f"{words.get('mv_' + choice, choice)}: {words.get('mv_' + str(option), option)}"

@@ -269,6 +269,8 @@ def joint_display(codings: Codings, *, pilot: str, lang: str = "nl", observation
     fig, table = plot_joint_display(codings, series, pilot=pilot, ylabel=ylabel[lang], lang=lang, rules=rules)
     stories = {"nl": "verhalen: SYNTHETISCH voorbeeldproject" if codings.synthetic else "verhalen: eigen QDA-export",
                "en": "stories: SYNTHETIC example project" if codings.synthetic else "stories: own QDA export"}[lang]
+    if source == "pilot register" and lang == "nl":
+        source = "pilotregister"
     return JointDisplayOutput(fig, f"{source}; {stories}", tables + ["qda"],
                               height_mm=60 + 9 * table["theme"].nunique(), tables={f"qda_themes_{pilot}": table})
 
