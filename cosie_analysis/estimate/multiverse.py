@@ -292,7 +292,10 @@ def _scheme_name(scheme) -> str:
 
 
 def _choice_label(choice: str, option, lang: str) -> str:
-    """``"schatter: synthetische DiD"``: a row of the choice matrix in words (names not in the words table as they are)."""
+    """``"schatter: synthetische DiD"``: a row of the choice matrix in words.
+
+    Names that the words table does not hold (e.g. phase scheme names) are shown as they are.
+    """
     from cosie_analysis.words import WORDS
 
     words = WORDS[lang]
