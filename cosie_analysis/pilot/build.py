@@ -219,7 +219,8 @@ def register_observations(folder: str | Path | None = None, *, first_year: int |
             raise InputFileError(path, f"not a register file: the build reads {list(REGISTER_SUFFIXES)} only, and "
                                  "would leave this one out.", "Save it as .csv (UTF-8) or .xlsx, or move it out of "
                                  "data/raw/pilot/.")
-    parts, origin = [], {}
+    parts: list[pd.DataFrame] = []
+    origin: dict[tuple, str] = {}
     for path in files:
         year = first_year or pilot_first_year()
         obs = register_to_observations(read_register(path, first_year=year), source_name=path.name, first_year=year)

@@ -151,7 +151,7 @@ def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict) -> 
         hint = f" Did you mean {close[0]!r}?" if close else ""
         bad("measure", "measure", f"unknown measure (the value is not shown).{hint} Known measures are listed in "
             "pilot_register_dictionary.csv; a new measure is added there first.")
-    elif measure and pilot in PILOTS and info["pilot"] not in ("both", pilot):
+    elif measure and info is not None and pilot in PILOTS and info["pilot"] not in ("both", pilot):
         bad("measure", "measure", f"measure {measure!r} belongs to the {info['pilot']} pilot, not to {pilot}.")
     value = _check_value(rec, measure, measures, bad, cache)
     unit = rec["unit"]
@@ -164,12 +164,11 @@ def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict) -> 
         bad("synthetic", "synthetic", "not true or false (the value is not shown).")
     if len(rec.get("group", "")) > 60:
         bad("group", "group", "longer than 60 characters: a group is a short label such as 'flat 1'.")
-    parsed = isinstance(when, tuple)
+    start, end, frequency = when if isinstance(when, tuple) else (pd.NaT, pd.NaT, None)
     return {"pilot": pilot, "unit_id": rec["unit_id"], "period": rec["period"], "measure": measure,
             "value": float(value), "unit": info["unit"] if info is not None else unit,
             "raw_unit": unit, "group": rec.get("group", "") or None, "synthetic": synth in _TRUE,
-            "period_start": when[0] if parsed else pd.NaT, "period_end": when[1] if parsed else pd.NaT,
-            "frequency": when[2] if parsed else None}
+            "period_start": start, "period_end": end, "frequency": frequency}
 
 
 def _unit_pairs(measures: dict) -> dict:
@@ -233,7 +232,8 @@ def _check(frame: pd.DataFrame, line_label: str, first_year: int = FIRST_YEAR) -
     cache: dict = {"today": pd.Timestamp.today().normalize()}
     parsed = []
     for rec in frame.to_dict("records"):
-        row, line, flags = int(rec["_row"]), int(rec["_line"]), []
+        row, line = int(rec["_row"]), int(rec["_line"])
+        flags: list[str] = []
 
         def bad(kind, column, message, row=row, line=line, flags=flags):
             flags.append(kind)

@@ -202,7 +202,10 @@ def identifier_kinds(text: object, *, column: str | None = None) -> list[str]:
     elif _PC_ALONE.search(rest):
         kinds.add("postcode")
     for m in _STREET.finditer(rest):
-        word = re.match(r"[A-Za-z'\-]+", m.group()).group().lower()
+        head = re.match(r"[A-Za-z'\-]+", m.group())
+        if head is None:  # never: every _STREET match begins with letters
+            continue
+        word = head.group().lower()
         if word not in _NOT_STREETS:
             kinds.add("street")
     if column != "period":

@@ -248,7 +248,7 @@ def excel_text(value) -> str:
     if isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "isoformat"):
         return pd.Timestamp(value).strftime("%Y-%m-%d")
     if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer() \
-            and abs(value) < 1e16:
+            and abs(float(value)) < 1e16:
         return str(int(value))
     return str(value).strip()
 
@@ -323,7 +323,9 @@ def _read_csv(path: Path):
     except (StopIteration, csv.Error):
         return pd.DataFrame(), [RegisterProblem("file", "the file is empty: it needs at least the header line "
                                                 "(copy the template).")], delimiter
-    rows, lines, start = [], [], 2
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = 2
     try:
         for row in reader:
             if not any(f.strip() for f in row):
