@@ -139,7 +139,9 @@ def read_csv_checked(
             first = frame[dup].head(MAX_LISTED)
             listed = "; ".join(
                 f"row {i + 1} (line {ln}): {tuple(vals)}"
-                for i, ln, vals in zip(first.index, first["_line"], first[list(keys)].itertuples(index=False))
+                for i, ln, vals in zip(
+                    first.index, first["_line"], first[list(keys)].itertuples(index=False), strict=True
+                )
             )
             problems.append(
                 f"{int(dup.sum())} row(s) share a key {list(keys)}: {listed}. Each key may occur once; "

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cosie_analysis.errors import InputFileError, ParameterError
 from cosie_analysis.data.periods import is_period_code, parse_periods
 from cosie_analysis.data.sources._csv import MAX_LISTED, read_csv_checked, to_number
+from cosie_analysis.errors import InputFileError, ParameterError
 
 __all__ = [
     "ODataTable",
@@ -57,7 +57,7 @@ def check_period_codes(path: Path, frame: pd.DataFrame, column: str = "Perioden"
     except ParameterError:
         pass
     bad_rows = []
-    for i, (code, line) in enumerate(zip(codes, frame["_line"])):
+    for i, (code, line) in enumerate(zip(codes, frame["_line"], strict=True)):
         if not is_period_code(code):
             bad_rows.append(f"row {i + 1} (line {line}): {code!r}")
     raise InputFileError(
