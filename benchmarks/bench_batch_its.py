@@ -65,11 +65,12 @@ def main() -> None:
             # a segment fitted exactly (e.g. four "after" years on a line) has a standard error of rounding
             # size in both implementations; its ratio means nothing, so those coefficients are left out
             ok = fit.bse[cols].to_numpy() > 1e-10 * np.maximum(np.abs(fit.params[cols].to_numpy()), 1)
-            rows, cols = rows[ok], [c for c, o in zip(cols, ok) if o]
+            rows, cols = rows[ok], [c for c, o in zip(cols, ok, strict=True) if o]
             scale = np.maximum(np.abs(fit.params[cols].to_numpy()), fit.bse[cols].to_numpy())
-            rel = 0.0 if not cols else max(np.max(np.abs(rows["estimate"].to_numpy() - fit.params[cols].to_numpy()) / scale),
-                      np.max(np.abs(rows["std_err"].to_numpy() - fit.bse[cols].to_numpy()) / fit.bse[cols].to_numpy()),
-                      np.max(np.abs(rows["p_value"].to_numpy() - fit.pvalues[cols].to_numpy())))
+            rel = 0.0 if not cols else max(
+                np.max(np.abs(rows["estimate"].to_numpy() - fit.params[cols].to_numpy()) / scale),
+                np.max(np.abs(rows["std_err"].to_numpy() - fit.bse[cols].to_numpy()) / fit.bse[cols].to_numpy()),
+                np.max(np.abs(rows["p_value"].to_numpy() - fit.pvalues[cols].to_numpy())))
             if k in well:
                 worst = max(worst, rel)
             else:

@@ -139,6 +139,7 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
     from cosie_analysis.data.fetch import (
         fetch as fetch,
     )
+    from cosie_analysis.data.mergers import load_mergers as load_mergers
     from cosie_analysis.data.periods import (
         parse_period as parse_period,
         parse_periods as parse_periods,
@@ -147,6 +148,7 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
         pilot_groups as pilot_groups,
         pooled_rates as pooled_rates,
     )
+    from cosie_analysis.data.registry import live_tables as live_tables
     from cosie_analysis.errors import (
         CosieError as CosieError,
         DisclosureError as DisclosureError,
@@ -173,6 +175,7 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
         phase_totals as phase_totals,
     )
     from cosie_analysis.facets import plot_facets as plot_facets
+    from cosie_analysis.municipality_table import municipalities as municipalities
     from cosie_analysis.observations import (
         OBSERVATION_COLUMNS as OBSERVATION_COLUMNS,
         build_observations as build_observations,

@@ -28,11 +28,11 @@ def atomic_write(writers: Mapping[Path, Callable[[Path], object]]) -> None:
         for target, write in writers.items():
             target = Path(target)
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
             os.close(fd)
-            os.chmod(tmp, mode)
-            temps[target] = Path(tmp)
-            write(Path(tmp))
+            os.chmod(name, mode)
+            temps[target] = Path(name)
+            write(Path(name))
         for target, tmp in temps.items():
             os.replace(tmp, target)
     finally:

@@ -136,8 +136,10 @@ def municipalities(year: int | None = None, *, lang: str = "nl") -> pd.DataFrame
     out["region_name"] = out["region_name"].astype("string")
     out["population_note"] = out["population_note"].astype("string")
     out.attrs["sources"] = {
-        "population": "CBS 70072NED Regionale kerncijfers Nederland, on today's borders (resources/municipal_mergers.csv)",
-        "urbanity, address_density, land_area_km2": "CBS 85984NED Kerncijfers wijken en buurten 2024 (wijk- en buurtkaart 2024)",
+        "population": "CBS 70072NED Regionale kerncijfers Nederland, on today's borders "
+        "(resources/municipal_mergers.csv)",
+        "urbanity, address_density, land_area_km2": "CBS 85984NED Kerncijfers wijken en buurten 2024 "
+        "(wijk- en buurtkaart 2024)",
         "province, labour_market_region": f"CBS {GEBIEDEN_TABLE} Gebieden in Nederland 2024"
         + (" (not fetched: needs a live fetch)" if missing else ""),
     }

@@ -21,8 +21,7 @@ Examples
 
 from __future__ import annotations
 
-import math
-
+from cosie_analysis._format import LANGS, _missing, check_lang, format_number
 from cosie_analysis.errors import ParameterError
 
 __all__ = [
@@ -41,9 +40,6 @@ __all__ = [
     "phase_name",
     "word",
 ]
-
-#: The languages of all output.
-LANGS = ("nl", "en")
 
 #: Phase labels in full ("vóór corona") and short ("vóór"), by language.
 PHASE_LABELS = {
@@ -95,17 +91,19 @@ WORDS = {
         "est_vs_capped": "t.o.v. de trend van vóór corona, doorgetrokken zover de gegevens die dragen",
         "est_ci": "{conf}-BI", "est_log_scale": "logschaal",
         "est_level_change": "Niveauverandering bij het begin van de fase '{phase}': {estimate} ({ci}{scale}).",
-        "est_its_tail": "Model: {family}, {cov}standaardfouten{lag}, trend '{trend}' ({trend_text}); fasen volgens schema "
-                        "'{scheme}' (regel '{rule}').",
-        "est_cov_model": "modelgebaseerde ", "est_cov_hac": "Newey-West-", "est_lag": " (vertraging {lags})", "est_cov_hc1": "HC1-",
+        "est_its_tail": "Model: {family}, {cov}standaardfouten{lag}, trend '{trend}' ({trend_text}); "
+                        "fasen volgens schema '{scheme}' (regel '{rule}').",
+        "est_cov_model": "modelgebaseerde ", "est_cov_hac": "Newey-West-", "est_lag": " (vertraging {lags})",
+        "est_cov_hc1": "HC1-",
         "est_cov_ar1": "AR(1)-GLS-", "est_cov_cluster": "clusterrobuuste ",
         "est_trend_segmented": "niveau en helling per fase; de trend van vóór corona doorgetrokken",
         "est_trend_level": "niveausprong per fase; de trend van vóór corona doorgetrokken",
         "est_trend_flat": "niveausprong per fase; de trend stopt bij de laatste periode vóór corona",
         "est_trend_capped": "niveausprong per fase; de trend van vóór corona doorgetrokken tot de horizon die de "
                             "perioden vóór corona dragen, daarna constant",
-        "est_horizon": " Het contrafeitelijke verloop reikt tot {horizon} periode(n) na de laatste periode vóór corona; "
-                       "de {n_before} perioden vóór corona dragen een trend tot {supported} periode(n) vooruit.",
+        "est_horizon": " Het contrafeitelijke verloop reikt tot {horizon} periode(n) na de laatste periode "
+                       "vóór corona; de {n_before} perioden vóór corona dragen een trend tot {supported} "
+                       "periode(n) vooruit.",
         "est_mean_before": "gemiddelde vóór corona", "est_adjusted": "gecorrigeerde",
         "est_summary_tail": "Fasen volgens schema '{scheme}' (regel '{rule}'); Welch-toets, correctie voor "
                             "meervoudig toetsen: {adjust}.",
@@ -113,7 +111,8 @@ WORDS = {
         "est_did": "Verschil-in-verschillen ({n_treated} behandelde, {n_controls} controle-eenheden, vaste effecten "
                    "voor eenheid en periode): {parts}. Fasen volgens schema '{scheme}'.",
         "est_did_part": "{term}: {estimate} ({ci}, cluster-{p}, permutatie-{p_perm})",
-        "est_did_post": "sinds het begin van corona", "est_treated": "behandeld", "est_donors": "controles", "est_effect": "effect",
+        "est_did_post": "sinds het begin van corona", "est_treated": "behandeld", "est_donors": "controles",
+        "est_effect": "effect",
         "est_event_x": "periode t.o.v. laatste periode vóór corona", "est_phase": "fase", "est_mean": "gemiddelde",
         # --- H-report: exports, figures, citations, site ---
         "significance_note": "* p < 0,05; ** p < 0,01; *** p < 0,001 (kolom significance)",
@@ -150,9 +149,10 @@ WORDS = {
         "est_vs_capped": "against the pre-corona trend, continued as far as the data support it",
         "est_ci": "{conf} CI", "est_log_scale": "log scale",
         "est_level_change": "Level change at the start of phase '{phase}': {estimate} ({ci}{scale}).",
-        "est_its_tail": "Model: {family}, {cov}standard errors{lag}, trend '{trend}' ({trend_text}); phases from scheme "
-                        "'{scheme}' (rule '{rule}').",
-        "est_cov_model": "model-based ", "est_cov_hac": "Newey-West ", "est_lag": " (lag {lags})", "est_cov_hc1": "HC1 ",
+        "est_its_tail": "Model: {family}, {cov}standard errors{lag}, trend '{trend}' ({trend_text}); "
+                        "phases from scheme '{scheme}' (rule '{rule}').",
+        "est_cov_model": "model-based ", "est_cov_hac": "Newey-West ", "est_lag": " (lag {lags})",
+        "est_cov_hc1": "HC1 ",
         "est_cov_ar1": "AR(1)-GLS ", "est_cov_cluster": "cluster-robust ",
         "est_trend_segmented": "level and slope per phase; the pre-corona trend continued",
         "est_trend_level": "a level shift per phase; the pre-corona trend continued",
@@ -168,7 +168,8 @@ WORDS = {
         "est_did": "Difference-in-differences ({n_treated} treated, {n_controls} control units, unit and period "
                    "fixed effects): {parts}. Phases from scheme '{scheme}'.",
         "est_did_part": "{term}: {estimate} ({ci}, cluster {p}, permutation {p_perm})",
-        "est_did_post": "since corona began", "est_treated": "treated", "est_donors": "controls", "est_effect": "effect",
+        "est_did_post": "since corona began", "est_treated": "treated", "est_donors": "controls",
+        "est_effect": "effect",
         "est_event_x": "period relative to the last pre-corona period", "est_phase": "phase", "est_mean": "mean",
         # --- H-report: exports, figures, citations, site ---
         "significance_note": "* p < 0.05; ** p < 0.01; *** p < 0.001 (column significance)",
@@ -252,36 +253,6 @@ def column_label(column: str, lang: str = "nl") -> str:
     return COLUMN_LABELS[lang].get(column, column)
 
 
-def check_lang(lang: str) -> str:
-    """Return ``lang`` when it is ``"nl"`` or ``"en"``; raise :class:`ParameterError` otherwise.
-
-    Parameters
-    ----------
-    lang : str
-        The language asked for.
-
-    Returns
-    -------
-    str
-        ``lang``, unchanged.
-
-    Raises
-    ------
-    ParameterError
-        For any other value, naming the allowed ones.
-
-    Examples
-    --------
-    >>> check_lang("nl")
-    'nl'
-    """
-    if lang not in LANGS:
-        raise ParameterError(
-            f"`lang` must be one of {list(LANGS)!r}; got {lang!r}. Use 'nl' for Dutch or 'en' for English."
-        )
-    return lang
-
-
 def word(key: str, lang: str = "nl") -> str:
     """The word for ``key`` in ``lang``; raises :class:`ParameterError` for an unknown key.
 
@@ -336,49 +307,6 @@ def phase_name(phase: str, lang: str = "nl", *, short: bool = False) -> str:
     if phase not in table[lang]:
         raise ParameterError(f"`phase` must be one of {list(table[lang])!r}; got {phase!r}.")
     return table[lang][phase]
-
-
-def _missing(x) -> bool:
-    try:
-        return x is None or not math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return True
-
-
-def format_number(x: float | None, decimals: int = 0, lang: str = "nl", *, missing: str = ".") -> str:
-    """``1234.5`` -> ``"1.234,5"`` (nl) or ``"1,234.5"`` (en); a missing value -> ``missing``.
-
-    The default missing mark ``"."`` is CBS's; sentences pass ``missing=word("not_available", lang)``.
-
-    Parameters
-    ----------
-    x : float or None
-        The number; ``None``, NaN and infinities count as missing.
-    decimals : int, default 0
-        Digits after the decimal separator.
-    lang : {"nl", "en"}, default "nl"
-        Dutch: decimal comma and thousands point; English: the reverse.
-    missing : str, default "."
-        What to write for a missing value.
-
-    Returns
-    -------
-    str
-        The number with a true minus sign (U+2212) when negative.
-
-    Examples
-    --------
-    >>> format_number(-0.5, 2, "nl")
-    '−0,50'
-    >>> format_number(float("nan"))
-    '.'
-    """
-    if x is None or _missing(x):
-        return missing
-    s = f"{float(x):,.{decimals}f}"
-    if lang == "nl":
-        s = s.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-    return s.replace("-", "\u2212")
 
 
 def format_pct(x: float | None, lang: str = "nl", *, decimals: int = 1, sign: bool = True) -> str:

@@ -37,8 +37,9 @@ def benefits_release(number: int, *, codes=("GM0321", "GM0356", "GM0353"), years
         {"ID": 2, "Position": "2", "ParentID": None, "Type": "TopicGroup", "Key": "", "Title": "Sociale zekerheid"},
         {"ID": 3, "Position": "3", "ParentID": 2, "Type": "Topic", "Key": f"BijstandTotDeAOWLeeftijd_{number}",
          "Title": "Bijstand tot de AOW-leeftijd", "Unit": "x 1 000"},
-        {"ID": 4, "Position": "4", "ParentID": 2, "Type": "Topic", "Key": f"BijstandGerelateerdTotAOWLeeftijd_{number + 1}",
-         "Title": "Bijstandgerelateerd tot AOW-leeftijd", "Unit": "x 1 000"},
+        {"ID": 4, "Position": "4", "ParentID": 2, "Type": "Topic",
+         "Key": f"BijstandGerelateerdTotAOWLeeftijd_{number + 1}", "Title": "Bijstandgerelateerd tot AOW-leeftijd",
+         "Unit": "x 1 000"},
         {"ID": 5, "Position": "5", "ParentID": 2, "Type": "Topic", "Key": f"Werkloosheid_{number + 2}",
          "Title": "Werkloosheid", "Unit": "x 1 000"},
         {"ID": 6, "Position": "6", "ParentID": 2, "Type": "Topic", "Key": f"UitkeringsontvangersTotaal_{number + 3}",
@@ -80,13 +81,17 @@ class FakeCBS:
         skip = int(query.split("$skip=")[1].split("&")[0]) if "$skip=" in query else 0
         if self.fail_on_page is not None and skip // self.page_size == self.fail_on_page:
             raise OSError("connection reset by peer")
-        select = (params or {}).get("$select") or (query.split("$select=")[1].split("&")[0] if "$select=" in query else None)
+        in_query = query.split("$select=")[1].split("&")[0] if "$select=" in query else None
+        select = (params or {}).get("$select") or in_query
         keep = None if select is None else {"ID", *select.split(",")}
-        rows = [{k: v for k, v in r.items() if keep is None or k in keep} for r in release["rows"][skip: skip + self.page_size]]
+        page = release["rows"][skip: skip + self.page_size]
+        rows = [{k: v for k, v in r.items() if keep is None or k in keep} for r in page]
         payload = {"value": rows}
         if skip + self.page_size < len(release["rows"]):
             sel = f"&$select={select}" if select else ""
-            payload["odata.nextLink"] = f"https://opendata.cbs.nl/ODataApi/odata/{table}/TypedDataSet?$skip={skip + self.page_size}{sel}"
+            payload["odata.nextLink"] = (
+                f"https://opendata.cbs.nl/ODataApi/odata/{table}/TypedDataSet?$skip={skip + self.page_size}{sel}"
+            )
         return Response(payload)
 
 
@@ -111,7 +116,9 @@ def test_first_live_fetch_resolves_renumbered_keys_and_trusts_on_first_use(regis
     assert "trust on first use" in capsys.readouterr().out
     data = tmp_path / "raw" / "cbs" / "70072NED_uitkeringen" / "data.csv"
     lines = data.read_text().splitlines()
-    assert lines[0] == "RegioS,Perioden,benefits_total,bijstand_below_aow,bijstand_related_below_aow,unemployment_benefits"
+    assert lines[0] == (
+        "RegioS,Perioden,benefits_total,bijstand_below_aow,bijstand_related_below_aow,unemployment_benefits"
+    )
     assert lines[1] == "GM0321,2015JJ00,3.0,1.0,1.5,"  # keys unpadded, a missing value empty
     assert len(lines) == 1 + 3 * 9
     entry = json.loads(registry.read_text())["tables"][TABLE]
@@ -138,7 +145,8 @@ def test_a_later_release_with_other_numbers_verifies_against_the_recorded_hashes
     assert entry["resolved_measures"]["unemployment_benefits"] == "Werkloosheid_165"
     # revised values: warned, recorded, the earlier file kept
     with pytest.warns(UserWarning, match=r"70072NED_uitkeringen/data.csv: the live download differs"):
-        assert _fetch(registry, raw, FakeCBS({"70072NED": benefits_release(163, shift=0.1)})) == {TABLE: "live, revised"}
+        revised = _fetch(registry, raw, FakeCBS({"70072NED": benefits_release(163, shift=0.1)}))
+        assert revised == {TABLE: "live, revised"}
     assert (raw / "cbs" / "70072NED_uitkeringen" / ".snapshots" / first[:12] / "data.csv").is_file()
 
 
@@ -161,8 +169,8 @@ def test_resolve_measures_reports_a_missing_measure():
 
 
 def test_a_download_that_fails_halfway_leaves_no_file(registry, tmp_path):
-    with pytest.raises(FetchError, match=r"70072NED_uitkeringen: live download from CBS failed \(connection reset by peer\)\. "
-                       r"Nothing of this table was stored"):
+    with pytest.raises(FetchError, match=r"70072NED_uitkeringen: live download from CBS failed "
+                       r"\(connection reset by peer\)\. Nothing of this table was stored"):
         _fetch(registry, tmp_path / "raw", FakeCBS({"70072NED": benefits_release(152)}, fail_on_page=2))
     folder = tmp_path / "raw" / "cbs" / "70072NED_uitkeringen"
     assert not folder.exists() or not any(folder.iterdir())
@@ -172,7 +180,9 @@ def test_a_download_that_fails_halfway_leaves_no_file(registry, tmp_path):
 def test_a_wrong_table_id_is_caught_by_the_title(registry, tmp_path):
     release = benefits_release(152)
     release["info"]["Title"] = "Bevolking; kerncijfers"
-    with pytest.raises(FetchError, match=r"is titled 'Bevolking; kerncijfers', not containing 'Regionale kerncijfers Nederland'"):
+    with pytest.raises(
+        FetchError, match=r"is titled 'Bevolking; kerncijfers', not containing 'Regionale kerncijfers Nederland'"
+    ):
         _fetch(registry, tmp_path / "raw", FakeCBS({"70072NED": release}))
     assert not (tmp_path / "raw" / "cbs" / "70072NED_uitkeringen").exists()
 
@@ -212,9 +222,10 @@ def test_a_failing_live_only_table_does_not_stop_a_fetch_of_all_tables(registry,
              "rows": [{"ID": 0, "RegioS": "GM0321  ", "Code_28": "PV26  ", "Naam_29": "Utrecht (PV)  ",
                        "Code_36": "AM15", "Naam_37": "Synthetische regio"}]}  # synthetic names
     monkeypatch.setattr(fetch_module, "cbs_reachable", lambda session=None, timeout=3.0: True)
-    with pytest.warns(UserWarning, match=r"70072NED_uitkeringen: CBS table 70072NED is titled 'Bevolking; kerncijfers'"):
-        outcome = fetch(raw=tmp_path / "raw", registry_path=registry, session=FakeCBS({"70072NED": release, "85755NED": areas}),
-                        progress=False)
+    session = FakeCBS({"70072NED": release, "85755NED": areas})
+    with pytest.warns(UserWarning,
+                      match=r"70072NED_uitkeringen: CBS table 70072NED is titled 'Bevolking; kerncijfers'"):
+        outcome = fetch(raw=tmp_path / "raw", registry_path=registry, session=session, progress=False)
     assert outcome == {TABLE: f"failed: {NEEDS_LIVE}", "85755NED": "live, first use"}
     assert (tmp_path / "raw" / "cbs" / "85755NED" / "data.csv").read_text().splitlines() == [
         "RegioS,province_code,province_name,labour_market_region_code,labour_market_region_name",
@@ -227,7 +238,8 @@ def test_every_dimension_of_the_table_is_stored_so_no_key_repeats(registry, tmp_
     props = [{"ID": 0, "Type": "Dimension", "Key": "Uitkeringsgrondslag", "Title": "Uitkeringsgrondslag"},
              {"ID": 1, "Type": "GeoDimension", "Key": "RegioS", "Title": "Regio's"},
              {"ID": 2, "Type": "TimeDimension", "Key": "Perioden", "Title": "Perioden"},
-             {"ID": 3, "Type": "Topic", "Key": "Bijstandsuitkeringen_1", "Title": "Bijstandsuitkeringen", "Unit": "aantal"}]
+             {"ID": 3, "Type": "Topic", "Key": "Bijstandsuitkeringen_1", "Title": "Bijstandsuitkeringen",
+              "Unit": "aantal"}]
     rows = [{"ID": i, "Uitkeringsgrondslag": basis, "RegioS": "GM0321  ", "Perioden": "2020MM04",
              "Bijstandsuitkeringen_1": n} for i, (basis, n) in enumerate([("T001", 500), ("A024", 300)])]  # synthetic
     release = {"info": {"Title": "Bijstandsuitkeringen; uitkeringsgrondslag, regio", "Modified": "2024-05-01"},
@@ -248,5 +260,6 @@ def test_the_build_refuses_a_live_table_with_a_dimension_it_does_not_know(tmp_pa
     entry["resolved_dimensions"] = ["Geslacht", "RegioS", "Perioden"]
     (tmp_path / "data.csv").write_text("Geslacht,RegioS,Perioden,bijstand_below_aow,unemployment_benefits\n"
                                        "T001038,GM0321,2020JJ00,1,2\n")  # synthetic
-    with pytest.raises(InputFileError, match=r"dimension\(s\) \['Geslacht'\] that the registry entry of 80794ned does not name"):
+    with pytest.raises(InputFileError,
+                       match=r"dimension\(s\) \['Geslacht'\] that the registry entry of 80794ned does not name"):
         read_live_table(tmp_path, "80794ned", entry)

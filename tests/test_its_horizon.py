@@ -58,7 +58,7 @@ def test_yearly_default_is_flat_and_holds_the_last_pre_corona_level():
     np.testing.assert_allclose(cf.loc["2020JJ00":], a + 7 * b, rtol=1e-6)
     assert _rows(res, "pre_trend", "before")["estimate"].iloc[0] == pytest.approx(-4.0, abs=0.3)
     # horizon: 8 'before' years (2012-2019); during ends 2 years, after 6 years past 2019; 2 supported
-    assert dict(zip(t["phase"].astype(str), t["horizon"])) == {"before": 0, "during": 2, "after": 6}
+    assert dict(zip(t["phase"].astype(str), t["horizon"], strict=True)) == {"before": 0, "during": 2, "after": 6}
     assert set(t["horizon_supported"]) == {2}
 
 
@@ -102,7 +102,8 @@ def test_batch_skips_a_series_with_only_after_years():
     assert sum("skipped" in str(w.message) for w in caught) == 1
     sk = res.skipped
     assert list(sk.columns) == ["region_code", "indicator", "reason"] and list(sk["region_code"]) == ["SY0099"]
-    assert "series {'region_code': 'SY0099', 'indicator': 'synthetic_rate'} needs at least 3 'before' periods" in sk["reason"].iloc[0]
+    expected = "series {'region_code': 'SY0099', 'indicator': 'synthetic_rate'} needs at least 3 'before' periods"
+    assert expected in sk["reason"].iloc[0]
     assert "SY0099" not in set(res.summary()["region_code"]) and len(res.models) == 5
     # the others are fitted as without the young unit
     alone = batch_its(data[data["region_code"] != "SY0099"], progress=False)

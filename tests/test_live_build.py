@@ -23,15 +23,21 @@ KWB_CODES = {"GM0321": (50000, 700), "GM0501": (17000, 300), "GM0530": (40000, 9
 
 
 def kwb_release() -> dict:
-    props = [{"ID": 0, "ParentID": None, "Type": "GeoDimension", "Key": "WijkenEnBuurten", "Title": "Wijken en buurten"},
+    props = [{"ID": 0, "ParentID": None, "Type": "GeoDimension", "Key": "WijkenEnBuurten",
+              "Title": "Wijken en buurten"},
              {"ID": 1, "ParentID": None, "Type": "TopicGroup", "Key": "", "Title": "Bevolking"},
-             {"ID": 2, "ParentID": 1, "Type": "Topic", "Key": "AantalInwoners_5", "Title": "Aantal inwoners", "Unit": "aantal"},
+             {"ID": 2, "ParentID": 1, "Type": "Topic", "Key": "AantalInwoners_5", "Title": "Aantal inwoners",
+              "Unit": "aantal"},
              {"ID": 3, "ParentID": None, "Type": "TopicGroup", "Key": "", "Title": "Sociale zekerheid"},
-             {"ID": 4, "ParentID": 3, "Type": "Topic", "Key": "PersonenPerSoortUitkeringBijstand_79", "Title": "Bijstand", "Unit": "aantal"},
-             {"ID": 5, "ParentID": 3, "Type": "Topic", "Key": "PersonenPerSoortUitkeringAO_80", "Title": "AO", "Unit": "aantal"},
-             {"ID": 6, "ParentID": 3, "Type": "Topic", "Key": "PersonenPerSoortUitkeringWW_81", "Title": "WW", "Unit": "aantal"}]
-    rows = [{"ID": i, "WijkenEnBuurten": code.ljust(10), "AantalInwoners_5": inh, "PersonenPerSoortUitkeringBijstand_79": bij,
-             "PersonenPerSoortUitkeringAO_80": None, "PersonenPerSoortUitkeringWW_81": bij // 2}
+             {"ID": 4, "ParentID": 3, "Type": "Topic", "Key": "PersonenPerSoortUitkeringBijstand_79",
+              "Title": "Bijstand", "Unit": "aantal"},
+             {"ID": 5, "ParentID": 3, "Type": "Topic", "Key": "PersonenPerSoortUitkeringAO_80", "Title": "AO",
+              "Unit": "aantal"},
+             {"ID": 6, "ParentID": 3, "Type": "Topic", "Key": "PersonenPerSoortUitkeringWW_81", "Title": "WW",
+              "Unit": "aantal"}]
+    rows = [{"ID": i, "WijkenEnBuurten": code.ljust(10), "AantalInwoners_5": inh,
+             "PersonenPerSoortUitkeringBijstand_79": bij, "PersonenPerSoortUitkeringAO_80": None,
+             "PersonenPerSoortUitkeringWW_81": bij // 2}
             for i, (code, (inh, bij)) in enumerate(KWB_CODES.items())]
     return {"info": {"Title": "Kerncijfers wijken en buurten 2019", "Modified": "2022-01-01T00:00:00"},
             "properties": props, "rows": rows}
@@ -42,8 +48,10 @@ def crime_release() -> dict:
               "Title": "Geregistreerde misdrijven", "Unit": "aantal"}]
     rows = [{"ID": i, "SoortMisdrijf": key, "WijkenEnBuurten": wk.ljust(10), "Perioden": "2019JJ00",
              "GeregistreerdeMisdrijven_1": n}
-            for i, (key, wk, n) in enumerate([("1.1.1", "WK035601", 18), ("1.1.1", "WK035602", 3), ("0.0.0", "WK035601", 450)])]
-    return {"info": {"Title": "Geregistreerde misdrijven; soort misdrijf, wijk, buurt, jaarcijfers", "Modified": "2025-03-01"},
+            for i, (key, wk, n) in enumerate(
+                [("1.1.1", "WK035601", 18), ("1.1.1", "WK035602", 3), ("0.0.0", "WK035601", 450)])]
+    return {"info": {"Title": "Geregistreerde misdrijven; soort misdrijf, wijk, buurt, jaarcijfers",
+                     "Modified": "2025-03-01"},
             "properties": props, "rows": rows}
 
 

@@ -17,7 +17,7 @@ from cosie_analysis.data.mergers import (
 
 def _rows(codes_periods_values, indicator="synthetic_count"):
     """Synthetic observation rows (invented values) for harmonise()."""
-    codes, periods, values = zip(*codes_periods_values)
+    codes, periods, values = zip(*codes_periods_values, strict=True)
     return pd.DataFrame({"indicator": indicator, "region_code": list(codes), "period": list(periods),
                          "value": list(values), "status": "definitive", "source_table": "synthetic",
                          "source_key": "k"})
@@ -34,7 +34,8 @@ def test_resource_shape_and_the_codes_that_disappear():
     per_old = m.groupby("old_code")["kind"].agg(["first", "size"])
     assert (per_old.loc[per_old["first"] == "partial", "size"] >= 2).all()
     assert (per_old.loc[per_old["first"] != "partial", "size"] == 1).all()
-    assert sorted(m.loc[m["kind"] == "partial", "old_code"].unique()) == ["GM0053", "GM0055", "GM0140", "GM0788", "GM1671"]
+    partial = sorted(m.loc[m["kind"] == "partial", "old_code"].unique())
+    assert partial == ["GM0053", "GM0055", "GM0140", "GM0788", "GM1671"]
 
 
 def test_successor_follows_chains_and_stops_at_splits():

@@ -63,7 +63,7 @@ def _population_on_today_borders(mirror) -> pd.Series:
     from cosie_analysis.data.mergers import load_mergers
 
     m = load_mergers()
-    step = dict(zip(m.loc[m["kind"] != "partial", "old_code"], m.loc[m["kind"] != "partial", "new_code"]))
+    step = dict(zip(m.loc[m["kind"] != "partial", "old_code"], m.loc[m["kind"] != "partial", "new_code"], strict=True))
     final = {}
     for code in set(step) | set(step.values()):
         c = code

@@ -60,7 +60,8 @@ def test_provenance_survives_every_transformation_the_package_offers(paid):
         prov = pilot_provenance(frame)
         assert prov is not None and prov["person_level"], frame.head(2)
     # bare numbers alone carry nothing (a documented limit); a CBS table is not pilot data
-    assert pilot_provenance(no_groups.summary()[["n", "mean"]].reset_index(drop=True).pipe(lambda f: pd.DataFrame(f.to_numpy()))) is None
+    bare = no_groups.summary()[["n", "mean"]].reset_index(drop=True).pipe(lambda f: pd.DataFrame(f.to_numpy()))
+    assert pilot_provenance(bare) is None
     assert pilot_provenance(pd.DataFrame({"indicator": ["crime_1_1_1"], "value": [3.0]})) is None
     pd.testing.assert_frame_equal(paid, before)
 
@@ -159,7 +160,7 @@ def _pinned(suppressed: dict, constraints, primary: set) -> list:
     ranges = [range(1, RULES.threshold) if n in primary else [0, *range(RULES.threshold, 60)] for n in names]
     feasible = {n: set() for n in names}
     for combo in itertools.product(*ranges):
-        val = dict(zip(names, combo))
+        val = dict(zip(names, combo, strict=True))
         ok = True
         for cells, lo, hi in constraints:
             known = [c for c in cells if c in val]
@@ -188,8 +189,9 @@ def test_no_table_nor_pair_of_tables_pins_a_suppressed_value(paid):
     tables = {
         "phase_totals": protect(phase_totals(paid, by=("indicator",)), by=["indicator"]).assign(
             key=lambda t: t["phase"]),
-        "phase_summary": protect_summary(phase_summary(paid, by=("indicator",))).rename(columns={"total": "value"}).assign(
-            key=lambda t: t["phase"]),
+        "phase_summary": protect_summary(phase_summary(paid, by=("indicator",)))
+        .rename(columns={"total": "value"})
+        .assign(key=lambda t: t["phase"]),
     }
     for table in tables.values():
         hidden = table[(table["disclosure"] != "shown") & (table["phase"] != "total")]

@@ -54,7 +54,9 @@ def main() -> None:
                 "family": f"{family} ({t['cov_type'].iloc[0]})", "trend": trend, "series": len(e),
                 "skipped": len(res.skipped), "median": pct(q[2]), "IQR": f"{pct(q[1])} .. {pct(q[3])}",
                 "5%..95%": f"{pct(q[0])} .. {pct(q[4])}", "max": pct(e.max()),
-                "horizon (years) / supported": f"{int(after['horizon'].max())} / {int(after['horizon_supported'].min())}",
+                "horizon (years) / supported": (
+                    f"{int(after['horizon'].max())} / {int(after['horizon_supported'].min())}"
+                ),
                 "warned": extrapolating[0].split(" series")[0].split("in ")[-1] if extrapolating else "0",
                 "pilots (95% CI)": pilots,
             })

@@ -28,6 +28,7 @@ import pandas as pd
 
 from cosie_analysis.data.schema import STATUSES
 from cosie_analysis.data.sources.cbs import STATUS_NOT_AVAILABLE
+from cosie_analysis.errors import SchemaError
 
 __all__ = ["MERGER_COLUMNS", "harmonise", "load_mergers", "population_continuity", "successor"]
 
@@ -42,7 +43,11 @@ def _mergers_cached() -> pd.DataFrame:
     table = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
     bad = sorted(set(table["kind"]) - set(KINDS))
     if list(table.columns) != MERGER_COLUMNS or bad:  # a packaging defect, caught by the tests
-        raise RuntimeError(f"resources/municipal_mergers.csv: columns {list(table.columns)}, unknown kinds {bad}.")
+        raise SchemaError(
+            f"resources/municipal_mergers.csv: expected columns {MERGER_COLUMNS} and kinds {list(KINDS)}; "
+            f"found columns {list(table.columns)}, unknown kinds {bad}. Reinstall cosie-analysis or restore "
+            "the file from the repository."
+        )
     table["date"] = pd.to_datetime(table["date"])
     return table
 
@@ -99,7 +104,10 @@ def successor(code: str, mergers: pd.DataFrame | None = None) -> str | None:
         if (rows["kind"] == "partial").any():
             return None
         code = rows["new_code"].iat[0]
-    raise RuntimeError(f"circular merger chain through {sorted(seen)}")
+    raise SchemaError(
+        f"merger table: expected each chain of old_code -> new_code to end, found a circular chain through "
+        f"{sorted(seen)}. Fix the rows of these codes in the merger table."
+    )
 
 
 def _composition(today: str, year: int, m: pd.DataFrame) -> tuple[list[str], str | None]:
@@ -136,19 +144,23 @@ def _combine(code: str, template, lookup: dict, m: pd.DataFrame, new_codes: dict
         parts = [lookup.get((indicator, period, c)) for c in expected]
         if all(p is None for p in parts):
             return None
-        gaps = [c for c, p in zip(expected, parts) if p is None or pd.isna(p.value)]
+        gaps = [c for c, p in zip(expected, parts, strict=True) if p is None or pd.isna(p.value)]
         if not gaps:
+            present = [p for p in parts if p is not None]  # all of them: no gaps
             rank = {s: i for i, s in enumerate(STATUSES)}
-            status = max((p.status for p in parts), key=lambda s: rank.get(s, len(STATUSES)))
-            first = parts[0]._asdict()
-            return {**first, **base, "value": float(sum(p.value for p in parts)), "status": status,
-                    "source_key": f"{first['source_key']} | on today's borders: sum of " + "+".join(sorted(expected))}
+            status = max((p.status for p in present), key=lambda s: rank.get(s, len(STATUSES)))
+            first = present[0]._asdict()
+            summed = "+".join(sorted(expected))
+            return {**first, **base, "value": float(sum(p.value for p in present)), "status": status,
+                    "source_key": f"{first['source_key']} | on today's borders: sum of {summed}"}
         reason = f"not on today's borders: no value for {'+'.join(sorted(gaps))}"
     return {**template._asdict(), **base, "value": np.nan, "status": STATUS_NOT_AVAILABLE,
             "source_key": f"{template.source_key} | {reason}"}
 
 
-def harmonise(frame: pd.DataFrame, today: list[str] | None = None, *, mergers: pd.DataFrame | None = None) -> pd.DataFrame:
+def harmonise(
+    frame: pd.DataFrame, today: list[str] | None = None, *, mergers: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Put an additive per-municipality series on today's municipal borders.
 
     Parameters
@@ -191,8 +203,10 @@ def harmonise(frame: pd.DataFrame, today: list[str] | None = None, *, mergers: p
     >>> rows = pd.DataFrame({"indicator": "x", "region_code": ["GM0501", "GM0530", "GM0614", "GM1992"],
     ...     "period": ["2022JJ00", "2022JJ00", "2022JJ00", "2023JJ00"], "value": [1.0, 2.0, 3.0, 7.0],
     ...     "status": "definitive", "source_table": "synthetic", "source_key": "x"})
-    >>> harmonise(rows, ["GM1992"])[["region_code", "period", "value"]].to_dict("records")
-    [{'region_code': 'GM1992', 'period': '2022JJ00', 'value': 6.0}, {'region_code': 'GM1992', 'period': '2023JJ00', 'value': 7.0}]
+    >>> on_today = harmonise(rows, ["GM1992"])
+    >>> on_today[["region_code", "period", "value"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'region_code': 'GM1992', 'period': '2022JJ00', 'value': 6.0},
+     {'region_code': 'GM1992', 'period': '2023JJ00', 'value': 7.0}]
     """
     m = load_mergers() if mergers is None else mergers
     is_gm = frame["region_code"].astype(str).str.startswith("GM")

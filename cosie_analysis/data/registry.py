@@ -33,9 +33,13 @@ def load_registry(path: str | Path | None = None) -> dict:
     try:
         registry = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise RegistryError(f"Registry {path} not found. It is committed with the project: restore it with git.") from None
+        raise RegistryError(
+            f"Registry {path} not found. It is committed with the project: restore it with git."
+        ) from None
     except json.JSONDecodeError as exc:
-        raise RegistryError(f"Registry {path}, line {exc.lineno}, column {exc.colno}: {exc.msg}. Fix the JSON.") from None
+        raise RegistryError(
+            f"Registry {path}, line {exc.lineno}, column {exc.colno}: {exc.msg}. Fix the JSON."
+        ) from None
     problems = []
     for table_id, entry in registry.get("tables", {}).items():
         for key in ("source", "path", "files", "title", "publisher"):

@@ -98,7 +98,9 @@ def validate(data, *, function, value, period, by, family, cov_type, seasonality
     if (offset is not None or exposure is not None) and family == "gaussian":
         raise ParameterError("`offset`/`exposure` need family='poisson' or 'negbin'; got family='gaussian'.")
     if offset is not None and exposure is not None:
-        raise ParameterError(f"Pass `offset` (log scale) or `exposure`, not both; got offset={offset!r}, exposure={exposure!r}.")
+        raise ParameterError(
+            f"Pass `offset` (log scale) or `exposure`, not both; got offset={offset!r}, exposure={exposure!r}."
+        )
     if hac_lags is not None and (not isinstance(hac_lags, (int, np.integer)) or hac_lags < 0):
         raise ParameterError(f"`hac_lags` must be None (rule of thumb) or an integer >= 0; got {hac_lags!r}.")
     if not pd.api.types.is_numeric_dtype(data[value]):

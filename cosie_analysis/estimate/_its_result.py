@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cosie_analysis.errors import ParameterError
 from cosie_analysis.estimate._common import Result, check_lang, select_one
 from cosie_analysis.words import (
     format_ci,
@@ -92,6 +93,15 @@ class ITSResult(Result):
         """The design frame of one series (a copy); ``series`` is a key of ``models``."""
         return select_one(self.designs, series, "design", f"values of {self.by}").copy()
 
+    def _curves(self) -> pd.DataFrame:
+        """``fitted``, which every result of the estimators has (only a result built by hand lacks it)."""
+        if self.fitted is None:
+            raise ParameterError(
+                "This ITSResult has no fitted curves (`fitted` is None): build it with interrupted_time_series() "
+                "or placebo_in_time()."
+            )
+        return self.fitted
+
     def plot_data(self) -> pd.DataFrame:
         """The frame behind :meth:`plot`, one row per series x period.
 
@@ -100,7 +110,7 @@ class ITSResult(Result):
         interruption terms set to zero), ``counterfactual_lower``, ``counterfactual_upper``
         (its interval at ``conf_level``).
         """
-        return self.fitted.copy()
+        return self._curves().copy()
 
     def plot(self, ax=None, *, series=None, lang: str = "nl"):
         """Observed, fitted and counterfactual (with band) for one series, phases shaded.
@@ -112,10 +122,14 @@ class ITSResult(Result):
 
         check_lang(lang)
         select_one(self.models, series, "plot", f"values of {self.by}")
-        d = self.fitted
+        d = self._curves()
         if series is not None:
             key = series if isinstance(series, tuple) else (series,)
-            mask = np.logical_and.reduce([d[c] == k for c, k in zip(self.by, key)]) if self.by else np.ones(len(d), bool)
+            mask = (
+                np.logical_and.reduce([d[c] == k for c, k in zip(self.by, key, strict=True)])
+                if self.by
+                else np.ones(len(d), dtype=np.bool_)
+            )
             d = d[mask]
         if ax is None:
             _, ax = plt.subplots()
@@ -167,8 +181,9 @@ class ITSResult(Result):
                     ci=f"{ci} {format_ci(r['ci_lower'], r['ci_upper'], lang, decimals=3)}",
                     scale=", " + word("est_log_scale", lang) if r["scale"] == "log" else "")
             pre = g[g["term"] == "pre_trend"]
-            s += word("est_horizon", lang).format(horizon=int(g["horizon"].max()), supported=int(r0["horizon_supported"]),
-                                                  n_before=int(pre["n_phase"].iloc[0]) if len(pre) else 0)
+            s += word("est_horizon", lang).format(
+                horizon=int(g["horizon"].max()), supported=int(r0["horizon_supported"]),
+                n_before=int(pre["n_phase"].iloc[0]) if len(pre) else 0)
             out.append(s)
         r0 = t.iloc[0]
         cov = word(f"est_cov_{r0['cov_type']}", lang)

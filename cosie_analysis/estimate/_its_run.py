@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,9 @@ from cosie_analysis.estimate._kernels import (
     fit_poisson,
     its_rows,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cosie_analysis.phases import PhaseScheme
 
 
 class LazyMap(Mapping):
@@ -75,6 +79,25 @@ def _series_ids(df: pd.DataFrame, by) -> np.ndarray:
 class _Call:
     """The checked arguments and the prepared data of one call."""
 
+    # the keyword arguments of run_its, set from ``kw`` in __init__
+    function: str
+    value: str
+    period: str
+    scheme: str | PhaseScheme
+    rule: str
+    family: str
+    trend: str
+    offset: str | None
+    exposure: str | None
+    seasonality: str | None
+    hac_lags: int | None
+    adjust: str
+    on_error: str
+    placebo_start: str | pd.Timestamp | None
+    min_segment: int | None
+    progress: bool
+    chunk_size: int
+
     def __init__(self, data, **kw):
         self.__dict__.update(kw)
         self.cov_type = resolve_cov_type(kw["cov_type"], kw["family"], kw["hac_lags"])
@@ -100,19 +123,20 @@ class _Call:
         first = order[np.concatenate([[0], bounds])]
         # the key columns as a frame infers them from the key values (as the one-by-one loop built them)
         self.key_arrays = {c: pd.Series(df[c].to_numpy()[first].tolist()).array for c in by}
-        self.keys = list(zip(*(self.key_arrays[c].tolist() for c in by))) if by else [()]
+        self.keys = list(zip(*(self.key_arrays[c].tolist() for c in by), strict=True)) if by else [()]
         self.region_names = {}
         if "region_name" in data.columns and "region_code" in by:
             names = data["region_name"].loc[df.index[first]].to_numpy()
             codes = df["region_code"].to_numpy()[first]
-            self.region_names = {c: n for c, n in zip(codes, names) if isinstance(n, str)}
+            # not strict: with duplicated index labels in `data`, .loc returns more names than codes (as before)
+            self.region_names = {c: n for c, n in zip(codes, names, strict=False) if isinstance(n, str)}
         self.skipped: dict[int, str] = {}
         self.design_kw = {"function": self.function, "value": self.value, "period": self.period,
                               "seasonality": self.seasonality, "offset": self.offset, "exposure": self.exposure,
                               "trend": self.trend, "placebo_start": self.placebo_start, "min_segment": self.min_segment}
 
-    def name(self, s: int) -> dict:
-        return dict(zip(self.by, self.keys[s]))
+    def name(self, s: int | np.integer) -> dict:
+        return dict(zip(self.by, self.keys[s], strict=True))
 
     def fail(self, members, message: str, rep: int | None = None) -> None:
         """Raise, or record the series as skipped with the reason (``rep``'s name replaced by each one's)."""
@@ -142,17 +166,18 @@ def _wide(call: _Call):
         zero = [s for s in np.flatnonzero(np.nanmax(Y, axis=1) == 0) if s not in call.skipped]
         if zero and call.on_error == "raise":
             raise ParameterError(
-                f"{call.function}(): {len(zero)} series have only zero counts, e.g. {[call.keys[s] for s in zero[:5]]!r}; "
+                f"{call.function}(): {len(zero)} series have only zero counts, "
+                f"e.g. {[call.keys[s] for s in zero[:5]]!r}; "
                 "a Poisson model has no finite estimate for them (statsmodels stops at a NaN deviance). Leave them "
                 "out of `data` or use family='gaussian'.")
         call.fail(zero, f"{call.function}(): only zero counts; a Poisson model has no finite estimate.")
-    O = None
+    Off = None
     if call.offset is not None or call.exposure is not None:
-        O = np.full((n, P), np.nan)
-        O[sid, pcode] = (df[call.offset].to_numpy(float) if call.offset is not None
+        Off = np.full((n, P), np.nan)
+        Off[sid, pcode] = (df[call.offset].to_numpy(float) if call.offset is not None
                          else np.log(df[call.exposure].to_numpy(float)))
     seen = dup > 0
-    return Y, O, seen, puniq
+    return Y, Off, seen, puniq
 
 
 def _chunk(call, mem, d, breaks, season, trend, B, V, off, df_resid, X, names, lags, hz):
@@ -178,7 +203,7 @@ def _chunk(call, mem, d, breaks, season, trend, B, V, off, df_resid, X, names, l
     return tab, cur
 
 
-def _fit_group(call, members, rep_d, Y, O, puniq, out, one_by_one=False):
+def _fit_group(call, members, rep_d, Y, Off, puniq, out, one_by_one=False):
     """Fit the series ``members`` (same periods): array kernels where they apply, else statsmodels."""
     d, breaks, season, _, trend, _, _ = rep_d
     X, names, formula = design_matrix(d, breaks, season, trend)
@@ -191,7 +216,7 @@ def _fit_group(call, members, rep_d, Y, O, puniq, out, one_by_one=False):
     for start in range(0, len(members), step):
         mem = members[start:start + step]
         Yg = Y[np.ix_(mem, order)].T
-        off = O[np.ix_(mem, order)] if O is not None else np.zeros((len(mem), n))
+        off = Off[np.ix_(mem, order)] if Off is not None else np.zeros((len(mem), n))
         with np.errstate(all="ignore"):  # diverging fits are counted and reported by the caller
             if kernel and call.family == "gaussian":
                 fit = fit_glsar(X, Yg, np.linalg.matrix_rank(X)) if call.cov_type == "ar1" else fit_gaussian(
@@ -201,7 +226,7 @@ def _fit_group(call, members, rep_d, Y, O, puniq, out, one_by_one=False):
                 B, V, df_resid = fit_poisson(X, Yg, off.T, call.cov_type, lags)
             else:
                 dd = d.assign(y=Yg[:, 0])
-                if O is not None:
+                if Off is not None:
                     dd["offset"] = off[0]
                 res, b, v, df_resid = fit_statsmodels(dd, breaks, family=call.family, season=season, trend=trend,
                                                       cov_type=call.cov_type, lags=lags)
@@ -231,7 +256,7 @@ class _NoBar:
 def run_its(data: pd.DataFrame, **kw) -> dict:
     """Fit every series of ``data``; returns the parts of an ``ITSResult`` (see :func:`_assemble`)."""
     call = _Call(data, **kw)
-    Y, O, seen, puniq = _wide(call)
+    Y, Off, seen, puniq = _wide(call)
     ok = np.array([s not in call.skipped for s in range(call.n_series)])
     patterns, pattern_of = np.unique(seen, axis=0, return_inverse=True)
     pattern_of = np.asarray(pattern_of).ravel()
@@ -257,7 +282,7 @@ def run_its(data: pd.DataFrame, **kw) -> dict:
             gaps = rep_d[6] > 0
             if gaps:  # neighbouring rows are not adjacent periods: fitted one by one, as before
                 out["fallback"].extend(members.tolist())
-            _fit_group(call, members, rep_d, Y, O, puniq, out, one_by_one=gaps)
+            _fit_group(call, members, rep_d, Y, Off, puniq, out, one_by_one=gaps)
     finally:
         out["bar"].close()
     if out["fallback"] and call.function == "batch_its":
@@ -314,7 +339,8 @@ def _warn_outcomes(call, out, table) -> None:
                       "pre-corona trend further ahead than the 'before' periods support (up to "
                       f"{out['horizon']} period(s) beyond the supported horizon; columns `horizon` and "
                       "`horizon_supported`): the effects rest on that extrapolation. trend='capped' stops the "
-                      "trend at the supported horizon, trend='flat' at the last pre-corona period.", UserWarning, stacklevel=4)
+                      "trend at the supported horizon, trend='flat' at the last pre-corona period.",
+                      UserWarning, stacklevel=4)
 
 
 def _assemble(call: _Call, out: dict) -> dict:
@@ -329,8 +355,8 @@ def _assemble(call: _Call, out: dict) -> dict:
     method = "placebo_in_time" if placebo else f"its_{call.family}"
     cols["p_adjusted"] = adjust_groups(cols["p_value"], [cols["term"], cols["phase"]], call.adjust)
     hac_rule = (HAC_RULE if call.hac_lags is None else "user") if call.cov_type == "hac" else ""
-    for c, v in {"method": method, "family": call.family, "cov_type": call.cov_type, "hac_rule": hac_rule, "adjust": call.adjust,
-                     "phase_scheme": call.scheme_name, "phase_rule": call.rule_name}.items():
+    for c, v in {"method": method, "family": call.family, "cov_type": call.cov_type, "hac_rule": hac_rule,
+                 "adjust": call.adjust, "phase_scheme": call.scheme_name, "phase_rule": call.rule_name}.items():
         cols[c] = np.full(N, v, dtype=object)
     cols["conf_level"] = np.full(N, call.conf_level)
     extra = ["placebo_start"] if placebo else []

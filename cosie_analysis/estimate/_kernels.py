@@ -162,11 +162,11 @@ def fit_glsar(X, Y, rank, maxiter=50, rtol=1e-4):
     return b, V, float(df)
 
 
-def fit_poisson(X, Y, O, cov_type, lags, maxiter=100, atol=1e-8):
+def fit_poisson(X, Y, Off, cov_type, lags, maxiter=100, atol=1e-8):
     """statsmodels GLM(Poisson).fit() by IRLS for every column of Y at once (per-series convergence)."""
     eps = np.finfo(float).eps
     n, _k = X.shape
-    y, off = Y.T, O.T
+    y, off = Y.T, Off.T
     S = y.shape[0]
     df = n - np.linalg.matrix_rank(X)
     x2 = cov_type == "model"  # quasi-Poisson: Pearson chi-square scale, as fit(scale="X2")
@@ -241,8 +241,8 @@ def its_rows(X, names, labels, breaks, trend, B, V, off, family, df_resid, conf_
     labels = np.asarray(labels)
     est, se, lo, hi, pv, term, phase, nph, scale = [], [], [], [], [], [], [], [], []
 
-    def add(e, s, l, h, p, t, ph, sc):
-        est.append(e), se.append(s), lo.append(l), hi.append(h), pv.append(p)
+    def add(e, s, low, high, p, t, ph, sc):
+        est.append(e), se.append(s), lo.append(low), hi.append(high), pv.append(p)
         term.append(t), phase.append(ph), nph.append(int((labels == ph).sum())), scale.append(sc)
 
     coef_scale = "log" if family != "gaussian" else "response"
@@ -289,14 +289,14 @@ def its_rows(X, names, labels, breaks, trend, B, V, off, family, df_resid, conf_
             e = s_mu / s_cf - 1
             grad = G[:, m].sum(axis=1) / s_cf[:, None] - (s_mu / s_cf**2)[:, None] * Gcf[:, m].sum(axis=1)
             s = se_of(grad)
-            l, h, p = e - q * s, e + q * s, p_of(e, s)
+            low, high, p = e - q * s, e + q * s, p_of(e, s)
         else:
             lr = np.log(s_mu) - np.log(s_cf)
             grad = G[:, m].sum(axis=1) / s_mu[:, None] - Gcf[:, m].sum(axis=1) / s_cf[:, None]
             lse = se_of(grad)
             e, s = np.expm1(lr), np.exp(lr) * lse
-            l, h, p = np.expm1(lr - q * lse), np.expm1(lr + q * lse), p_of(lr, lse)
-        add(e, s, l, h, p, "relative_effect", ph, "relative")
+            low, high, p = np.expm1(lr - q * lse), np.expm1(lr + q * lse), p_of(lr, lse)
+        add(e, s, low, high, p, "relative_effect", ph, "relative")
     rows = {"estimate": np.stack(est, 1), "std_err": np.stack(se, 1), "ci_lower": np.stack(lo, 1),
                 "ci_upper": np.stack(hi, 1), "p_value": np.stack(pv, 1)}
     meta = {"term": term, "phase": phase, "n_phase": nph, "scale": scale}

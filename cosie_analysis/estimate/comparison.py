@@ -91,7 +91,10 @@ class DiDResult(Result):
         check_choice("kind", kind, ["event", "paths"])
         if kind == "event":
             return self.table[self.table["term"] == "event"].reset_index(drop=True)
-        d = self.design.assign(group=np.where(self.design["treated_unit"] == 1, "treated", "controls"))
+        design = self.design
+        if design is None:
+            raise ParameterError("This DiDResult has no `design` frame: build it with diff_in_diff().")
+        d = design.assign(group=np.where(design["treated_unit"] == 1, "treated", "controls"))
         return (d.groupby(["group", "period", "period_start", "phase"], observed=True, sort=False)["y"].mean()
                 .rename("mean").reset_index().sort_values(["group", "period_start"], ignore_index=True))
 

@@ -33,7 +33,10 @@ def _cbs_code(start: pd.Series, frequency: pd.Series) -> pd.Series:
     month = start.dt.month
     return pd.Series(np.select(
         [frequency.isin(["day", "month"]).to_numpy(), (frequency == "quarter").to_numpy()],
-        [(year + "MM" + month.map("{:02d}".format)).to_numpy(), (year + "KW" + ((month - 1) // 3 + 1).map("{:02d}".format)).to_numpy()],
+        [
+            (year + "MM" + month.map("{:02d}".format)).to_numpy(),
+            (year + "KW" + ((month - 1) // 3 + 1).map("{:02d}".format)).to_numpy(),
+        ],
         default=(year + "JJ00").to_numpy(),
     ), index=start.index)
 
@@ -53,14 +56,17 @@ def _fill_zero_periods(summed: pd.DataFrame, data: pd.DataFrame, kind: pd.Series
     for (pilot, code_kind), span in data.groupby(["pilot", data["period_code"].str[4:6]])["period_code"]:
         if code_kind not in freq:
             continue
-        periods = pd.period_range(_code_to_period(span.min(), freq[code_kind]), _code_to_period(span.max(), freq[code_kind]))
+        periods = pd.period_range(
+            _code_to_period(span.min(), freq[code_kind]), _code_to_period(span.max(), freq[code_kind])
+        )
         codes = [_period_to_code(p, code_kind) for p in periods]
         series = summed[is_count & (summed["pilot"] == pilot) & (summed["period_code"].str[4:6] == code_kind)]
         for key, g in series.groupby(["pilot", "region_code", "measure", "group", "synthetic"], sort=False):
             missing = sorted(set(codes) - set(g["period_code"]))
             if missing:
-                parts.append(pd.DataFrame([dict(zip(["pilot", "region_code", "measure", "group", "synthetic"], key),
-                                                period_code=c, value=0.0) for c in missing]))
+                names = ["pilot", "region_code", "measure", "group", "synthetic"]
+                parts.append(pd.DataFrame([dict(zip(names, key, strict=True), period_code=c, value=0.0)
+                                           for c in missing]))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -141,12 +147,15 @@ def register_to_observations(register: pd.DataFrame, *, source_name: str = "regi
     if len(scores):
         parts.append(scores.rename(columns={"mean": "value"}).drop(columns="count").assign(
             suffix="", unit=scores["measure"].map(measures["unit"])))
-        parts.append(scores.drop(columns="mean").rename(columns={"count": "value"}).assign(suffix="_n", unit="respondents"))
+        parts.append(
+            scores.drop(columns="mean").rename(columns={"count": "value"}).assign(suffix="_n", unit="respondents")
+        )
     agg = pd.concat(parts, ignore_index=True)
     group_part = np.where(agg["group"] != "", "__" + agg["group"].map(_slug), "")
     agg["indicator"] = "pilot_" + agg["measure"] + agg["suffix"] + group_part
     label_group_nl = np.where(agg["group"] != "", " (" + agg["group"] + ")", "")
-    n_nl, n_en = np.where(agg["suffix"] == "_n", ": aantal respondenten", ""), np.where(agg["suffix"] == "_n", ": respondents", "")
+    n_nl = np.where(agg["suffix"] == "_n", ": aantal respondenten", "")
+    n_en = np.where(agg["suffix"] == "_n", ": respondents", "")
     tag_nl, tag_en = np.where(agg["synthetic"], "[SYNTHETISCH] ", ""), np.where(agg["synthetic"], "[SYNTHETIC] ", "")
     agg["label_nl"] = tag_nl + agg["measure"].map(measures["label_nl"]) + n_nl + label_group_nl
     agg["label_en"] = tag_en + agg["measure"].map(measures["label_en"]) + n_en + label_group_nl
@@ -161,8 +170,8 @@ def register_to_observations(register: pd.DataFrame, *, source_name: str = "regi
     dup = agg.duplicated(["indicator", "region_code", "period"], keep=False)
     if dup.any():  # synthetic and real rows of one measure in one file
         first = agg.loc[dup, ["indicator", "region_code", "period"]].head(3).to_dict("records")
-        raise InputFileError(source_name, f"rows marked synthetic and real rows share indicator, region and period, e.g. {first}.",
-                             "Keep synthetic data in its own file.")
+        raise InputFileError(source_name, "rows marked synthetic and real rows share indicator, region and period, "
+                             f"e.g. {first}.", "Keep synthetic data in its own file.")
     out = _normalise(agg[OBSERVATION_COLUMNS])
     person = agg["measure"].map(measures["person_level"]).fillna(True).astype(bool) & (agg["suffix"] == "")
     counts = agg.loc[person & agg["measure"].map(measures["kind"]).eq("count") & (agg["value"] > 0), "value"]
@@ -219,7 +228,8 @@ def register_observations(folder: str | Path | None = None, *, first_year: int |
             raise InputFileError(path, f"not a register file: the build reads {list(REGISTER_SUFFIXES)} only, and "
                                  "would leave this one out.", "Save it as .csv (UTF-8) or .xlsx, or move it out of "
                                  "data/raw/pilot/.")
-    parts, origin = [], {}
+    parts: list[pd.DataFrame] = []
+    origin: dict[tuple, str] = {}
     for path in files:
         year = first_year or pilot_first_year()
         obs = register_to_observations(read_register(path, first_year=year), source_name=path.name, first_year=year)

@@ -96,7 +96,8 @@ def _column_problems(columns: list) -> tuple[list[RegisterProblem], bool]:
     missing = [c for c, (req, _) in REGISTER_COLUMNS.items() if req and c not in columns]
     for col in missing:
         problems.append(RegisterProblem("column", f"required column not found. Found: {found}. "
-                                        "Copy the header of the template (cosie_analysis.pilot.register.template_path()).", column=col))
+                                        "Copy the header of the template "
+                                        "(cosie_analysis.pilot.register.template_path()).", column=col))
     return problems, bool(missing or dupcols)
 
 
@@ -117,7 +118,8 @@ def _check_value(rec: dict, measure: str, measures: dict, bad, cache: dict) -> f
     if measure in measures:
         info, text = measures[measure], f"{value:g}"
         if info["kind"] in ("count", "amount") and value < 0:
-            bad("negative", "value", f"negative {info['kind']} {text} for {measure}: counts and amounts cannot be below 0.")
+            bad("negative", "value",
+                f"negative {info['kind']} {text} for {measure}: counts and amounts cannot be below 0.")
         elif info["kind"] == "count" and value != np.floor(value):
             bad("value", "value", f"{text} is not a whole number, but {measure} is a count.")
         elif info["kind"] == "score" and not info["min"] <= value <= info["max"]:
@@ -141,7 +143,9 @@ def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict) -> 
     if rec["period"]:
         when = cache.get(("period", rec["period"]))
         if when is None:
-            when = cache[("period", rec["period"])] = parse_when(rec["period"], first_year=first_year, today=cache["today"])
+            when = cache[("period", rec["period"])] = parse_when(
+                rec["period"], first_year=first_year, today=cache["today"]
+            )
     if isinstance(when, str):
         bad("date", "period", when)
     measure = rec["measure"]
@@ -151,25 +155,25 @@ def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict) -> 
         hint = f" Did you mean {close[0]!r}?" if close else ""
         bad("measure", "measure", f"unknown measure (the value is not shown).{hint} Known measures are listed in "
             "pilot_register_dictionary.csv; a new measure is added there first.")
-    elif measure and pilot in PILOTS and info["pilot"] not in ("both", pilot):
+    elif measure and info is not None and pilot in PILOTS and info["pilot"] not in ("both", pilot):
         bad("measure", "measure", f"measure {measure!r} belongs to the {info['pilot']} pilot, not to {pilot}.")
     value = _check_value(rec, measure, measures, bad, cache)
     unit = rec["unit"]
     if unit and info is not None and unit not in (info["unit"], info["unit_nl"]):
         expected = info["unit"]
-        bad("unit", "unit", f"unit {_shown_unit(unit, _unit_pairs(measures))} does not match measure {measure!r}, whose "
+        bad("unit", "unit", f"unit {_shown_unit(unit, _unit_pairs(measures))} does not match measure {measure!r}, "
+            "whose "
             f"unit is {expected!r} (Dutch: {info['unit_nl']!r}). Convert the value and write {expected!r}.")
     synth = rec.get("synthetic", "").lower()
     if synth not in _TRUE | _FALSE:
         bad("synthetic", "synthetic", "not true or false (the value is not shown).")
     if len(rec.get("group", "")) > 60:
         bad("group", "group", "longer than 60 characters: a group is a short label such as 'flat 1'.")
-    parsed = isinstance(when, tuple)
+    start, end, frequency = when if isinstance(when, tuple) else (pd.NaT, pd.NaT, None)
     return {"pilot": pilot, "unit_id": rec["unit_id"], "period": rec["period"], "measure": measure,
             "value": float(value), "unit": info["unit"] if info is not None else unit,
             "raw_unit": unit, "group": rec.get("group", "") or None, "synthetic": synth in _TRUE,
-            "period_start": when[0] if parsed else pd.NaT, "period_end": when[1] if parsed else pd.NaT,
-            "frequency": when[2] if parsed else None}
+            "period_start": start, "period_end": end, "frequency": frequency}
 
 
 def _unit_pairs(measures: dict) -> dict:
@@ -197,7 +201,8 @@ def _table_problems(rows: pd.DataFrame, measures: pd.DataFrame, line_label: str)
         if len(used) > 1:
             listed = [_shown_unit(u, units).strip("'") for u in used]
             problems.append(RegisterProblem(
-                "unit", f"measure {measure!r} is given in mixed units {listed} (rows {', '.join(map(str, grp['_row'].head(10)))}"
+                "unit", f"measure {measure!r} is given in mixed units {listed} "
+                f"(rows {', '.join(map(str, grp['_row'].head(10)))}"
                 f"{' ...' if len(grp) > 10 else ''}); use {english!r} throughout.", column="unit"))
     for (pilot, measure), grp in ok.groupby(["pilot", "measure"], sort=True):
         freqs = sorted(set(grp["frequency"]))
@@ -210,9 +215,9 @@ def _table_problems(rows: pd.DataFrame, measures: pd.DataFrame, line_label: str)
         for variants in spelled[spelled.map(len) > 1]:
             where = [int(grp.loc[grp["group"] == v, "_row"].iloc[0]) for v in variants]
             problems.append(RegisterProblem(
-                "group", f"measure {measure!r} of {pilot} has {len(variants)} groups that differ only in capitals, spaces "
-                f"or punctuation (first in rows {', '.join(map(str, sorted(where)))}); write each group one way, or "
-                "they are counted as different groups.", column="group"))
+                "group", f"measure {measure!r} of {pilot} has {len(variants)} groups that differ only in capitals, "
+                f"spaces or punctuation (first in rows {', '.join(map(str, sorted(where)))}); write each group one "
+                "way, or they are counted as different groups.", column="group"))
     return problems
 
 
@@ -220,7 +225,9 @@ def _group_key(text: str) -> str:
     return re.sub(r"[\W_]+", "", str(text).lower())
 
 
-def _check(frame: pd.DataFrame, line_label: str, first_year: int = FIRST_YEAR) -> tuple[list[RegisterProblem], pd.DataFrame]:
+def _check(
+    frame: pd.DataFrame, line_label: str, first_year: int = FIRST_YEAR
+) -> tuple[list[RegisterProblem], pd.DataFrame]:
     """Every problem of a text frame, and the parsed rows (meaningful only when there are none)."""
     columns = [c for c in frame.columns if c not in ("_row", "_line")]
     problems = identifier_problems(frame, columns, line_label)
@@ -233,7 +240,8 @@ def _check(frame: pd.DataFrame, line_label: str, first_year: int = FIRST_YEAR) -
     cache: dict = {"today": pd.Timestamp.today().normalize()}
     parsed = []
     for rec in frame.to_dict("records"):
-        row, line, flags = int(rec["_row"]), int(rec["_line"]), []
+        row, line = int(rec["_row"]), int(rec["_line"])
+        flags: list[str] = []
 
         def bad(kind, column, message, row=row, line=line, flags=flags):
             flags.append(kind)
@@ -262,7 +270,9 @@ def _source(source) -> tuple[pd.DataFrame, list[RegisterProblem], str, str]:
         frame["_line"] = frame["_row"] + 1
         return frame, [], "line", "DataFrame"
     if not isinstance(source, (str, Path)):
-        raise ParameterError(f"`source` must be a path to a .csv or .xlsx file or a DataFrame; got {type(source).__name__}.")
+        raise ParameterError(
+            f"`source` must be a path to a .csv or .xlsx file or a DataFrame; got {type(source).__name__}."
+        )
     path = Path(source)
     if not path.is_file():
         raise InputFileError(path, "file not found.", "Check the path; registers live in data/raw/pilot/.")

@@ -65,8 +65,10 @@ _AT = re.compile(r"\s*(?:[\[\(\{<]\s*(?:at|apestaart|@)\s*[\]\)\}>]|\s(?:at|apes
 _DOT = re.compile(r"\s*(?:[\[\(\{<]\s*(?:dot|punt|\.)\s*[\]\)\}>]|\s(?:dot|punt)\s)\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}")
 # area codes and CBS period codes (2020MM06 is not postcode 2020 MM, number 06)
-_AREA = re.compile(r"(?<![A-Za-z0-9])(?:GM\d{4}|WK\d{6}|BU\d{8}|PV\d{2}|CR\d{2}|NL\d{2}|\d{4}(?:MM|KW|JJ)\d{2})(?![0-9])",
-                   re.IGNORECASE)
+_AREA = re.compile(
+    r"(?<![A-Za-z0-9])(?:GM\d{4}|WK\d{6}|BU\d{8}|PV\d{2}|CR\d{2}|NL\d{2}|\d{4}(?:MM|KW|JJ)\d{2})(?![0-9])",
+    re.IGNORECASE,
+)
 _DATE = re.compile(r"(?<!\d)(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}))(?!\d)")
 _IBAN = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30})(?![A-Za-z0-9])", re.IGNORECASE)
 # a postcode: 4 digits (1000-9999) and 2 letters; with a space between them only in capitals, so
@@ -110,7 +112,7 @@ def bsn_11_test(text: str) -> bool:
     if set(digits) == {"0"}:
         return False
     weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-    return sum(int(d) * w for d, w in zip(digits, weights)) % 11 == 0
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 == 0
 
 
 def iban_check(text: str) -> bool:
@@ -202,7 +204,10 @@ def identifier_kinds(text: object, *, column: str | None = None) -> list[str]:
     elif _PC_ALONE.search(rest):
         kinds.add("postcode")
     for m in _STREET.finditer(rest):
-        word = re.match(r"[A-Za-z'\-]+", m.group()).group().lower()
+        head = re.match(r"[A-Za-z'\-]+", m.group())
+        if head is None:  # never: every _STREET match begins with letters
+            continue
+        word = head.group().lower()
         if word not in _NOT_STREETS:
             kinds.add("street")
     if column != "period":

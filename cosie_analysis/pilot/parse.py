@@ -163,7 +163,8 @@ def parse_when(text: str, *, first_year: int = FIRST_YEAR, today: pd.Timestamp |
     except ValueError:  # an impossible day such as 2020-02-30
         return _not_a_period(s, fmt)
     if result[0].year < first_year:
-        what = "a full date that could be a date of birth" if result[2] == "day" and result[0].year < 2010 else "a period"
+        birth_like = result[2] == "day" and result[0].year < 2010
+        what = "a full date that could be a date of birth" if birth_like else "a period"
         return (f"{what} before {first_year} (the value is not shown): a typing error in the year? Registers start in "
                 f"{first_year} unless `first_year=` says otherwise.")
     if result[0] > today:
@@ -217,8 +218,9 @@ def parse_value(text: str) -> float | str:
     --------
     >>> parse_value("4000,5"), parse_value("1.000,5")
     (4000.5, 1000.5)
-    >>> parse_value("12.500")
-    "'12.500' can be read as 12500 (Dutch thousands point) or as 12.5 (decimal point): write 12500 or 12.5, without thousands separators."
+    >>> print(parse_value("12.500"))  # doctest: +NORMALIZE_WHITESPACE
+    '12.500' can be read as 12500 (Dutch thousands point) or as 12.5 (decimal point): write 12500 or 12.5,
+    without thousands separators.
     """
     s = str(text).strip().replace("\u2212", "-")
     readings = _readings(s)
@@ -248,7 +250,7 @@ def excel_text(value) -> str:
     if isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "isoformat"):
         return pd.Timestamp(value).strftime("%Y-%m-%d")
     if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer() \
-            and abs(value) < 1e16:
+            and abs(float(value)) < 1e16:
         return str(int(value))
     return str(value).strip()
 
@@ -294,7 +296,8 @@ def _read_excel(path: Path):
         wb = load_workbook(path, data_only=True)
     except Exception as exc:  # a damaged or password-protected workbook  # noqa: BLE001
         name = type(exc).__name__
-        return pd.DataFrame(), [RegisterProblem("file", f"cannot read the Excel file ({name}). Save it again as .xlsx.")], []
+        problem = RegisterProblem("file", f"cannot read the Excel file ({name}). Save it again as .xlsx.")
+        return pd.DataFrame(), [problem], []
     sheet = next((ws for ws in wb.worksheets if ws.title.strip().lower() == "register"), None) or wb.worksheets[0]
     rows = [[excel_text(v) for v in r] for r in sheet.iter_rows(values_only=True)]
     parts = _workbook_parts(wb, sheet)
@@ -323,7 +326,9 @@ def _read_csv(path: Path):
     except (StopIteration, csv.Error):
         return pd.DataFrame(), [RegisterProblem("file", "the file is empty: it needs at least the header line "
                                                 "(copy the template).")], delimiter
-    rows, lines, start = [], [], 2
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = 2
     try:
         for row in reader:
             if not any(f.strip() for f in row):
@@ -358,7 +363,8 @@ def read_text(path: Path) -> tuple[pd.DataFrame, list[RegisterProblem], str, lis
         frame, problems, parts = _read_excel(path)
         return frame, problems, "Excel row", parts
     if suffix != ".csv":
-        return pd.DataFrame(), [RegisterProblem(
-            "file", f"unsupported file type {suffix or '(none)'!r}: save the register as .csv (UTF-8) or .xlsx.")], "line", []
+        problem = RegisterProblem(
+            "file", f"unsupported file type {suffix or '(none)'!r}: save the register as .csv (UTF-8) or .xlsx.")
+        return pd.DataFrame(), [problem], "line", []
     frame, problems, _ = _read_csv(path)
     return frame, problems, "line", []

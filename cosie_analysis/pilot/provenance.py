@@ -72,7 +72,10 @@ def carry_provenance(out, *inputs):
 def _markers() -> tuple[frozenset, frozenset, dict]:
     m = _measures()
     person = frozenset(m.loc[m["person_level"], "measure"])
-    labels = {**dict(zip(m["label_nl"], m["measure"])), **dict(zip(m["label_en"], m["measure"]))}
+    labels = {
+        **dict(zip(m["label_nl"], m["measure"], strict=True)),
+        **dict(zip(m["label_en"], m["measure"], strict=True)),
+    }
     return frozenset(m["measure"]), person, labels
 
 

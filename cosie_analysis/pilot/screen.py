@@ -44,10 +44,14 @@ def identifier_problems(frame: pd.DataFrame, columns: list, line_label: str) -> 
             if not len(hits):
                 continue
             rows = frame["_row"].to_numpy()[hits]
-            more = f" (also rows {', '.join(map(str, rows[1:10]))}{' and more' if len(rows) > 10 else ''})" if len(rows) > 1 else ""
+            more = (
+                f" (also rows {', '.join(map(str, rows[1:10]))}{' and more' if len(rows) > 10 else ''})"
+                if len(rows) > 1
+                else ""
+            )
             problems.append(RegisterProblem(
-                "identifier", f"{len(hits)} value(s) look like {IDENTIFIER_KINDS[kind]}{more}; the values are not shown "
-                "here. " + REFUSED, row=int(rows[0]), line=int(frame["_line"].iloc[hits[0]]), column=str(col),
+                "identifier", f"{len(hits)} value(s) look like {IDENTIFIER_KINDS[kind]}{more}; the values are not "
+                "shown here. " + REFUSED, row=int(rows[0]), line=int(frame["_line"].iloc[hits[0]]), column=str(col),
                 line_label=line_label))
     return problems
 
@@ -59,7 +63,7 @@ def part_problems(parts: list[tuple[str, object]]) -> list[RegisterProblem]:
         for kind in identifier_kinds(text):
             found.setdefault(kind, []).append(where)
     return [RegisterProblem("identifier", f"{IDENTIFIER_KINDS[kind]} in {where[0]}"
-                            f"{f' (and {len(where) - 1} more place(s))' if len(where) > 1 else ''}; the values are not "
-                            "shown here. Refused: the workbook must hold nothing but the pseudonymised register. Remove "
-                            "other sheets (hidden ones too), comments and document properties, or save the register "
-                            "sheet alone as CSV.") for kind, where in found.items()]
+                            f"{f' (and {len(where) - 1} more place(s))' if len(where) > 1 else ''}; the values are "
+                            "not shown here. Refused: the workbook must hold nothing but the pseudonymised register. "
+                            "Remove other sheets (hidden ones too), comments and document properties, or save the "
+                            "register sheet alone as CSV.") for kind, where in found.items()]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 import pandas as pd
 
@@ -11,8 +13,17 @@ from cosie_analysis.pilot.parse import FIRST_YEAR
 
 __all__ = ["PLANTED_EFFECTS", "synthetic_register"]
 
+class PlantedEffect(TypedDict):
+    """One pilot's planted effect: the measure, its monthly mean before corona and the ratios to it."""
+
+    measure: str
+    baseline_per_month: float
+    during_ratio: float
+    after_ratio: float
+
+
 #: The effects planted by :func:`synthetic_register` (ratio of the monthly mean during corona to before).
-PLANTED_EFFECTS = {
+PLANTED_EFFECTS: dict[str, PlantedEffect] = {
     "houten": {"measure": "matches", "baseline_per_month": 8.0, "during_ratio": 0.5, "after_ratio": 1.0},
     "nieuwegein": {"measure": "litter_reports", "baseline_per_month": 20.0, "during_ratio": 1.25, "after_ratio": 1.0},
 }
@@ -58,7 +69,9 @@ def synthetic_register(pilot: str, seed: int = 0, *, start: str = "2018-01", end
     try:
         months = pd.period_range(start, end, freq="M")
     except (ValueError, TypeError) as exc:
-        raise ParameterError(f"`start` and `end` must be months such as '2018-01'; got {start!r}, {end!r} ({exc}).") from None
+        raise ParameterError(
+            f"`start` and `end` must be months such as '2018-01'; got {start!r}, {end!r} ({exc})."
+        ) from None
     if len(months) == 0:
         raise ParameterError(f"`start` ({start!r}) must not be after `end` ({end!r}).")
     rng = np.random.default_rng(seed)
@@ -68,23 +81,27 @@ def synthetic_register(pilot: str, seed: int = 0, *, start: str = "2018-01", end
     rows = []
     if pilot == "houten":
         seq = 0
-        for m, r in zip(months, ratio):
+        for m, r in zip(months, ratio, strict=True):
             days = m.days_in_month
             for measure, mean in (("matches", effect["baseline_per_month"] * r), ("intakes", 10.0)):
                 for _ in range(rng.poisson(mean)):
                     seq += 1
-                    group = ("betaald werk" if rng.random() < 0.3 else "vrijwilligerswerk") if measure == "matches" else ""
+                    group = (
+                        ("betaald werk" if rng.random() < 0.3 else "vrijwilligerswerk") if measure == "matches" else ""
+                    )
                     day = f"{m.year}-{m.month:02d}-{int(rng.integers(1, days + 1)):02d}"
                     rows.append(("houten", f"S{seq:04d}", day, measure, 1.0, "persons", group))
     else:
-        for m, r in zip(months, ratio):
+        for m, r in zip(months, ratio, strict=True):
             code = f"{m.year}-{m.month:02d}"
             for flat in range(1, 5):
                 rows.append(("nieuwegein", f"FLAT{flat}", code, "litter_reports",
                              float(rng.poisson(effect["baseline_per_month"] * r)), "reports", ""))
                 rows.append(("nieuwegein", f"FLAT{flat}", code, "waste_collected_kg",
                              round(float(rng.normal(4000.0, 300.0)), 1), "kg", ""))
-            rows.append(("nieuwegein", "NIJPELS", code, "households_reached", float(rng.poisson(6.0)), "households", ""))
+            rows.append(
+                ("nieuwegein", "NIJPELS", code, "households_reached", float(rng.poisson(6.0)), "households", "")
+            )
         for year in (2019, 2021, 2023):
             if not months[0].year <= year <= months[-1].year:
                 continue

@@ -212,7 +212,7 @@ def check_exportable(
         return
     pilot_person = bool(prov and prov["person_level"])
     reasons = [] if person_level is False and not pilot_person else _person_level_reasons(table)
-    if pilot_person and not any("pilot register" in r for r in reasons):
+    if pilot_person and prov is not None and not any("pilot register" in r for r in reasons):
         sources = f" ({', '.join(prov['sources'][:3])})" if prov["sources"] else ""
         reasons.append(f"it is derived from pilot register(s){sources} that count people")
     if person_level or reasons:
@@ -392,7 +392,7 @@ def mark_synthetic(fig: Figure, *, lang: str = "nl") -> Text:
 
 def _figure_texts(fig: Figure) -> list[str]:
     """Every text a figure shows: texts, titles, axis and tick labels, legend entries, artist labels."""
-    found = [t.get_text() for t in fig.texts]
+    found: list[object] = [t.get_text() for t in fig.texts]  # labels need not be str: filtered at the end
     for ax in fig.get_axes():
         found += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
         found += [t.get_text() for t in ax.texts + ax.get_xticklabels() + ax.get_yticklabels()]

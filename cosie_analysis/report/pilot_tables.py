@@ -64,11 +64,14 @@ def protect_summary(summary, *, by: str | Sequence[str] | None = None, rules: Di
     ...                   "n": [26, 25, 30], "mean": [2.0, 0.16, 1.0]})
     >>> protect_summary(s)[["phase", "total", "mean", "disclosure"]].to_dict("list")  # doctest: +NORMALIZE_WHITESPACE
     {'phase': ['before', 'during', 'after', 'total'], 'total': [50.0, nan, nan, 85.0],
-     'mean': [1.9230769230769231, nan, nan, 1.0493827160493827], 'disclosure': ['shown', 'primary', 'secondary', 'shown']}
+     'mean': [1.9230769230769231, nan, nan, 1.0493827160493827],
+     'disclosure': ['shown', 'primary', 'secondary', 'shown']}
     """
     table = summary.summary() if hasattr(summary, "summary") else summary
     if not isinstance(table, pd.DataFrame):
-        raise ParameterError(f"protect_summary(): `summary` must be a PhaseSummary or a DataFrame; got {type(table).__name__}.")
+        raise ParameterError(
+            f"protect_summary(): `summary` must be a PhaseSummary or a DataFrame; got {type(table).__name__}."
+        )
     missing = [c for c in ("phase", "n", "mean") if c not in table.columns]
     if missing:
         raise ParameterError(f"protect_summary(): columns {missing} not found; found {list(table.columns)}. Pass the "
@@ -87,7 +90,7 @@ def protect_summary(summary, *, by: str | Sequence[str] | None = None, rules: Di
     out = protect(cells.drop(columns="n"), count="total", over="phase", by=by, total=total, rules=rules)
     n = cells.groupby(by, sort=False)["n"].sum() if by else pd.Series([cells["n"].sum()])
     per_cell = cells.set_index(by + ["phase"])["n"]
-    keys = list(zip(*[out[c] for c in by + ["phase"]])) if by else list(out["phase"])
+    keys = list(zip(*[out[c] for c in by + ["phase"]], strict=True)) if by else list(out["phase"])
     out["n"] = [per_cell.get(k, np.nan) if (k[-1] if by else k) != total else
                 (n.loc[k[:-1] if len(by) > 1 else k[0]] if by else n.iloc[0]) for k in keys]
     out["n"] = out["n"].astype("int64")

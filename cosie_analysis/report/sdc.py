@@ -97,7 +97,9 @@ def _counts(table: pd.DataFrame, count: str) -> np.ndarray:
     return values.astype(np.int64)
 
 
-def _secondary(v: np.ndarray, primary: np.ndarray, total_primary: bool, rules: DisclosureRules) -> tuple[np.ndarray, bool]:
+def _secondary(
+    v: np.ndarray, primary: np.ndarray, total_primary: bool, rules: DisclosureRules
+) -> tuple[np.ndarray, bool]:
     """Add secondary suppressions until no suppressed value of the group can be derived.
 
     An attacker knows the shown cells, the total (the sum of the rounded cells) and that every
@@ -245,20 +247,24 @@ def protect(
         total_hidden = total_primary or total_secondary
         if percent:
             ok = total is not None and not total_hidden and true_total >= rules.min_denominator and shown_total > 0
-            cells["percent"] = np.where(~suppressed & ok, 100.0 * rounded / (shown_total if shown_total else 1.0), np.nan)
+            share = 100.0 * rounded / (shown_total if shown_total else 1.0)
+            cells["percent"] = np.where(~suppressed & ok, share, np.nan)
         parts.append(cells)
         if total is None:
             continue
+        key_t = key if isinstance(key, tuple) else (key,)  # () without `by`
         if len(given_totals) and by:
-            key_t = key if isinstance(key, tuple) else (key,)
-            mask = np.logical_and.reduce([given_totals[c].astype(object).to_numpy() == k for c, k in zip(by, key_t)])
+            mask = np.logical_and.reduce(
+                [given_totals[c].astype(object).to_numpy() == k for c, k in zip(by, key_t, strict=True)]
+            )
             given = given_totals.loc[mask, count]
         else:
             given = given_totals[count]
         if len(given) and not np.isclose(float(given.iloc[0]), true_total):
             raise ParameterError(
-                f"protect(): the given total of group {dict(zip(by, key if isinstance(key, tuple) else (key,)))} "
-                f"is {float(given.iloc[0]):g} but its cells sum to {true_total}. Pass the cells only; protect() adds totals."
+                f"protect(): the given total of group {dict(zip(by, key_t, strict=True))} "
+                f"is {float(given.iloc[0]):g} but its cells sum to {true_total}. Pass the cells only; "
+                "protect() adds totals."
             )
         row = {c: group[c].iloc[0] for c in by}
         row[over] = total

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 from importlib import resources
+from typing import Any
 
 __all__ = [
     "REGION_STYLES",
@@ -50,7 +51,7 @@ NUMBER_TEXT = WORDS
 #: distinct grey values (grey levels 242 before, 228 after, 212 and 194 for the two "during" tints;
 #: the second "during" tint alternates between sub-phases).
 PHASE_COLORS = {phase: style["facecolor"] for phase, style in PALETTES["okabe-ito"].phases.items()}
-KEY_DATE_STYLE = {"color": "#8C8C8C", "linewidth": 0.5, "linestyle": (0, (3, 2)), "zorder": 0.5}
+KEY_DATE_STYLE: dict[str, Any] = {"color": "#8C8C8C", "linewidth": 0.5, "linestyle": (0, (3, 2)), "zorder": 0.5}
 
 
 text = word

@@ -101,18 +101,21 @@ def read_csv_checked(
             f"Is this {what}? Column names must be exactly as the publisher names them; "
             "a renamed column must be named back.",
         )
-    rows, lines, bad_width = [], [], []
+    rows: list[list[str | None]] = []
+    lines: list[int] = []
+    bad_width: list[tuple[int, int, int]] = []
     start = 2
     try:
         for row in reader:
+            cells: list[str | None] = list(row)
             if len(row) != len(header):
                 if row or len(header) == 1:
                     bad_width.append((len(rows) + 1, start, len(row)))
-                    row = (row + [None] * len(header))[: len(header)]
+                    cells = (cells + [None] * len(header))[: len(header)]
                 else:  # a blank line
                     start = reader.line_num + 1
                     continue
-            rows.append(row)
+            rows.append(cells)
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -139,7 +142,9 @@ def read_csv_checked(
             first = frame[dup].head(MAX_LISTED)
             listed = "; ".join(
                 f"row {i + 1} (line {ln}): {tuple(vals)}"
-                for i, ln, vals in zip(first.index, first["_line"], first[list(keys)].itertuples(index=False))
+                for i, ln, vals in zip(
+                    first.index, first["_line"], first[list(keys)].itertuples(index=False), strict=True
+                )
             )
             problems.append(
                 f"{int(dup.sum())} row(s) share a key {list(keys)}: {listed}. Each key may occur once; "

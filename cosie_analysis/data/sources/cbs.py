@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cosie_analysis.errors import InputFileError, ParameterError
 from cosie_analysis.data.periods import is_period_code, parse_periods
 from cosie_analysis.data.sources._csv import MAX_LISTED, read_csv_checked, to_number
+from cosie_analysis.errors import InputFileError, ParameterError
 
 __all__ = [
     "ODataTable",
@@ -57,7 +57,7 @@ def check_period_codes(path: Path, frame: pd.DataFrame, column: str = "Perioden"
     except ParameterError:
         pass
     bad_rows = []
-    for i, (code, line) in enumerate(zip(codes, frame["_line"])):
+    for i, (code, line) in enumerate(zip(codes, frame["_line"], strict=True)):
         if not is_period_code(code):
             bad_rows.append(f"row {i + 1} (line {line}): {code!r}")
     raise InputFileError(
@@ -175,17 +175,16 @@ def read_statline_download(
     header = read_csv_checked(path, required=[], strip=True, what="a StatLine download").columns
     rename = {}
     for col in header:
-        m = _SUFFIX.match(col)
-        if m and m["base"] in aliases:
-            rename[col] = f"{aliases[m['base']]}_{m['num']}"
+        suffix = _SUFFIX.match(col)
+        if suffix and suffix["base"] in aliases:
+            rename[col] = f"{aliases[suffix['base']]}_{suffix['num']}"
     inverse = {v: k for k, v in rename.items()}
     missing = [m for m in measures if m not in header and m not in inverse]
     if missing:
         known = {v: k for k, v in aliases.items()}
         names = [
-            f"{m} (or {known[_SUFFIX.match(m)['base']]}_{_SUFFIX.match(m)['num']})"
-            if _SUFFIX.match(m) and _SUFFIX.match(m)["base"] in known else m
-            for m in missing
+            f"{m} (or {known[s['base']]}_{s['num']})" if s and s["base"] in known else m
+            for m, s in ((m, _SUFFIX.match(m)) for m in missing)
         ]
         raise InputFileError(
             path, f"column(s) {names} not found. Found: {[c for c in header if c != '_line']}.",

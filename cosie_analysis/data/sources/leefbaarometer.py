@@ -64,8 +64,11 @@ def read_lbm2_score_classes(path: str | Path, *, code_column: str) -> pd.DataFra
         classes (``VKL...``) are changes between years, not observations, and are not returned.
     """
     path = Path(path)
-    head = read_csv_checked(path, required=[code_column], keys=[code_column], what="a Leefbaarometer 2.0 scoreklasse sheet")
-    years = {c: 2000 + int(_CLASS_COLUMN.match(c)[1]) for c in head.columns if _CLASS_COLUMN.match(c)}
+    head = read_csv_checked(
+        path, required=[code_column], keys=[code_column], what="a Leefbaarometer 2.0 scoreklasse sheet"
+    )
+    matches = {c: _CLASS_COLUMN.match(c) for c in head.columns}
+    years = {c: 2000 + int(m[1]) for c, m in matches.items() if m}
     if not years:
         from cosie_analysis.errors import InputFileError
 

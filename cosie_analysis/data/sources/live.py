@@ -39,11 +39,13 @@ LIVE_INDICATORS: dict[str, dict[str, tuple[str, str, str, str]]] = {
     "70072NED_uitkeringen": {
         "bijstand_below_aow": ("bijstand_persons", "Personen met bijstand tot de AOW-leeftijd",
                                "People on social assistance (bijstand) below state-pension age", "persons"),
-        "bijstand_related_below_aow": ("bijstand_related_persons", "Personen met bijstandgerelateerde uitkering tot de AOW-leeftijd",
+        "bijstand_related_below_aow": ("bijstand_related_persons",
+                                       "Personen met bijstandgerelateerde uitkering tot de AOW-leeftijd",
                                        "People on assistance-related benefits below state-pension age", "persons"),
         "unemployment_benefits": ("ww_persons", "Personen met een werkloosheidsuitkering",
                                   "People on unemployment benefit", "persons"),
-        "benefits_total": ("benefit_recipients", "Uitkeringsontvangers, totaal", "Benefit recipients, total", "persons"),
+        "benefits_total": ("benefit_recipients", "Uitkeringsontvangers, totaal", "Benefit recipients, total",
+                           "persons"),
     },
     "80794ned": {
         "bijstand_below_aow": ("bijstand_persons_80794", "Personen met bijstand tot de AOW-leeftijd (80794ned)",
