@@ -170,6 +170,9 @@ if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers; tests/test_a
         interrupted_time_series as interrupted_time_series,
         placebo_in_time as placebo_in_time,
     )
+    from cosie_analysis.estimate.multiverse import multiverse as multiverse
+    from cosie_analysis.estimate.pools import donor_pool as donor_pool
+    from cosie_analysis.estimate.sdid import synthetic_did as synthetic_did
     from cosie_analysis.estimate.summaries import (
         phase_summary as phase_summary,
         phase_totals as phase_totals,

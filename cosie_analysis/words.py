@@ -188,7 +188,6 @@ WORDS["nl"].update({
     "pool_rule": "Donorkeuze",
     "no_test": "geen toets: de pre-periode past exact, de verhouding is niet informatief",
     "specification": "Specificatie (gesorteerd)", "effect": "Effect",
-    # choice matrix of the specification curve: "<choice>: <option>"
     "mv_estimator": "schatter", "mv_scheme": "faseschema", "mv_rule": "grensregel", "mv_family": "model",
     "mv_pool": "donorkeuze", "mv_scale": "schaal", "mv_its": "ITS", "mv_sc": "synthetische controle",
     "mv_augmented_sc": "augmented SC", "mv_sdid": "synthetische DiD", "mv_did": "DiD", "mv_gaussian": "normaal",
@@ -211,9 +210,9 @@ WORDS["en"].update({
     "mv_estimator": "estimator", "mv_scheme": "phase scheme", "mv_rule": "boundary rule", "mv_family": "model",
     "mv_pool": "donor pool", "mv_scale": "scale", "mv_its": "ITS", "mv_sc": "synthetic control",
     "mv_augmented_sc": "augmented SC", "mv_sdid": "synthetic DiD", "mv_did": "DiD", "mv_gaussian": "Gaussian",
-    "mv_poisson": "Poisson", "mv_default": "default", "mv_nearest": "nearest", "mv_all": "all",
-    "mv_count": "count", "mv_rate": "per 1,000 inhabitants", "mv_majority": "majority", "mv_start": "start",
-    "mv_end": "end", "mv_exclude": "exclude",
+    "mv_poisson": "Poisson", "mv_default": "default", "mv_nearest": "nearest", "mv_all": "all", "mv_count": "count",
+    "mv_rate": "per 1,000 inhabitants", "mv_majority": "majority", "mv_start": "start", "mv_end": "end",
+    "mv_exclude": "exclude",
     "multiverse_summary": ("{unit}: {n} specifications, median relative effect {median}; {positive} positive; "
                            "{significant} of the specifications with a test have p < 0.05."),
 })

@@ -60,7 +60,6 @@ PENDING = frozenset({
     "report_context",  # PR01 RT01 EX01
     "report_figure",  # EX01
     "suppress_small_n",  # EX01
-    "synthetic_control",  # EX01
     "synthetic_register",  # EX01
     "template_path",  # RT01 EX01
 })  # fmt: skip

@@ -21,8 +21,8 @@ from cosie_analysis.estimate._common import (
     panel_of,
     to_list,
 )
-from cosie_analysis.estimate._kernels import z_or_t
 from cosie_analysis.estimate._donors import resolve_donors
+from cosie_analysis.estimate._kernels import z_or_t
 from cosie_analysis.estimate.synth import (
     SC_COLUMNS,
     SyntheticControlResult,
