@@ -44,8 +44,6 @@ PENDING = frozenset({
     "draw_phases",  # EX01
     "fetch",  # EX01
     "figure_names",  # RT01 EX01
-    "is_synthetic",  # PR01 RT01 EX01
-    "load_measures",  # EX01
     "mark_suppressed",  # PR01 EX01
     "plot_event_study",  # PR01 RT01 EX01
     "plot_its",  # PR01 RT01 EX01
@@ -54,14 +52,9 @@ PENDING = frozenset({
     "plot_synthetic_control",  # PR01 RT01 EX01
     "plot_timeseries",  # EX01
     "protect_for_export",  # EX01
-    "read_register",  # EX01
-    "register_observations",  # EX01
-    "register_to_observations",  # EX01
     "report_context",  # PR01 RT01 EX01
     "report_figure",  # EX01
     "suppress_small_n",  # EX01
-    "synthetic_register",  # EX01
-    "template_path",  # RT01 EX01
 })  # fmt: skip
 
 

@@ -123,6 +123,17 @@ def register_to_observations(register: pd.DataFrame, *, source_name: str = "regi
     -----
     The result holds unprotected counts of people: keep it in ``data/processed`` and export it
     only through :func:`cosie_analysis.report.disclosure.protect`.
+
+    Examples
+    --------
+    >>> from cosie_analysis.pilot.synthetic import synthetic_register
+    >>> reg = synthetic_register("houten", seed=1, start="2020-01", end="2020-03")  # SYNTHETIC
+    >>> obs = register_to_observations(reg)
+    >>> obs.loc[obs["indicator"] == "pilot_intakes", ["region_code", "period", "value"]]
+        region_code    period  value
+    0  PILOT_HOUTEN  2020MM01   10.0
+    1  PILOT_HOUTEN  2020MM02   13.0
+    2  PILOT_HOUTEN  2020MM03    6.0
     """
     from cosie_analysis.data.periods import parse_periods
     from cosie_analysis.data.schema import OBSERVATION_COLUMNS, normalise as _normalise
@@ -216,6 +227,13 @@ def register_observations(folder: str | Path | None = None, *, first_year: int |
     InputFileError
         For the first file with problems (listing all of its problems), when two files give the
         same indicator, region and period, or for a file that is not a register (e.g. ``.xls``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> register_observations(tempfile.mkdtemp()).shape  # an empty folder: no rows, every column
+    (0, 15)
+    >>> register_observations()  # doctest: +SKIP
     """
     from cosie_analysis.data.schema import OBSERVATION_COLUMNS, normalise as _normalise
     from cosie_analysis.paths import raw_dir

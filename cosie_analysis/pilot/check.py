@@ -66,7 +66,26 @@ _HINT = "Fix the file and run `cosie-analysis validate FILE` again; the format i
 
 def is_synthetic(data) -> bool:
     """True when a table holds synthetic data: a true ``synthetic`` column, a ``source_table``
-    starting with "synthetic" (any case), or ``attrs["synthetic"]``."""
+    starting with "synthetic" (any case), or ``attrs["synthetic"]``.
+
+    Parameters
+    ----------
+    data : object
+        Usually a pandas.DataFrame; anything else is not synthetic.
+
+    Returns
+    -------
+    bool
+        Whether any of the three marks is present.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_synthetic(pd.DataFrame({"value": [1.0], "synthetic": [True]}))  # SYNTHETIC
+    True
+    >>> is_synthetic(pd.DataFrame({"value": [1.0], "source_table": ["85039NED"]}))
+    False
+    """
     if not isinstance(data, pd.DataFrame):
         return False
     if data.attrs.get("synthetic") or (data.attrs.get("pilot_register") or {}).get("synthetic"):
@@ -352,6 +371,13 @@ def read_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_
     ------
     InputFileError
         Listing every problem :func:`validate_register` finds.
+
+    Examples
+    --------
+    >>> from cosie_analysis.pilot.parse import template_path
+    >>> read_register(template_path()).shape  # the header-only template
+    (0, 11)
+    >>> read_register("data/raw/pilot/houten.csv")  # doctest: +SKIP
     """
     problems, parsed, name = _all_problems(source, first_year)
     if problems:

@@ -112,12 +112,29 @@ def load_measures() -> pd.DataFrame:
         its Dutch spelling ``unit_nl``, ``person_level`` (bool: the measure counts or describes
         people or households, so its tables need disclosure control), ``min``, ``max``,
         ``label_nl``, ``label_en``, ``description``.
+
+    Examples
+    --------
+    >>> m = load_measures()
+    >>> m.loc[m["measure"] == "matches", ["pilot", "kind", "unit"]].to_numpy().tolist()
+    [['houten', 'count', 'persons']]
     """
     return _measures().copy()
 
 
 def template_path() -> Path:
-    """The empty register template (header only), shipped with the package."""
+    """The empty register template (header only), shipped with the package.
+
+    Returns
+    -------
+    pathlib.Path
+        The CSV file inside the installed package; copy it, do not edit it in place.
+
+    Examples
+    --------
+    >>> template_path().name
+    'pilot_register_template.csv'
+    """
     return Path(str(resources.files("cosie_analysis").joinpath("resources/pilot_register_template.csv")))
 
 

@@ -60,6 +60,14 @@ def synthetic_register(pilot: str, seed: int = 0, *, start: str = "2018-01", end
     corona to before, with phases of the default scheme at month level (``assign_phase`` with the
     "measures" scheme and the majority rule): Houten's matches halve (8 -> 4 a month), Nieuwegein's
     litter reports rise by 25% (20 -> 25 per flat a month); after corona they return to baseline.
+
+    Examples
+    --------
+    >>> reg = synthetic_register("houten", seed=1, start="2020-01", end="2020-03")  # SYNTHETIC
+    >>> reg.shape, bool(reg["synthetic"].all())
+    ((48, 11), True)
+    >>> sorted(reg["measure"].unique())
+    ['intakes', 'matches']
     """
     from cosie_analysis.phases import assign_phase
 
