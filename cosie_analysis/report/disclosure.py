@@ -191,6 +191,15 @@ def check_exportable(
     :func:`protect` or :func:`suppress_small_n` adds; the check verifies that its suppressed cells
     are empty, its shown counts rounded, and, for person-level pilot data, that no other number
     (apart from :data:`STRUCTURAL_COLUMNS`) was added.
+
+    Examples
+    --------
+    >>> cbs = pd.DataFrame({"phase": ["before", "during"], "value": [1200.0, 1150.0], "unit": "persons"})  # SYNTHETIC
+    >>> check_exportable(cbs, published=True)  # published statistics: passes silently
+    >>> check_exportable(cbs, published=False)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cosie_analysis.errors.DisclosureError: Refusing to export an unprotected table of person-level counts (column `unit` holds ['persons']). ...
     """
     if not isinstance(table, pd.DataFrame):
         raise ParameterError(f"check_exportable(): `table` must be a pandas DataFrame; got {type(table).__name__}.")
@@ -261,6 +270,17 @@ def protect_for_export(
         When ``table`` holds person-level values that :func:`protect` cannot handle (no ``over``
         or ``count`` column, or values that are not whole counts, such as means per phase):
         aggregate to counts per phase, or protect the counts before deriving means from them.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"measure": "matches", "phase": ["before", "during", "after"],
+    ...                   "value": [23, 4, 31], "unit": "persons"})  # SYNTHETIC
+    >>> protect_for_export(t, by="measure")
+       measure   phase  value     unit disclosure
+    0  matches  before    NaN  persons  secondary
+    1  matches  during    NaN  persons    primary
+    2  matches   after   30.0  persons      shown
+    3  matches   total   60.0  persons      shown
     """
     try:
         check_exportable(table, published=published, person_level=person_level, count=count)
@@ -365,10 +385,31 @@ def mark_suppressed(ax: Axes, x, *, y=0.0, lang: str = "nl") -> Axes:
     x positions. The markers have ``gid="suppressed"`` and the label "onderdrukt (.)" /
     "suppressed (.)"; call ``ax.legend()`` afterwards to show it.
 
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes to mark.
+    x : scalar or sequence
+        The x positions of the suppressed values (in the axes' data coordinates).
+    y : float or sequence of float, default 0.0
+        Where to put the markers; broadcast to the shape of ``x``.
+    lang : {"nl", "en"}, default "nl"
+        Language of the legend label.
+
     Returns
     -------
     matplotlib.axes.Axes
         The same axes.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([2019, 2020, 2021], [23.0, float("nan"), 31.0])  # SYNTHETIC; 2020 suppressed
+    >>> ax = mark_suppressed(ax, [2020], lang="en")
+    >>> [(c.get_label(), c.get_gid()) for c in ax.collections]
+    [('suppressed (.)', 'suppressed')]
+    >>> plt.close(fig)
     """
     check_lang(lang)
     xs = np.atleast_1d(np.asarray(x, dtype=object))

@@ -54,6 +54,11 @@ class DisclosureRules:
         Percentages and means are shown only when their denominator is at least this.
     suppress_zero : bool, default False
         Also suppress zero counts (for tables where "nobody" is itself sensitive).
+
+    Examples
+    --------
+    >>> DisclosureRules(threshold=5, rounding_base=1)
+    DisclosureRules(threshold=5, rounding_base=1, min_denominator=10, suppress_zero=False)
     """
 
     threshold: int = 10
@@ -311,6 +316,15 @@ def suppress_small_n(
         A copy with ``value`` set to NaN where ``n < min_denominator`` and a ``disclosure`` column
         (``"primary"`` there, else ``"shown"``). ``n`` itself is left as is: protect it with
         :func:`protect` if it is a count of people.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group": ["a", "b", "c"], "percent": [40.0, 55.5, 20.0], "n": [25, 8, 40]})  # SYNTHETIC
+    >>> suppress_small_n(t)
+      group  percent   n disclosure
+    0     a     40.0  25      shown
+    1     b      NaN   8    primary
+    2     c     20.0  40      shown
     """
     rules = _rules(rules)
     values = [value] if isinstance(value, str) else list(value)
