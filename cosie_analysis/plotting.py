@@ -184,6 +184,18 @@ def plot_timeseries(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from cosie_analysis.data.periods import parse_periods
+    >>> rng = np.random.default_rng(1)  # SYNTHETIC: two units, yearly 2016-2023
+    >>> data = pd.DataFrame([{"region_code": f"SY0{u}", "period": f"{y}JJ00", "value": 10 + u + rng.normal()}
+    ...                      for u in (1, 2) for y in range(2016, 2024)])
+    >>> data = data.join(parse_periods(data["period"].unique()).set_index("period"), on="period")
+    >>> ax = plot_timeseries(data, lang="en", ylabel="value (synthetic)")
+    >>> [line.get_label() for line in ax.get_lines() if str(line.get_gid()).startswith("series:")]
+    ['SY01', 'SY02']
     """
     check_lang(lang)
     from cosie_analysis._checks import check_data
@@ -263,6 +275,17 @@ def plot_phase_comparison(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> import cosie_analysis as ca
+    >>> rng = np.random.default_rng(1)  # SYNTHETIC: two units, yearly 2012-2023
+    >>> data = pd.DataFrame([{"region_code": f"SY0{u}", "period": f"{y}JJ00", "value": 10 + u + rng.normal()}
+    ...                      for u in (1, 2) for y in range(2012, 2024)])
+    >>> ax = plot_phase_comparison(ca.phase_summary(data, by="region_code"), lang="en")
+    >>> ax.get_legend_handles_labels()[1], [t.get_text().split()[0] for t in ax.get_xticklabels()]
+    (['SY01', 'SY02'], ['before', 'during', 'after'])
     """
     check_lang(lang)
     data = result.plot_data() if hasattr(result, "plot_data") else result
@@ -291,8 +314,33 @@ def plot_phase_comparison(
 def plot_its(result, *, series=None, lang: str = "nl", ylabel: str | None = None, ax=None):
     """An interrupted-time-series fit: observed, fitted, and the counterfactual with its band.
 
-    ``result`` is an :func:`cosie_analysis.interrupted_time_series` result; ``series`` picks one
-    series when it holds several. Returns the Axes.
+    Parameters
+    ----------
+    result : ITSResult
+        An :func:`cosie_analysis.interrupted_time_series` result.
+    series : str or tuple, optional
+        The series to draw (a key of ``result.models``: the value of ``by``, a tuple for several
+        ``by`` columns); needed when the result holds more than one series.
+    lang : {"nl", "en"}, default "nl"
+        Language of the legend and the phase labels.
+    ylabel : str, optional
+        The y-axis label; say the unit.
+    ax : matplotlib Axes, optional
+        Default: a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> import cosie_analysis as ca
+    >>> months = pd.period_range("2016-01", "2023-12", freq="M")
+    >>> synthetic = pd.DataFrame({"period": months, "value": np.random.default_rng(1).poisson(200, len(months))})
+    >>> ax = plot_its(ca.interrupted_time_series(synthetic, by=None, family="poisson"), lang="en", ylabel="count")
+    >>> ax.get_legend_handles_labels()[1]
+    ['observed', 'fitted', 'counterfactual (no corona)']
     """
     ax = result.plot(ax=_axes(ax), series=series, lang=lang)
     return format_axes(ax, lang=lang, ylabel=ylabel, date_axis=True)
@@ -301,7 +349,41 @@ def plot_its(result, *, series=None, lang: str = "nl", ylabel: str | None = None
 def plot_synthetic_control(result, *, kind: str = "paths", treated: str | None = None, lang: str = "nl",
                            ylabel: str | None = None, palette=None, ax=None):
     """Synthetic control: the treated town against its synthetic control (``kind="paths"``), or its gap
-    against every placebo's gap (``kind="gaps"``), in ``palette`` (default: the active one). Returns the Axes."""
+    against every placebo's gap (``kind="gaps"``).
+
+    Parameters
+    ----------
+    result : SynthResult
+        A :func:`cosie_analysis.synthetic_control` result.
+    kind : {"paths", "gaps"}, default "paths"
+        Observed against synthetic, or the treated gap against the placebo gaps (in grey).
+    treated : str, optional
+        The treated unit to draw; needed when the result holds several.
+    lang : {"nl", "en"}, default "nl"
+        Language of the labels.
+    ylabel : str, optional
+        The y-axis label; say the unit.
+    palette : {"okabe-ito", "grey"} or mapping, optional
+        Default: the active palette.
+    ax : matplotlib Axes, optional
+        Default: a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> import cosie_analysis as ca
+    >>> rng = np.random.default_rng(1)  # SYNTHETIC: 8 units, SY00 drops by 3 from 2020
+    >>> data = pd.DataFrame([{"region_code": f"SY{u:02d}", "period": f"{y}JJ00",
+    ...                       "value": 10 + u % 4 + 0.2 * rng.normal() - 3 * (u == 0 and y >= 2020)}
+    ...                      for u in range(8) for y in range(2012, 2024)])
+    >>> ax = plot_synthetic_control(ca.synthetic_control(data, treated="SY00"), lang="en")
+    >>> ax.get_legend_handles_labels()[1]
+    ['SY00', 'synthetic control']
+    """
     from cosie_analysis.style.palette import use_palette
 
     with use_palette(palette):
@@ -319,7 +401,39 @@ def plot_synthetic_control(result, *, kind: str = "paths", treated: str | None =
 
 
 def plot_event_study(result, *, lang: str = "nl", ylabel: str | None = None, ax=None):
-    """Event-study coefficients of a :func:`cosie_analysis.diff_in_diff` result, with intervals."""
+    """Event-study coefficients of a :func:`cosie_analysis.diff_in_diff` result, with intervals.
+
+    Parameters
+    ----------
+    result : DiDResult
+        A :func:`cosie_analysis.diff_in_diff` result (its event-study rows are drawn).
+    lang : {"nl", "en"}, default "nl"
+        Language of the axis labels.
+    ylabel : str, optional
+        The y-axis label (default: the effect, in the outcome's unit); say the unit.
+    ax : matplotlib Axes, optional
+        Default: a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One point with its interval per period relative to the last pre-corona period (0).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np, pandas as pd
+    >>> import cosie_analysis as ca
+    >>> rng = np.random.default_rng(1)  # SYNTHETIC: 8 units, SY00 drops by 3 from 2020
+    >>> data = pd.DataFrame([{"region_code": f"SY{u:02d}", "period": f"{y}JJ00",
+    ...                       "value": 10 + u % 4 + 0.2 * rng.normal() - 3 * (u == 0 and y >= 2020)}
+    ...                      for u in range(8) for y in range(2012, 2024)])
+    >>> with warnings.catch_warnings():  # one treated unit: the few-clusters warning
+    ...     warnings.simplefilter("ignore")
+    ...     res = ca.diff_in_diff(data, treated="SY00", indicator=None)
+    >>> plot_event_study(res, lang="en").get_xlabel()
+    'period relative to the last pre-corona period'
+    """
     ax = result.plot(ax=_axes(ax), kind="event", lang=lang)
     return format_axes(ax, lang=lang, ylabel=ylabel, legend=False)
 
@@ -359,6 +473,15 @@ def plot_ranking(
     -------
     matplotlib.axes.Axes
         Values on the x axis, rank on the y axis (1 = highest at the top).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame({"region_code": ["GM0321", "GM0356", "SY01", "SY02", "SY03"],
+    ...                      "value": [3.0, 1.5, 2.0, -1.0, 0.5]})  # SYNTHETIC values
+    >>> ax = plot_ranking(data, lang="en", xlabel="change (synthetic)")
+    >>> [t.get_text() for t in ax.texts]
+    ['Houten: 1 / 5', 'Nieuwegein: 3 / 5']
     """
     from cosie_analysis._checks import check_data
 
@@ -445,6 +568,17 @@ def draw_phases(
     A span covers the days ``[start, end)``: it is drawn from midnight of the start day to midnight
     of the end day, so a boundary sits at the start of the first day of the next phase. Only the
     visible parts of the spans are drawn; spans outside the x-range are left out.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot(pd.to_datetime(["2019-01-01", "2023-01-01"]), [1.0, 2.0])  # SYNTHETIC
+    >>> ax = draw_phases(ax, lang="en")
+    >>> [t.get_text() for t in ax.texts]
+    ['before corona', 'during corona', 'after corona']
+    >>> plt.close(fig)
     """
     import matplotlib.transforms as mtransforms
 

@@ -39,15 +39,8 @@ REQUIRED = {"GL08", "PR01", "PR02", "RT01", "EX01"}
 #: Public names whose docstrings are still being written: remove a name when it is documented
 #: (test_pending_names_are_still_pending fails until you do). Never add to this set.
 PENDING = frozenset({
-    "draw_phases",  # EX01
     "fetch",  # EX01
     "figure_names",  # RT01 EX01
-    "plot_event_study",  # PR01 RT01 EX01
-    "plot_its",  # PR01 RT01 EX01
-    "plot_phase_comparison",  # EX01
-    "plot_ranking",  # EX01
-    "plot_synthetic_control",  # PR01 RT01 EX01
-    "plot_timeseries",  # EX01
     "report_context",  # PR01 RT01 EX01
     "report_figure",  # EX01
 })  # fmt: skip
