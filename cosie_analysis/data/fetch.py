@@ -214,6 +214,20 @@ def fetch(
         A file missing from the mirror, a mirror file whose hash differs from the registry, a manual
         source that is not available (the message says what to download and where to put it), or an
         unknown table id.
+
+    Examples
+    --------
+    Fetching needs the mirror or CBS, so these lines are skipped:
+
+    >>> fetch(offline=True)  # doctest: +SKIP
+    >>> fetch(tables=["85039NED"], offline=False)  # doctest: +SKIP
+
+    An unknown table id is refused before anything is fetched:
+
+    >>> fetch(tables=["no_such_table"], offline=True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cosie_analysis.errors.FetchError: Unknown table id(s) ['no_such_table']. The registry has: [...].
     """
     registry_path = Path(registry_path or REGISTRY_PATH)
     registry = load_registry(registry_path)

@@ -565,13 +565,47 @@ FIGURES: dict[str, FigureSpec] = {
 
 
 def figure_names() -> list[str]:
-    """The stable names of the report's figures."""
+    """The stable names of the report's figures.
+
+    Returns
+    -------
+    list of str
+        The names :func:`report_figure` and :func:`cosie_analysis.build_report` accept, in report order.
+
+    Examples
+    --------
+    >>> names = figure_names()
+    >>> names[:3]
+    ['national_crime_monthly', 'national_burglary_its', 'pilot_crime_rates']
+    >>> "corona_timeline" in names
+    True
+    """
     return list(FIGURES)
 
 
 def report_context(scheme: str = "measures", rule: str = "majority") -> ReportContext:
     """The context every report builder draws from: the observation table (built when needed), the
-    PC4-wijk crosswalk, the table's sha256, and the phase scheme and rule."""
+    PC4-wijk crosswalk, the table's sha256, and the phase scheme and rule.
+
+    Parameters
+    ----------
+    scheme : {"measures", "support", "lifted"}, default "measures"
+        The phase scheme (a key of :data:`cosie_analysis.SCHEMES`).
+    rule : {"majority", "start", "end", "exclude"}, default "majority"
+        How a period that straddles a phase boundary is assigned (one of :data:`cosie_analysis.RULES`).
+
+    Returns
+    -------
+    ReportContext
+        ``.obs`` (:func:`cosie_analysis.load_observations`), ``.crosswalk``
+        (:func:`cosie_analysis.pc4_wijk_shares`), ``.data_sha256`` (of the observation file),
+        ``.scheme``, ``.rule`` and an empty ``.cache`` the builders share.
+
+    Examples
+    --------
+    >>> ctx = report_context("support")  # doctest: +SKIP
+    >>> fig = report_figure("pilot_crime_rates", lang="en", context=ctx).fig  # doctest: +SKIP
+    """
     from cosie_analysis.observations import load_observations, observations_path, pc4_wijk_shares
 
     obs = load_observations()
@@ -603,6 +637,13 @@ def report_figure(name: str, *, lang: str = "nl", scheme: str = "measures", rule
     -------
     FigureOutput
         ``.fig`` (the Figure), ``.tables`` (name -> DataFrame behind the figure), ``.source``.
+
+    Examples
+    --------
+    Needs the built observation table (``cosie-analysis fetch`` and ``build``):
+
+    >>> out = report_figure("corona_timeline", lang="en")  # doctest: +SKIP
+    >>> out.fig.savefig("corona_timeline.png")  # doctest: +SKIP
     """
     check_choice("name", name, list(FIGURES))
     check_choice("lang", lang, LANGS)
