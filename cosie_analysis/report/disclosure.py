@@ -194,9 +194,9 @@ def check_exportable(
 
     Examples
     --------
-    >>> cbs = pd.DataFrame({"phase": ["before", "during"], "value": [1200.0, 1150.0], "unit": "persons"})  # SYNTHETIC
-    >>> check_exportable(cbs, published=True)  # published statistics: passes silently
-    >>> check_exportable(cbs, published=False)  # doctest: +ELLIPSIS
+    >>> t = pd.DataFrame({"phase": ["before", "during"], "value": [1200.0, 1150.0], "unit": "persons"})  # SYNTHETIC
+    >>> check_exportable(t, published=True)  # as if published statistics: passes silently
+    >>> check_exportable(t, published=False)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     cosie_analysis.errors.DisclosureError: Refusing to export an unprotected table of person-level counts (column `unit` holds ['persons']). ...
