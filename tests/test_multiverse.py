@@ -138,7 +138,9 @@ def test_specification_curve_draws_every_row(mv):
     n_points = sum(len(c.get_offsets()) for c in top.collections if c.get_label().startswith("p "))
     assert n_points == len(mv.summary())
     labels = [t.get_text() for t in bottom.get_yticklabels()]
-    assert "estimator: sdid" in labels and "scale: count" in labels and "scheme: support" in labels
+    assert "estimator: synthetic DiD" in labels and "scale: count" in labels and "phase scheme: support" in labels
+    dutch = [t.get_text() for t in mv.plot(lang="nl").axes[1].get_yticklabels()]
+    assert "schatter: synthetische DiD" in dutch and "schaal: aantal" in dutch and "faseschema: support" in dutch
     pd.testing.assert_series_equal(
         mv.plot_data()["relative_effect"],
         mv.summary()["relative_effect"].sort_values(ignore_index=True),
