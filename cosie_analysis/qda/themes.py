@@ -108,8 +108,7 @@ class ThemeFrequencies(Result):
         return self.changes_table.copy()
 
     def plot_data(self, pilot: str | None = None) -> pd.DataFrame:
-        t = self.table
-        return (t[t["pilot"] == pilot] if pilot is not None else t).reset_index(drop=True)
+        return _rows_of(self.table, pilot)
 
     def plot(self, ax=None, *, pilot: str | None = None, lang: str = "nl"):
         """Share per theme and phase, dot and interval, phases side by side; one pilot."""
@@ -119,10 +118,7 @@ class ThemeFrequencies(Result):
         from cosie_analysis.words import phase_name, word
 
         check_lang(lang)
-        pilots = sorted(self.table["pilot"].unique())
-        if pilot is None and len(pilots) == 1:
-            pilot = pilots[0]
-        check_choice("pilot", pilot, pilots)
+        pilot = _one_pilot(self.table, pilot)
         d = self.plot_data(pilot)
         ax = ax or plt.subplots(layout="constrained")[1]
         themes = sorted(d["theme"].unique(), reverse=True)
@@ -256,8 +252,7 @@ class CoOccurrence(Result):
     synthetic: bool = False
 
     def plot_data(self, pilot: str | None = None) -> pd.DataFrame:
-        t = self.table
-        return (t[t["pilot"] == pilot] if pilot is not None else t).reset_index(drop=True)
+        return _rows_of(self.table, pilot)
 
     def plot(self, ax=None, *, pilot: str | None = None, lang: str = "nl"):
         """A triangle heat map of the number of sources with both themes, for one pilot."""
@@ -266,10 +261,7 @@ class CoOccurrence(Result):
         from cosie_analysis.words import format_number, word
 
         check_lang(lang)
-        pilots = sorted(self.table["pilot"].unique())
-        if pilot is None and len(pilots) == 1:
-            pilot = pilots[0]
-        check_choice("pilot", pilot, pilots)
+        pilot = _one_pilot(self.table, pilot)
         d = self.plot_data(pilot)
         themes = sorted(set(d["theme_a"]) | set(d["theme_b"]))
         idx = {t: i for i, t in enumerate(themes)}
@@ -351,3 +343,17 @@ def co_occurrence(codings: Codings, *, level: str = "code", coders: str = "any")
                          "method": f"sources mentioning both ({level}, coders={coders})"})
     return CoOccurrence(pd.DataFrame(rows), codings.phase_scheme, codings.phase_rule, np.nan, "co-occurrence",
                         synthetic=codings.synthetic)
+
+
+def _rows_of(table: pd.DataFrame, pilot: str | None) -> pd.DataFrame:
+    """The rows of one pilot (all rows when ``pilot`` is None)."""
+    return (table[table["pilot"] == pilot] if pilot is not None else table).reset_index(drop=True)
+
+
+def _one_pilot(table: pd.DataFrame, pilot: str | None) -> str:
+    """The pilot a plot shows: the one given, or the only one in the table; raises otherwise."""
+    pilots = sorted(table["pilot"].unique())
+    if pilot is None and len(pilots) == 1:
+        pilot = pilots[0]
+    check_choice("pilot", pilot, pilots)
+    return str(pilot)
