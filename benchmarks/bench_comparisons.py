@@ -15,19 +15,9 @@ Times are the best of 3 after a warm-up call (imports excluded).
 
 from __future__ import annotations
 
-import time
 import warnings
 
-from _common import machine, observations
-
-
-def best_of(fn, k=3):
-    times = []
-    for _ in range(k):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
+from _common import best_of, machine, observations
 
 
 def main() -> None:

@@ -11,12 +11,11 @@ on 2 cores. Times are the best of 3 after a warm-up call (imports excluded).
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
 
-from _common import machine, observations
+from _common import best_of, machine, observations
 
 TREATED = ["GM0321", "GM0356"]
 
@@ -38,15 +37,6 @@ def unit_by_unit(data, treated):
             Y0, y1 = wide.loc[others].to_numpy(float).T, wide.loc[u].to_numpy(float)
             gaps.append(y1 - Y0 @ _sc_weights(y1[pre], Y0[pre]))
     return np.concatenate(gaps)
-
-
-def best_of(fn, k=3):
-    times = []
-    for _ in range(k):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def main() -> None:

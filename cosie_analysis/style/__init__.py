@@ -18,7 +18,6 @@ __all__ = [
     "PILOT_CODES",
     "COMPARISON_GROUP",
     "MONTHS",
-    "NUMBER_TEXT",
     "region_style",
     "region_styles",
     "phase_style",
@@ -39,13 +38,10 @@ from cosie_analysis.style.palette import (
     region_styles,
     use_palette,
 )
-from cosie_analysis.words import MONTHS, WORDS, format_number, word
+from cosie_analysis.words import MONTHS, format_number, word
 
 #: Fixed colour, line style and marker per region role in the default palette (Okabe-Ito colours).
 REGION_STYLES = {role: dict(style) for role, style in PALETTES["okabe-ito"].roles.items()}
-
-#: Kept for existing imports: the words live in :mod:`cosie_analysis.words`.
-NUMBER_TEXT = WORDS
 
 #: Fill colours of the phase spans: light, colour-blind safe (Paul Tol's pale/light schemes) and with
 #: distinct grey values (grey levels 242 before, 228 after, 212 and 194 for the two "during" tints;
