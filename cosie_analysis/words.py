@@ -21,7 +21,7 @@ Examples
 
 from __future__ import annotations
 
-from cosie_analysis._format import LANGS, _missing, check_lang, format_number
+from cosie_analysis._format import LANGS, NOT_AVAILABLE, check_lang, format_ci, format_number, format_p, format_pct
 from cosie_analysis.errors import ParameterError
 
 __all__ = [
@@ -61,7 +61,7 @@ WORDS = {
     "nl": {
         "comparison": "Vergelijkingsgroep (overige WIL-gemeenten)", "nederland": "Nederland",
         "source": "Bron", "per_1000": "per 1.000 inwoners", "year": "Jaar", "month": "Maand",
-        "synthetic": "SYNTHETISCHE DATA", "not_available": "n.b.",
+        "synthetic": "SYNTHETISCHE DATA", "not_available": NOT_AVAILABLE["nl"],
         # --- coded narratives (qda; issue #15) ---
         "qda_alpha": "Krippendorffs alfa", "qda_kappa": "Cohens kappa", "qda_percent_agreement": "% overeenstemming",
         "qda_all_codes": "alle codes", "qda_units_segment": "gecodeerde passages", "qda_units_source": "bronnen",
@@ -121,7 +121,7 @@ WORDS = {
     "en": {
         "comparison": "Comparison group (other WIL municipalities)", "nederland": "Netherlands",
         "source": "Source", "per_1000": "per 1,000 inhabitants", "year": "Year", "month": "Month",
-        "synthetic": "SYNTHETIC DATA", "not_available": "n/a",
+        "synthetic": "SYNTHETIC DATA", "not_available": NOT_AVAILABLE["en"],
         # --- coded narratives (qda; issue #15) ---
         "qda_alpha": "Krippendorff's alpha", "qda_kappa": "Cohen's kappa", "qda_percent_agreement": "% agreement",
         "qda_all_codes": "all codes", "qda_units_segment": "coded passages", "qda_units_source": "sources",
@@ -306,95 +306,3 @@ def phase_name(phase: str, lang: str = "nl", *, short: bool = False) -> str:
     if phase not in table[lang]:
         raise ParameterError(f"`phase` must be one of {list(table[lang])!r}; got {phase!r}.")
     return table[lang][phase]
-
-
-def format_pct(x: float | None, lang: str = "nl", *, decimals: int = 1, sign: bool = True) -> str:
-    """A proportion as a percentage: ``-0.184`` -> ``"−18,4%"`` (nl), ``"−18.4%"`` (en).
-
-    Parameters
-    ----------
-    x : float or None
-        The proportion (``0.05`` is 5%); missing -> ``word("not_available", lang)``.
-    lang : {"nl", "en"}, default "nl"
-        The language of the number format.
-    decimals : int, default 1
-        Digits after the decimal separator of the percentage.
-    sign : bool, default True
-        Write ``+`` before a positive change.
-
-    Returns
-    -------
-    str
-        The percentage with its ``%`` sign.
-
-    Examples
-    --------
-    >>> format_pct(0.05, "nl")
-    '+5,0%'
-    """
-    if x is None or _missing(x):
-        return word("not_available", lang)
-    s = format_number(100 * float(x), decimals, lang)
-    return ("+" + s if sign and float(x) > 0 else s) + "%"
-
-
-def format_p(p: float | None, lang: str = "nl", *, digits: int = 3) -> str:
-    """A p-value as text: ``"p = 0,045"``, and ``"p < 0,001"`` below the last digit shown.
-
-    Parameters
-    ----------
-    p : float or None
-        The p-value; missing -> ``"p = n.b."`` (nl) or ``"p = n/a"`` (en).
-    lang : {"nl", "en"}, default "nl"
-        The language of the number format.
-    digits : int, default 3
-        Digits shown; a p-value below ``10**-digits`` is written as ``p < 0,001`` (never ``p = 0,000``).
-
-    Returns
-    -------
-    str
-        ``"p = ..."`` or ``"p < ..."``.
-
-    Examples
-    --------
-    >>> format_p(1e-9, "en")
-    'p < 0.001'
-    """
-    if p is None or _missing(p):
-        return "p = " + word("not_available", lang)
-    floor = 10.0**-digits
-    if float(p) < floor:
-        return "p < " + format_number(floor, digits, lang)
-    return "p = " + format_number(float(p), digits, lang)
-
-
-def format_ci(lower: float | None, upper: float | None, lang: str = "nl", *, decimals: int = 2,
-              pct: bool = False) -> str:
-    """An interval as text: ``"[−0,31; 0,12]"`` (nl, a semicolon because of the decimal comma) or
-    ``"[−0.31, 0.12]"`` (en).
-
-    Parameters
-    ----------
-    lower, upper : float or None
-        The bounds; a missing bound is written as ``word("not_available", lang)``.
-    lang : {"nl", "en"}, default "nl"
-        The language of the number format.
-    decimals : int, default 2
-        Digits after the decimal separator (one fewer for percentages).
-    pct : bool, default False
-        The bounds are proportions: write them as percentages with :func:`format_pct`.
-
-    Returns
-    -------
-    str
-        ``"[lower; upper]"`` (nl) or ``"[lower, upper]"`` (en).
-
-    Examples
-    --------
-    >>> format_ci(-0.31, 0.12, "nl")
-    '[−0,31; 0,12]'
-    """
-    f = (lambda v: format_pct(v, lang, decimals=decimals - 1 if decimals else 0)) if pct else (
-        lambda v: format_number(v, decimals, lang, missing=word("not_available", lang)))
-    sep = "; " if lang == "nl" else ", "
-    return f"[{f(lower)}{sep}{f(upper)}]"
