@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError
@@ -47,16 +48,22 @@ def as_tuple(by) -> tuple[str, ...]:
 
 def drop_missing(data: pd.DataFrame, columns, *, function: str) -> pd.DataFrame:
     """Return the rows without missing values in ``columns``; warn with the count dropped."""
-    mask = data[list(columns)].isna().any(axis=1)
+    mask = missing_mask(data[c] for c in columns)
     if mask.any():
-        warnings.warn(
-            f"{function}(): dropped {int(mask.sum())} of {len(data)} row(s) with a missing value in "
-            f"{list(columns)}.",
-            UserWarning,
-            stacklevel=3,
-        )
+        warn_missing(int(mask.sum()), len(data), list(columns), function, stacklevel=4)
         return data.loc[~mask]
     return data
+
+
+def missing_mask(columns) -> np.ndarray:
+    """True for the rows with a missing value in any of ``columns`` (Series or arrays of one length)."""
+    masks = [np.asarray(pd.isna(c)) for c in columns]
+    return np.logical_or.reduce(masks) if masks else np.zeros(0, dtype=bool)
+
+
+def warn_missing(n_missing: int, n: int, columns: list, function: str, stacklevel: int = 4) -> None:
+    warnings.warn(f"{function}(): dropped {n_missing} of {n} row(s) with a missing value in {columns}.",
+                  UserWarning, stacklevel=stacklevel)
 
 
 def to_list(x, name: str) -> list[str]:

@@ -108,19 +108,13 @@ _CBS_CODE = re.compile(r"(\d{4})(JJ|KW|MM)(\d{2})")
 _CBS_KIND = {"JJ": ("Y", "year", 1, 0, 0), "KW": ("Q", "quarter", 4, 1, 4), "MM": ("M", "month", 12, 1, 12)}
 
 
-def cbs_periods(values) -> tuple[pd.PeriodIndex, str] | None:
-    """:func:`_cbs_periods` of a sequence (memoised: a call parses the same codes several times)."""
-    values = tuple(values)
-    return _cbs_periods(values) if all(isinstance(v, str) for v in values) else None
-
-
 @functools.lru_cache(maxsize=64)
-def _cbs_periods(values: tuple) -> tuple[pd.PeriodIndex, str] | None:
-    """Distinct CBS period codes of one frequency as a PeriodIndex and the frequency, or None.
+def _cbs_periods(values: tuple) -> tuple[pd.PeriodIndex, str, np.ndarray, np.ndarray] | None:
+    """Distinct CBS period codes of one frequency: PeriodIndex, frequency, ordinals, start dates; or None.
 
     A fast path (no per-code ``pd.Period`` construction) for the usual input; None when a value is
     not a valid code or the codes mix frequencies, and the caller takes the general path, which
-    also words the errors.
+    also words the errors. The arrays are read-only (the result is shared between calls).
     """
     ords, kinds = [], set()
     for v in values:
@@ -136,32 +130,74 @@ def _cbs_periods(values: tuple) -> tuple[pd.PeriodIndex, str] | None:
     if len(kinds) != 1:
         return None
     pfreq, freq = _CBS_KIND[kinds.pop()][:2]
-    return pd.PeriodIndex.from_ordinals(ords, freq=pfreq), freq
+    index = pd.PeriodIndex.from_ordinals(ords, freq=pfreq)
+    ordinals, starts = index.asi8.copy(), index.start_time.to_numpy()
+    ordinals.flags.writeable = starts.flags.writeable = False
+    return index, freq, ordinals, starts
+
+
+def _cbs_lookup(uniques) -> tuple[pd.PeriodIndex, str, np.ndarray, np.ndarray] | None:
+    values = tuple(uniques)
+    return _cbs_periods(values) if all(isinstance(v, str) for v in values) else None
+
+
+def cbs_period_table(uniques) -> tuple[np.ndarray, np.ndarray, str] | None:
+    """Ordinals, start dates and frequency of distinct CBS period codes of one frequency, else None."""
+    fast = _cbs_lookup(uniques)
+    return None if fast is None else (fast[2], fast[3], fast[1])
+
+
+@functools.lru_cache(maxsize=64)
+def _phase_codes_cached(uniques: tuple, scheme, rule: str) -> tuple[np.ndarray, str, str]:
+    codes, name, rule_name = _phase_codes_of(uniques, scheme, rule)
+    codes.flags.writeable = False
+    return codes, name, rule_name
+
+
+def _phase_codes_of(uniques, scheme, rule: str) -> tuple[np.ndarray, str, str]:
+    """Phase codes (before 0, during 1, after 2; -1 none) of distinct period values; scheme name, rule."""
+    from cosie_analysis.phases import assign_phase, get_scheme
+
+    fast = _cbs_lookup(uniques)
+    phase = assign_phase(pd.Series(fast[0] if fast else list(uniques)), scheme=scheme, rule=rule)
+    codes = np.asarray(pd.Categorical(phase, categories=list(PHASES), ordered=True).codes)
+    scheme_name = phase.attrs.get("phase_scheme", getattr(get_scheme(scheme), "name", str(scheme)))
+    return codes, str(scheme_name), str(phase.attrs.get("phase_rule", rule))
+
+
+def phase_codes(values, scheme, rule: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, str]:
+    """The phase of every value of a period column, assigned once per distinct period.
+
+    Returns ``(phase_codes, period_codes, uniques, scheme_name, rule_name)``: the phase code of each
+    value (before 0, during 1, after 2; -1 no phase or missing period), the index of each value in
+    ``uniques`` (-1 missing) and the distinct periods. Distinct CBS codes under a named scheme are
+    remembered between calls (except with ``rule="exclude"``, which warns about what it leaves out).
+    """
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    key = tuple(uniques)
+    try:
+        cacheable = rule != "exclude" and all(isinstance(v, str) for v in key) and hash(scheme) is not None
+    except TypeError:  # an unhashable scheme (a dict of boundaries)
+        cacheable = False
+    ucodes, name, rule_name = (_phase_codes_cached(key, scheme, rule) if cacheable
+                               else _phase_codes_of(key, scheme, rule))
+    return np.where(codes >= 0, ucodes[np.maximum(codes, 0)], -1), codes, uniques, name, rule_name
 
 
 def with_phases(data: pd.DataFrame, period: str, scheme, rule: str) -> tuple[pd.DataFrame, str, str]:
     """A copy of ``data`` with a ``phase`` column; also the scheme's name and the rule used."""
-    from cosie_analysis.phases import assign_phase, get_scheme
-
-    # assign each distinct period once, then map back (series repeat periods across regions)
-    codes, uniques = pd.factorize(data[period], use_na_sentinel=True)
-    fast = cbs_periods(uniques)
-    phase = assign_phase(pd.Series(fast[0] if fast else uniques), scheme=scheme, rule=rule)
-    # the phase codes (before 0, during 1, after 2; -1 missing) of each distinct period, mapped back
-    ucodes = pd.Categorical(phase, categories=list(PHASES), ordered=True).codes
-    mapped = np.where(codes >= 0, ucodes[np.maximum(codes, 0)], -1)
+    mapped, _, _, scheme_name, rule_name = phase_codes(data[period], scheme, rule)
     out = data.assign(phase=pd.Categorical.from_codes(mapped, categories=list(PHASES), ordered=True))
     missing = mapped < 0
     if missing.any():  # rule="exclude": assign_phase has already warned which periods
-        warnings.warn(
-            f"dropped {int(missing.sum())} of {len(out)} row(s) whose period has no phase under "
-            f"rule={rule!r}.",
-            UserWarning,
-            stacklevel=3,
-        )
+        warn_no_phase(int(missing.sum()), len(out), rule)
         out = out.loc[~missing]
-    scheme_name = phase.attrs.get("phase_scheme", getattr(get_scheme(scheme), "name", str(scheme)))
-    return out, str(scheme_name), str(phase.attrs.get("phase_rule", rule))
+    return out, scheme_name, rule_name
+
+
+def warn_no_phase(n_missing: int, n: int, rule: str) -> None:
+    warnings.warn(f"dropped {n_missing} of {n} row(s) whose period has no phase under rule={rule!r}.",
+                  UserWarning, stacklevel=4)
 
 
 def period_index(data: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series, str]:
@@ -169,27 +205,35 @@ def period_index(data: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series,
 
     Accepts CBS period codes, timestamps or pandas Periods in ``period``.
     """
-    values = data[period]
+    t, starts, freq = period_ordinals(data[period], period)
+    return pd.Series(t, index=data.index), pd.Series(starts, index=data.index), freq
+
+
+def period_ordinals(values, name: str = "period") -> tuple[np.ndarray, np.ndarray, str]:
+    """:func:`period_index` of one column's values (a Series or array): numpy arrays, frequency.
+
+    ``name`` is the column's name, for the error messages.
+    """
+    values = values if isinstance(values, pd.Series) else pd.Series(values)
     if isinstance(values.dtype, pd.PeriodDtype):
         freq = {"Y": "year", "A": "year", "Q": "quarter", "M": "month"}.get(values.dtype.freq.freqstr[0], None)
         starts = values.dt.start_time
         if freq is None:
-            raise ParameterError(f"Periods in `{period}` must be yearly, quarterly or monthly; got freq "
+            raise ParameterError(f"Periods in `{name}` must be yearly, quarterly or monthly; got freq "
                                  f"{values.dtype.freq.freqstr!r}.")
     elif pd.api.types.is_datetime64_any_dtype(values):
-        starts = pd.Series(pd.to_datetime(values), index=data.index)
+        starts = pd.Series(pd.to_datetime(values))
         freq = None
     else:
         from cosie_analysis.data.periods import parse_periods
 
-        codes, uniques = pd.factorize(values.astype(str))
-        fast = cbs_periods(uniques)
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object).astype(str))
+        fast = _cbs_lookup(uniques)
         if fast is not None:
-            ordinal = pd.Series(fast[0].asi8[codes], index=data.index)
-            starts = pd.Series(fast[0].start_time[codes], index=data.index)
-            return ordinal - ordinal.min(), starts, fast[1]
+            ordinal = fast[2][codes]
+            return ordinal - ordinal.min(), fast[3][codes], fast[1]
         parsed = parse_periods(list(uniques))  # each distinct code once
-        starts = pd.Series(parsed["period_start"].to_numpy()[codes], index=data.index)
+        starts = pd.Series(parsed["period_start"].to_numpy()[codes])
         freqs = parsed["frequency"].unique()
         if len(freqs) > 1:
             raise ParameterError(
@@ -202,8 +246,8 @@ def period_index(data: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series,
         step = float(np.median(gaps)) if len(gaps) else 365.0
         freq = "year" if step >= 360 else "quarter" if step >= 85 else "month"
     pfreq = {"month": "M", "quarter": "Q", "year": "Y"}[freq]
-    ordinal = starts.dt.to_period(pfreq).map(lambda p: p.ordinal).astype(int)
-    return ordinal - ordinal.min(), starts, freq
+    ordinal = starts.dt.to_period(pfreq).map(lambda p: p.ordinal).astype(int).to_numpy()
+    return ordinal - ordinal.min(), starts.to_numpy(), freq
 
 
 def fmt(x: float, digits: int = 2) -> str:
@@ -215,6 +259,9 @@ def pct(x: float, lang: str) -> str:
         return "n/a"
     s = f"{100 * x:+.1f}%"
     return s.replace(".", ",") if lang == "nl" else s
+
+
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
 
 @dataclass(frozen=True)
@@ -232,7 +279,8 @@ class Result:
 
     def summary(self) -> pd.DataFrame:
         """The tidy table of estimates (a copy); the columns are listed in the estimator's docstring."""
-        return self.table.copy()
+        # under copy-on-write (pandas 3) a shallow copy is already independent: changing it copies first
+        return self.table.copy(deep=not _COPY_ON_WRITE)
 
     def _repr_html_(self) -> str:  # notebooks
         return self.table._repr_html_()

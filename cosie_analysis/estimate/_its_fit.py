@@ -22,7 +22,7 @@ from cosie_analysis.estimate._common import (
     ADJUST_METHODS,
     check_conf_level,
     check_data,
-    period_index,
+    period_ordinals,
 )
 from cosie_analysis.estimate._kernels import (
     design_matrix,
@@ -45,6 +45,8 @@ ITS_COLUMNS = ["term", "phase", "estimate", "std_err", "ci_lower", "ci_upper", "
                "n_phase", "scale", "method", "family", "cov_type", "hac_lags", "hac_rule", "seasonality", "adjust",
                "conf_level", "phase_scheme", "phase_rule", "trend", "horizon", "horizon_supported"]
 _CURVES = ["fitted", "counterfactual", "counterfactual_lower", "counterfactual_upper"]
+#: phase code (0, 1, 2; -1 none) -> phase name (None)
+_PHASE_NAMES = np.array(["before", "during", "after", None], dtype=object)
 
 
 def hac_lag_rule(n: int) -> int:
@@ -144,15 +146,25 @@ def _placebo_rows(c, name, freq, season, placebo_start, min_segment):
     return c, ["placebo"], on, ps
 
 
-def series_design(g, name, *, function, value, period, seasonality, offset, exposure, trend, placebo_start=None,
-                  min_segment=None):
-    """The design frame of one series: outcome, time index, season, offset, phase and break terms.
+def series_design(g: dict, name, *, function, seasonality, trend, placebo_start=None, min_segment=None,
+                  periods=None):
+    """The design of one series: outcome, time index, season, offset, phase and break terms.
 
-    Returns ``(d, breaks, season, placebo_start_or_None, trend, frequency, n_gaps)``; ``trend`` resolved,
+    ``g`` holds the series' rows as arrays: ``value``, ``period``, ``phase`` (codes: before 0,
+    during 1, after 2, -1 none), ``index`` (the row labels of ``data``), ``pcode`` (each period's
+    number in the call) and, for count models with an offset, ``offset`` (log scale). ``periods``:
+    the call's distinct periods as :func:`cbs_period_table` gives them, when they are CBS codes of
+    one frequency (saves parsing them again for every series).
+
+    Returns ``(d, breaks, season, placebo_start_or_None, trend, frequency, n_gaps)``: ``d`` the
+    design columns as arrays in time order (:func:`design_frame` makes the frame), ``trend`` resolved,
     ``n_gaps`` the periods missing between the first and the last.
     """
-    t, starts, freq = period_index(g, period)
-    t, starts = t.to_numpy(), pd.DatetimeIndex(starts.to_numpy())
+    if periods is not None:
+        ordinal, starts, freq = periods[0][g["pcode"]], periods[1][g["pcode"]], periods[2]
+        t = ordinal - ordinal.min()
+    else:
+        t, starts, freq = period_ordinals(g["period"])
     n_gaps = int(t.max() - t.min() + 1 - len(np.unique(t)))
     if n_gaps:
         warnings.warn(f"{function}(): series {name} misses {n_gaps} period(s) between its first and last; the "
@@ -162,17 +174,17 @@ def series_design(g, name, *, function, value, period, seasonality, offset, expo
     season = {"auto": {"month": "month", "quarter": "quarter"}.get(freq), "month": "month",
               "quarter": "quarter", None: None}[seasonality]
     trend = AUTO_TREND[freq] if trend == "auto" else trend
-    c = {"y": g[value].to_numpy(float)[order], "time": t[order], "period": g[period].to_numpy()[order],
-         "period_start": starts.to_numpy()[order], "phase": np.asarray(g["phase"].to_numpy(), dtype=object)[order],
-         "_index": g.index.to_numpy()[order]}
+    c = {"y": g["value"][order], "time": t[order], "period": g["period"][order], "period_start": starts[order],
+         "phase": _PHASE_NAMES[g["phase"][order]], "_index": g["index"][order], "_pcode": g["pcode"][order],
+         "_phase": g["phase"][order]}
     if season:
-        c["season"] = (starts.month if season == "month" else starts.quarter).to_numpy()[order]
-    if offset is not None or exposure is not None:
-        raw = g[offset if offset is not None else exposure].to_numpy(float)[order]
-        c["offset"] = raw if offset is not None else np.log(raw)
+        month = c["period_start"].astype("datetime64[M]").astype(np.int64) % 12 + 1
+        c["season"] = month if season == "month" else (month - 1) // 3 + 1
+    if "offset" in g:
+        c["offset"] = g["offset"][order]
     ps = None
     if placebo_start is None:
-        keep = pd.notna(c["phase"])
+        keep = g["phase"][order] >= 0
         c = {k: v[keep] for k, v in c.items()}
         ph = c["phase"]
         breaks = [b for b in ("during", "after") if (ph == b).any()]
@@ -196,8 +208,14 @@ def series_design(g, name, *, function, value, period, seasonality, offset, expo
             c[f"slope_{b}"] = np.where(on[b], c["time"] - c["time"][on[b]].min(), 0.0)
         labels[on[b]] = b
     c["phase_label"] = labels
-    index = c.pop("_index")
-    return pd.DataFrame(c, index=index), breaks, season, ps, trend, freq, n_gaps
+    return c, breaks, season, ps, trend, freq, n_gaps
+
+
+def design_frame(d: dict, **replace) -> pd.DataFrame:
+    """The design columns of :func:`series_design` as the frame ``result.design()`` shows (and statsmodels
+    fits), indexed by the rows of ``data``; ``replace`` sets columns (e.g. ``y=``)."""
+    cols = {k: v for k, v in d.items() if not k.startswith("_")} | replace
+    return pd.DataFrame(cols, index=d["_index"])
 
 
 def fit_statsmodels(d: pd.DataFrame, breaks, *, family, season, trend, cov_type, lags):
@@ -207,7 +225,7 @@ def fit_statsmodels(d: pd.DataFrame, breaks, *, family, season, trend, cov_type,
     import statsmodels.formula.api as smf
 
     formula = design_matrix(d, breaks, season, trend)[2]
-    off = d["offset"].to_numpy() if "offset" in d else None
+    off = d["offset"].to_numpy() if "offset" in d else None  # d: a design_frame
     if cov_type == "ar1":  # feasible GLS with AR(1) errors (iterated Cochrane-Orcutt, statsmodels GLSAR)
         res = sm.GLSAR.from_formula(formula, d, rho=1).iterative_fit(maxiter=50)
         df_resid = res.df_resid
@@ -245,10 +263,10 @@ def supported_horizon(pre) -> int:
     return max(math.floor(mean + math.sqrt(sxx * (1 - 1 / n)) - pre.max()), 0)
 
 
-def horizons(d: pd.DataFrame, breaks) -> tuple[dict, int]:
+def horizons(d: dict, breaks) -> tuple[dict, int]:
     """Periods from the last 'before' period to the last period of each phase (row positions in time
-    order), and :func:`supported_horizon` of the 'before' periods."""
-    t = np.arange(len(d))
-    labels = d["phase_label"].to_numpy()
+    order), and :func:`supported_horizon` of the 'before' periods; ``d`` as :func:`series_design` gives it."""
+    labels = d["phase_label"]
+    t = np.arange(len(labels))
     pre = t[labels == "before"]
     return {"before": 0} | {b: int(t[labels == b].max() - pre.max()) for b in breaks}, supported_horizon(pre)

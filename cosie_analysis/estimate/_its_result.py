@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,8 @@ class ITSResult(Result):
         between their first and last); the others share the array kernels.
     skipped : pandas.DataFrame
         Series that could not be fitted (``on_error="skip"``): the ``by`` columns and ``reason``.
+    fitted : pandas.DataFrame
+        The curves behind :meth:`plot` (use :meth:`plot_data`); the estimators build it on first use.
 
     ``models[key]`` is the statsmodels fit of one series, computed on first access (the array
     kernels that produced the table agree with it to rounding); ``designs[key]`` its design frame.
@@ -70,7 +73,7 @@ class ITSResult(Result):
     models: dict = field(default_factory=dict, repr=False)
     designs: dict = field(default_factory=dict, repr=False)
     formulas: dict = field(default_factory=dict, repr=False)
-    fitted: pd.DataFrame | None = field(default=None, repr=False)
+    fitted: pd.DataFrame | Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
     scheme: Any = "measures"
     placebo_start: pd.Timestamp | None = None
     fallback: tuple = ()
@@ -100,6 +103,8 @@ class ITSResult(Result):
                 "This ITSResult has no fitted curves (`fitted` is None): build it with interrupted_time_series() "
                 "or placebo_in_time()."
             )
+        if callable(self.fitted):  # the estimators build the curves' frame on first use
+            object.__setattr__(self, "fitted", self.fitted())
         return self.fitted
 
     def plot_data(self) -> pd.DataFrame:

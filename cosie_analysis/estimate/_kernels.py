@@ -15,7 +15,6 @@ checks 1e-8).
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 __all__ = [
     "WELCH_COLUMNS",
@@ -304,18 +303,20 @@ def its_rows(X, names, labels, breaks, trend, B, V, off, family, df_resid, conf_
     return rows, meta, curves
 
 
-def design_matrix(d: pd.DataFrame, breaks, season, trend: str) -> tuple[np.ndarray, list[str], str]:
-    """X in the column order of the statsmodels formula fit (Intercept, season dummies, time, breaks)."""
+def design_matrix(d, breaks, season, trend: str) -> tuple[np.ndarray, list[str], str]:
+    """X in the column order of the statsmodels formula fit (Intercept, season dummies, time, breaks).
+
+    ``d``: the design columns (a frame, or the arrays of ``series_design``)."""
     terms = [col for _, col, _ in coef_terms(breaks, trend)]
     formula = "y ~ " + " + ".join(terms) + (" + C(season)" if season else "")
-    cols, names = [np.ones(len(d))], ["Intercept"]
+    cols, names = [np.ones(len(d["y"]))], ["Intercept"]
     if season:
-        s = d["season"].to_numpy()
+        s = np.asarray(d["season"])
         for lev in np.unique(s)[1:]:
             cols.append((s == lev).astype(float))
             names.append(f"C(season)[T.{lev}]")
     for t in terms:
-        cols.append(d[t].to_numpy(float))
+        cols.append(np.asarray(d[t], dtype=float))
         names.append(t)
     return np.column_stack(cols), names, formula
 
