@@ -12,8 +12,8 @@ RT01    a function has no Returns section
 EX01    no Examples section
 ======  ============================================================
 
-Names still being documented are listed in :data:`PENDING`. The list only shrinks: a test fails as
-soon as a pending name passes, so remove it from the list in the same commit that documents it.
+Every public name is documented (the list of names still pending emptied on 2026-12-04 and is gone):
+a new public name comes with its docstring.
 
 The lazy ``__init__`` also imports every public name under ``TYPE_CHECKING`` so that IDEs and type
 checkers see the real signatures; a test keeps that block and the lazy table ``_LAZY`` in step.
@@ -35,11 +35,6 @@ INIT = Path(ca.__file__)
 
 #: The numpydoc validation codes every public callable must pass (see the module docstring).
 REQUIRED = {"GL08", "PR01", "PR02", "RT01", "EX01"}
-
-#: Public names whose docstrings are still being written: remove a name when it is documented
-#: (test_pending_names_are_still_pending fails until you do). Never add to this set.
-PENDING: frozenset[str] = frozenset()
-
 
 def _public_callables() -> list[str]:
     return [name for name in ca.__all__ if callable(getattr(ca, name))]
@@ -96,19 +91,13 @@ def test_the_check_can_fail():
     assert problems_of(_documented) == []
 
 
-@pytest.mark.parametrize("name", sorted(set(_public_callables()) - PENDING))
+@pytest.mark.parametrize("name", sorted(_public_callables()))
 def test_public_callable_has_numpydoc_docstring(name):
     problems = docstring_problems(name)
     assert not problems, (
         f"cosie_analysis.{name} needs a numpydoc docstring with Parameters (every parameter), "
         f"Returns and Examples sections:\n  " + "\n  ".join(problems)
     )
-
-
-@pytest.mark.parametrize("name", sorted(PENDING))
-def test_pending_names_are_still_pending(name):
-    assert name in _public_callables(), f"{name!r} is no longer a public callable: remove it from PENDING"
-    assert docstring_problems(name), f"cosie_analysis.{name} is documented now: remove it from PENDING in {__file__}"
 
 
 def test_help_shows_parameters_and_returns_for_documented_functions():
