@@ -8,13 +8,8 @@ import os
 
 import pytest
 
-from cosie_analysis import observations
-from cosie_analysis.observations import (
-    PROCESSED_FILES,
-    _code_digest,
-    _input_digests,
-    is_current,
-)
+from cosie_analysis.observations import PROCESSED_FILES, freshness, is_current
+from cosie_analysis.observations.freshness import _code_digest, _input_digests
 from cosie_analysis.pilot.register import REGISTER_COLUMNS, synthetic_register
 
 
@@ -76,5 +71,5 @@ def test_touching_an_input_without_changing_it_keeps_the_build_current(built):
 
 
 def test_changed_code_makes_the_build_stale(built, monkeypatch):
-    monkeypatch.setattr(observations, "_code_digest", lambda: "0" * 64)
+    monkeypatch.setattr(freshness, "_code_digest", lambda: "0" * 64)
     assert not is_current()
