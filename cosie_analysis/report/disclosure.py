@@ -50,6 +50,7 @@ from cosie_analysis.report.sdc import (
     round_to_base,
     suppress_small_n,
 )
+from cosie_analysis.words import word
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -355,14 +356,7 @@ def export_notes(table: pd.DataFrame, *, lang: str = "nl") -> list[str]:
     if DISCLOSURE_COLUMN in table.columns:
         meta = meta or asdict(DisclosureRules())
         t, b, d = meta.get("threshold", 10), meta.get("rounding_base", 5), meta.get("min_denominator", 10)
-        if lang == "nl":
-            notes.append(f"'{SUPPRESSED_MARK}' = onderdrukt (minder dan {t}, of om terugrekenen te voorkomen); "
-                         f"aantallen afgerond op een veelvoud van {b}; totalen zijn de som van de afgeronde cellen; "
-                         f"percentages alleen bij een noemer van minstens {d}.")
-        else:
-            notes.append(f"'{SUPPRESSED_MARK}' = suppressed (fewer than {t}, or to prevent recalculation); "
-                         f"counts rounded to a multiple of {b}; totals are sums of the rounded cells; "
-                         f"percentages only with a denominator of at least {d}.")
+        notes.append(word("sdc_note", lang).format(mark=SUPPRESSED_MARK, threshold=t, base=b, min_denominator=d))
     return notes
 
 
@@ -416,7 +410,7 @@ def mark_suppressed(ax: Axes, x, *, y=0.0, lang: str = "nl") -> Axes:
     if len(xs) == 0:
         return ax
     ys = np.broadcast_to(np.asarray(y, dtype=float), xs.shape)
-    label = f"onderdrukt ({SUPPRESSED_MARK})" if lang == "nl" else f"suppressed ({SUPPRESSED_MARK})"
+    label = word("sdc_suppressed", lang).format(mark=SUPPRESSED_MARK)
     ax.scatter(list(xs), ys, marker="o", s=30, facecolors="none", edgecolors="0.45", linewidths=1.0,
                zorder=5, label=label, gid="suppressed", clip_on=False)
     return ax
