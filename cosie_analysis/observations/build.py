@@ -76,6 +76,20 @@ def _absent_live_only(raw: Path, entry: dict) -> bool:
 def read_raw_observations(raw: str | Path | None = None, registry: dict | None = None) -> pd.DataFrame:
     """Read every registered table in ``data/raw`` into one observation frame (not yet written).
 
+    Parameters
+    ----------
+    raw : path-like, optional
+        The raw folder; default ``data/raw``.
+    registry : dict, optional
+        The loaded registry; default ``data/registry.json``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``OBSERVATION_COLUMNS`` (see :func:`load_observations`), normalised but not
+        yet validated; the pilots' registers in ``raw/pilot`` included. Live-only tables that were
+        not fetched are skipped.
+
     Raises
     ------
     InputFileError
