@@ -117,6 +117,11 @@ WORDS = {
         # --- H-report: exports, figures, citations, site ---
         "significance_note": "* p < 0,05; ** p < 0,01; *** p < 0,001 (kolom significance)",
         "references": "Bronnen", "report_title": "Rapport: figuren en tabellen", "notebooks": "Notebooks",
+        # --- h-split: disclosure control (report/disclosure) ---
+        "sdc_suppressed": "onderdrukt ({mark})",
+        "sdc_note": ("'{mark}' = onderdrukt (minder dan {threshold}, of om terugrekenen te voorkomen); aantallen "
+                     "afgerond op een veelvoud van {base}; totalen zijn de som van de afgeronde cellen; percentages "
+                     "alleen bij een noemer van minstens {min_denominator}."),
     },
     "en": {
         "comparison": "Comparison group (other WIL municipalities)", "nederland": "Netherlands",
@@ -174,6 +179,11 @@ WORDS = {
         # --- H-report: exports, figures, citations, site ---
         "significance_note": "* p < 0.05; ** p < 0.01; *** p < 0.001 (column significance)",
         "references": "References", "report_title": "Report: figures and tables", "notebooks": "Notebooks",
+        # --- h-split: disclosure control (report/disclosure) ---
+        "sdc_suppressed": "suppressed ({mark})",
+        "sdc_note": ("'{mark}' = suppressed (fewer than {threshold}, or to prevent recalculation); counts rounded "
+                     "to a multiple of {base}; totals are sums of the rounded cells; percentages only with a "
+                     "denominator of at least {min_denominator}."),
     },
 }  # fmt: skip
 

@@ -8,13 +8,8 @@ import os
 
 import pytest
 
-from cosie_analysis import observations
-from cosie_analysis.observations import (
-    PROCESSED_FILES,
-    _code_digest,
-    _input_digests,
-    is_current,
-)
+from cosie_analysis.observations import PROCESSED_FILES, freshness, is_current
+from cosie_analysis.observations.freshness import _code_digest, _input_digests
 from cosie_analysis.pilot.register import REGISTER_COLUMNS, synthetic_register
 
 
@@ -76,5 +71,16 @@ def test_touching_an_input_without_changing_it_keeps_the_build_current(built):
 
 
 def test_changed_code_makes_the_build_stale(built, monkeypatch):
-    monkeypatch.setattr(observations, "_code_digest", lambda: "0" * 64)
+    monkeypatch.setattr(freshness, "_code_digest", lambda: "0" * 64)
     assert not is_current()
+
+
+def test_every_name_is_still_importable_from_observations():
+    """The module became a package (_tables, _rates, build, freshness, load); its names stay where they were."""
+    import cosie_analysis.observations as observations
+
+    names = ["OBSERVATION_COLUMNS", "STATUSES", "build_observations", "is_current", "load_observations",
+             "observations_path", "pc4_wijk_shares", "validate_observations", "PROCESSED_FILES",
+             "read_raw_observations"]
+    assert all(hasattr(observations, n) for n in names)
+    assert set(names) <= set(observations.__all__)

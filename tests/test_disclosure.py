@@ -325,3 +325,32 @@ def test_protect_for_export_protects_only_what_needs_it():
     means = people.assign(value=[2.5, 0.4, 3.1])
     with pytest.raises(DisclosureError, match=r"could not do it automatically: protect\(\): column `value` must hold whole"):
         protect_for_export(means)
+
+
+def test_export_notes_state_the_rules_that_were_applied_in_either_language():
+    rules = DisclosureRules(threshold=15, rounding_base=10, min_denominator=20)
+    protected = protect(_table({"a": [30, 40, 50]}), by="measure", rules=rules)
+    assert export_notes(protected, lang="nl") == [
+        "'.' = onderdrukt (minder dan 15, of om terugrekenen te voorkomen); aantallen afgerond op een veelvoud "
+        "van 10; totalen zijn de som van de afgeronde cellen; percentages alleen bij een noemer van minstens 20."
+    ]
+    assert export_notes(protected, lang="en") == [
+        "'.' = suppressed (fewer than 15, or to prevent recalculation); counts rounded to a multiple of 10; "
+        "totals are sums of the rounded cells; percentages only with a denominator of at least 20."
+    ]
+    fig, ax = plt.subplots()
+    mark_suppressed(ax, [1], lang="nl")
+    assert [c.get_label() for c in ax.collections] == ["onderdrukt (.)"]
+    plt.close(fig)
+
+
+def test_every_name_is_still_importable_from_report_disclosure():
+    """The module became a package (checks, table, figure); its public names stay where notebooks find them."""
+    import cosie_analysis.report.disclosure as disclosure
+
+    names = ["DISCLOSURE_COLUMN", "DISCLOSURE_STATUSES", "PERSON_LEVEL_UNITS", "STRUCTURAL_COLUMNS", "SUPPRESSED_MARK",
+             "DisclosureError", "DisclosureRules", "check_exportable", "display_table", "export_notes",
+             "mark_suppressed", "mark_synthetic", "prepare_figure", "prepare_table", "protect", "protect_for_export",
+             "round_to_base", "suppress_small_n"]
+    assert sorted(disclosure.__all__) == sorted(names)
+    assert all(hasattr(disclosure, n) for n in names)

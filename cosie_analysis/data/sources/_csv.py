@@ -83,8 +83,25 @@ def read_csv_checked(
     path = Path(path)
     if not path.is_file():
         raise InputFileError(path, "file not found.", _REFETCH)
-    text = _decode(path, path.read_bytes())
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(_decode(path, path.read_bytes()), newline=""))
+    header = _read_header(path, reader, required, what)
+    rows, lines, problems = _read_rows(reader, header)
+    if not rows and not problems:
+        raise InputFileError(path, "the table has a header but no rows (empty table).", _REFETCH)
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    if strip:
+        frame = frame.apply(lambda s: s.str.strip())
+    frame["_line"] = np.asarray(lines, dtype=np.int64)
+    if keys and not problems:
+        problems += _duplicate_keys(frame, list(keys))
+    problems += _not_numbers(frame, numeric, {t.strip() for t in na_tokens})
+    if problems:
+        raise InputFileError(path, problems)
+    return frame
+
+
+def _read_header(path: Path, reader, required: Sequence[str], what: str) -> list[str]:
+    """The header's column names (stripped); raises when it is missing or lacks a required column."""
     try:
         header = next(reader)
     except StopIteration:
@@ -92,7 +109,6 @@ def read_csv_checked(
     except csv.Error as exc:
         raise InputFileError(path, f"line 1: unreadable header ({exc}).", _REFETCH) from None
     header = [h.strip() for h in header]
-    problems: list[str] = []
     missing = [c for c in required if c not in header]
     if missing:
         raise InputFileError(
@@ -101,9 +117,16 @@ def read_csv_checked(
             f"Is this {what}? Column names must be exactly as the publisher names them; "
             "a renamed column must be named back.",
         )
+    return header
+
+
+def _read_rows(reader, header: list[str]) -> tuple[list[list[str | None]], list[int], list[str]]:
+    """The rows after the header (blank lines skipped), the line on which each starts, and the problems:
+    rows of the wrong width (padded or cut to the header's) and an unclosed quote."""
     rows: list[list[str | None]] = []
     lines: list[int] = []
     bad_width: list[tuple[int, int, int]] = []
+    problems: list[str] = []
     start = 2
     try:
         for row in reader:
@@ -129,28 +152,28 @@ def read_csv_checked(
             f"{len(bad_width)} row(s) do not have the header's {len(header)} fields: {listed}{more}. "
             "The file is truncated or damaged."
         )
-    if not rows and not problems:
-        raise InputFileError(path, "the table has a header but no rows (empty table).", _REFETCH)
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
-    if strip:
-        frame = frame.apply(lambda s: s.str.strip())
-    frame["_line"] = np.asarray(lines, dtype=np.int64)
+    return rows, lines, problems
 
-    if keys and not problems:
-        dup = frame.duplicated(list(keys), keep=False)
-        if dup.any():
-            first = frame[dup].head(MAX_LISTED)
-            listed = "; ".join(
-                f"row {i + 1} (line {ln}): {tuple(vals)}"
-                for i, ln, vals in zip(
-                    first.index, first["_line"], first[list(keys)].itertuples(index=False), strict=True
-                )
-            )
-            problems.append(
-                f"{int(dup.sum())} row(s) share a key {list(keys)}: {listed}. Each key may occur once; "
-                "remove the duplicate rows."
-            )
-    na = {t.strip() for t in na_tokens}
+
+def _duplicate_keys(frame: pd.DataFrame, keys: list[str]) -> list[str]:
+    """The problem of rows sharing a key (none or one line)."""
+    dup = frame.duplicated(keys, keep=False)
+    if not dup.any():
+        return []
+    first = frame[dup].head(MAX_LISTED)
+    listed = "; ".join(
+        f"row {i + 1} (line {ln}): {tuple(vals)}"
+        for i, ln, vals in zip(first.index, first["_line"], first[keys].itertuples(index=False), strict=True)
+    )
+    return [
+        f"{int(dup.sum())} row(s) share a key {keys}: {listed}. Each key may occur once; "
+        "remove the duplicate rows."
+    ]
+
+
+def _not_numbers(frame: pd.DataFrame, numeric: Iterable[str], na: set[str]) -> list[str]:
+    """One problem per column of ``numeric`` (when present) holding text that is neither a number nor in ``na``."""
+    problems = []
     for col in numeric:
         if col not in frame:
             continue
@@ -164,9 +187,7 @@ def read_csv_checked(
                 f"column `{col}`: {int(bad.sum())} value(s) are not numbers: {listed}. "
                 f"Use a number, or leave the cell empty for a missing value."
             )
-    if problems:
-        raise InputFileError(path, problems)
-    return frame
+    return problems
 
 
 def to_number(values: pd.Series, na_tokens: Iterable[str] = ("",)) -> pd.Series:
