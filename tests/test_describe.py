@@ -81,12 +81,14 @@ def test_did_describe_nl_and_en():
         "Verschil-in-verschillen (1 behandelde, 5 controle-eenheden, vaste effecten voor eenheid en periode): tijdens "
         "corona: 3,21 (95%-BI [2,76; 3,66], cluster-p < 0,001, permutatie-p = 0,167); na corona: 3,02 (95%-BI "
         "[2,71; 3,33], cluster-p < 0,001, permutatie-p = 0,167); sinds het begin van corona: 3,12 (95%-BI [2,77; "
-        "3,46], cluster-p < 0,001, permutatie-p = 0,167). Fasen volgens schema 'measures'.")
+        "3,46], cluster-p < 0,001, permutatie-p = 0,167). Fasen volgens schema 'measures'. Donorkeuze: alle eenheden "
+        "van het regioniveau van de behandelde eenheid (5 donors).")
     assert res.describe("en") == (
         "Difference-in-differences (1 treated, 5 control units, unit and period fixed effects): during corona: 3.21 "
         "(95% CI [2.76, 3.66], cluster p < 0.001, permutation p = 0.167); after corona: 3.02 (95% CI [2.71, 3.33], "
         "cluster p < 0.001, permutation p = 0.167); since corona began: 3.12 (95% CI [2.77, 3.46], cluster "
-        "p < 0.001, permutation p = 0.167). Phases from scheme 'measures'.")
+        "p < 0.001, permutation p = 0.167). Phases from scheme 'measures'. Donor pool: all units of the treated "
+        "unit's region_level (5 donors).")
 
 
 def test_help_shows_the_docstrings():

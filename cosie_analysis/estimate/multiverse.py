@@ -66,7 +66,7 @@ class MultiverseResult(Result):
 
         ``axes``: a pair (curve, matrix) to draw on; default a new figure with two Axes.
         Returns the Figure."""
-        from cosie_analysis.words import word
+        from cosie_analysis.words import format_number, word
 
         check_lang(lang)
         units = list(pd.unique(self.table["treated"]))
@@ -95,11 +95,11 @@ class MultiverseResult(Result):
             linewidth=0.8,
         )
         sig = (d["p_value"] < 0.05).to_numpy()
-        top.scatter(x[~sig], 100 * d["relative_effect"][~sig], s=6, color="0.45", zorder=3, label="p ≥ 0.05")
-        top.scatter(x[sig], 100 * d["relative_effect"][sig], s=6, color="C3", zorder=3, label="p < 0.05")
-        if lang == "nl":
-            for h in top.collections[-2:]:
-                h.set_label(h.get_label().replace("0.05", "0,05"))
+        alpha = format_number(0.05, 2, lang)
+        top.scatter(x[~sig], 100 * d["relative_effect"][~sig], s=6, color="0.45", zorder=3,
+                    label=word("p_not_below", lang).format(alpha=alpha))
+        top.scatter(x[sig], 100 * d["relative_effect"][sig], s=6, color="C3", zorder=3,
+                    label=word("p_below", lang).format(alpha=alpha))
         top.legend(fontsize="x-small", loc="upper left", frameon=False)
         top.axhline(0, color="0.3", linewidth=0.8)
         top.set_ylabel(f"{word('effect', lang)} (%)")
