@@ -141,7 +141,8 @@ def table(res: pd.DataFrame) -> pd.DataFrame:
             out.append({
                 "pool": pool, "term": term, "municipalities": len(g),
                 "estimate 5% / 50% / 95%": q(g[f"{term}_estimate"]),
-                "p_perm 5% / 50% / 95%": " / ".join(f"{v:.3f}" for v in np.percentile(g[f"{term}_p_perm"], [5, 50, 95])),
+                "p_perm 5% / 50% / 95%": " / ".join(
+                    f"{v:.3f}" for v in np.percentile(g[f"{term}_p_perm"], [5, 50, 95])),
                 "share p_perm <= 0.05": f"{(g[f'{term}_p_perm'] <= 0.05).mean():.3f}",
                 "share cluster p < 0.05": f"{(g[f'{term}_p_cluster'] < 0.05).mean():.3f}",
             })

@@ -234,8 +234,8 @@ def diff_in_diff(
     ------
     ParameterError
         Unknown columns or options, several indicators, unknown or incomplete treated units, a
-        requested donor that is unknown (named, with near matches) or lacks periods, fewer than 1
-        donor, both ``donors`` and ``controls``.
+        requested donor that is unknown (named, with near matches) or lacks periods, fewer than 3
+        units in all (treated and donors), both ``donors`` and ``controls``.
 
     Warns
     -----
@@ -299,8 +299,11 @@ def diff_in_diff(
     W = panel.wide
     chosen = {u for p in pools.values() for u in p}  # several treated units: the union of their pools
     pool = [u for u in W.index if u in chosen and u not in treated_l]
-    if not pool:
-        raise ParameterError("diff_in_diff() needs at least 1 donor unit with a complete series; found 0.")
+    rule_used = " | ".join(dict.fromkeys(rules[t] for t in treated_l))
+    if len(treated_l) + len(pool) < 3:  # with two units the event study has as many parameters as observations
+        raise ParameterError(f"diff_in_diff() needs at least {3 - len(treated_l)} donor unit(s) with a complete series; "
+                             f"found {len(pool)} (pool rule: "
+                             f"{rule_used}). Widen the pool: `donors='all'`, a list of codes or a wider donor_pool().")
     W = W.loc[treated_l + pool]
     if len(treated_l) <= 2:
         warnings.warn(
@@ -318,7 +321,7 @@ def diff_in_diff(
     table = _did_table(models, perm, ev_terms, ref, panel, periods, conf_level, adjust)
     table["n_permutations"], table["permutation_exact"] = len(sets), exact
     table["n"], table["n_treated"], table["n_donors"] = len(long), len(treated_l), len(pool)
-    table["pool_rule"] = " | ".join(dict.fromkeys(rules[t] for t in treated_l))
+    table["pool_rule"] = rule_used
     table["method"] = np.where(table["design"] == "twfe", "did_twfe", "did_event_study")
     table["cov_type"], table["adjust"], table["conf_level"] = cov_type, adjust, conf_level
     table["indicator"] = panel.indicator
