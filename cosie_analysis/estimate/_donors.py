@@ -11,10 +11,16 @@ import pandas as pd
 
 from cosie_analysis._checks import to_list
 from cosie_analysis.errors import ParameterError
-from cosie_analysis.estimate.pools import _candidates, _complete_units, check_known, donor_pool, municipality_attributes
+from cosie_analysis.estimate.pools import (
+    ALL_RULE,
+    _candidates,
+    _complete_units,
+    check_known,
+    donor_pool,
+    municipality_attributes,
+)
 from cosie_analysis.words import format_number, word
 
-ALL_RULE = "all units of the treated unit's region_level"
 REQUESTED_RULE = "requested donors"
 
 #: The parts of a compact ``pool_rule`` (see ``pools.rule_text``) -> the words key of each.

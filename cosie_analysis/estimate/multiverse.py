@@ -27,6 +27,7 @@ POOLS: dict[str, dict[str, Any]] = {
     "default": {},
     "nearest": {"nearest": 20},
     "wide": {"urbanity_step": 2, "population_band": (1 / 3, 3.0)},
+    "all": {"like": (), "islands": True},  # every unit of the level: ``donors="all"`` of the estimators
 }
 #: The specification columns, in the order of the choice matrix.
 CHOICES = ("estimator", "scheme", "rule", "family", "pool", "scale")
@@ -171,7 +172,9 @@ def multiverse(
     families : sequence of {"gaussian", "poisson"}
         ITS model families (the other estimators have none: ``family`` is "-").
     pools : sequence of names in :data:`POOLS`, or mapping name -> donor_pool keyword arguments
-        Donor pools of the comparison estimators (ITS has none: ``pool`` is "-").
+        Donor pools of the comparison estimators (ITS has none: ``pool`` is "-"). "default" is the
+        default pool of ``synthetic_control``, ``synthetic_did`` and ``diff_in_diff`` (like with
+        like); "all" is their ``donors="all"`` (every unit of the level, islands included).
     scales : mapping scale name -> indicator code, optional
         E.g. ``{"rate": "crime_1_1_1_per_1000", "count": "crime_1_1_1"}``. Default: the one
         indicator in ``data``, as scale "value".
