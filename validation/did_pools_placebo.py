@@ -104,15 +104,15 @@ def main() -> None:
             continue
         frame = ca.donor_pool(d, u, attributes=attrs)
         pool = [v for v in frame.loc[frame["kept"], "region_code"] if v in W.index]
-        if pool:
+        if len(pool) >= 2:  # diff_in_diff needs 3 units in all
             rows.append(one(W, masks, u, pool) | {"pool": "default"})
         else:
-            no_attrs.append(f"{u} (empty default pool)")
+            no_attrs.append(f"{u} ({len(pool)} default donor(s))")
     res = pd.DataFrame(rows)
     check_against_diff_in_diff(d, res)
     print(f"{len(units)} municipalities with a complete series, {W.shape[1]} years "
           f"({', '.join(f'{k}: {int(v)}' for k, v in panel.phase.astype(str).value_counts().items())}); "
-          f"only in the 'all' rows (no attributes or an empty default pool): {no_attrs or 'none'}.\n")
+          f"only in the 'all' rows (no attributes, or a default pool too small for diff_in_diff): {no_attrs or 'none'}.\n")
     print(table(res).to_markdown(index=False))
     print()
     print(pilots(res).to_markdown(index=False))
