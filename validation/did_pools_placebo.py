@@ -112,7 +112,8 @@ def main() -> None:
     check_against_diff_in_diff(d, res)
     print(f"{len(units)} municipalities with a complete series, {W.shape[1]} years "
           f"({', '.join(f'{k}: {int(v)}' for k, v in panel.phase.astype(str).value_counts().items())}); "
-          f"only in the 'all' rows (no attributes, or a default pool too small for diff_in_diff): {no_attrs or 'none'}.\n")
+          "only in the 'all' rows (no attributes, or a default pool too small for diff_in_diff): "
+          f"{no_attrs or 'none'}.\n")
     print(table(res).to_markdown(index=False))
     print()
     print(pilots(res).to_markdown(index=False))
