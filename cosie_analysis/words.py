@@ -228,6 +228,41 @@ WORDS["en"].update({
 })
 
 
+# ---- H-did: describe() of the comparison designs, the donor-pool rule in words, legend labels
+WORDS["nl"].update({
+    "pool_rule_sentence": "Donorkeuze: {rule} ({n} donors).",
+    "pool_part_urbanity": "stedelijkheid ±{step}", "pool_part_population": "inwonertal ×{lo}–{hi}",
+    "pool_part_province": "zelfde provincie", "pool_part_labour_market_region": "zelfde arbeidsmarktregio",
+    "pool_part_islands": "met Waddeneilanden", "pool_part_no_islands": "geen Waddeneilanden",
+    "pool_part_nearest": "de {n} dichtstbijzijnde op de uitkomst vóór corona",
+    "pool_part_requested": "gevraagde donors", "pool_part_given": "opgegeven pool",
+    "pool_part_all": "alle eenheden van het regioniveau van de behandelde eenheid",
+    "sc_head": "{unit}: na het begin van corona gemiddeld {estimate} ({relative}) t.o.v. de ",
+    "sc_sdid": "synthetische verschil-in-verschillen ({ci} {interval}, placebo-SE {se}, {p}).",
+    "sc_sc": "synthetische controle; RMSPE vóór {rmspe}, {test}.",
+    "sc_ratio_test": ("verhouding na/vóór {ratio}, rang {rank} van {n} (permutatie-p = {p}; kleinst mogelijke "
+                      "p = {p_min})"),
+    "sc_post_test": (" Rang van de RMSPE na, onder {n} eenheden met een vergelijkbare pre-fit (factor {k}): "
+                     "{rank} ({p})."),
+    "p_below": "p < {alpha}", "p_not_below": "p ≥ {alpha}", "all_series": "alle",
+})
+WORDS["en"].update({
+    "pool_rule_sentence": "Donor pool: {rule} ({n} donors).",
+    "pool_part_urbanity": "urbanity±{step}", "pool_part_population": "population×{lo}–{hi}",
+    "pool_part_province": "province", "pool_part_labour_market_region": "labour_market_region",
+    "pool_part_islands": "islands", "pool_part_no_islands": "no Wadden islands",
+    "pool_part_nearest": "{n} nearest on pre-period outcome",
+    "pool_part_requested": "requested donors", "pool_part_given": "given pool",
+    "pool_part_all": "all units of the treated unit's region_level",
+    "sc_head": "{unit}: after corona began, on average {estimate} ({relative}) against the ",
+    "sc_sdid": "synthetic difference-in-differences ({ci} {interval}, placebo SE {se}, {p}).",
+    "sc_sc": "synthetic control; RMSPE before {rmspe}, {test}.",
+    "sc_ratio_test": "post/pre ratio {ratio}, rank {rank} of {n} (permutation p = {p}; smallest possible p = {p_min})",
+    "sc_post_test": (" Rank of the post-period RMSPE among {n} units with a comparable pre-period fit (factor {k}): "
+                     "{rank} ({p})."),
+    "p_below": "p < {alpha}", "p_not_below": "p ≥ {alpha}", "all_series": "all",
+})
+
 # --- H-report: column headers of exported tables (xlsx, docx); unknown columns keep their name ---
 #: Header of a result column in each language, for spreadsheets and Word tables.
 COLUMN_LABELS = {

@@ -215,6 +215,106 @@ def test_did_errors():
         diff_in_diff(data, treated="SY0001", unit="gemeente")
 
 
+def _did_by_means(data: pd.DataFrame, treated: str, donors: list[str]) -> float:
+    """The TWFE coefficient on a balanced panel: the difference of the before/after mean differences."""
+    d = data[data["region_code"].isin([treated, *donors])].assign(post=lambda x: x["period_start"].dt.year >= 2020)
+    m = d.groupby([d["region_code"] == treated, "post"])["value"].mean()
+    return (m[True, True] - m[True, False]) - (m[False, True] - m[False, False])
+
+
+@pytest.mark.filterwarnings("ignore:.*only 1 treated unit")
+def test_did_explicit_donors_all_and_pool_frame():
+    data = yearly_panel(5, n_units=12, treated=("SY0001",), effect=3.0)
+    before = data.copy(deep=True)
+    res = diff_in_diff(data, treated="SY0001", donors=["SY0004", "SY0002"])
+    pd.testing.assert_frame_equal(data, before)
+    post = res.summary().query("term == 'post'").iloc[0]
+    assert set(res.design["unit"]) == {"SY0001", "SY0002", "SY0004"} and post["n_donors"] == 2
+    assert post["pool_rule"] == "requested donors" and res.pools is None
+    assert post["estimate"] == pytest.approx(_did_by_means(data, "SY0001", ["SY0002", "SY0004"]), rel=1e-9)
+    # "all": every other unit (synthetic codes have no attributes, so the default is the same here)
+    every = diff_in_diff(data, treated="SY0001", donors="all").summary()
+    assert every["n_donors"].iloc[0] == 11
+    assert (every["pool_rule"] == "all units of the treated unit's region_level").all()
+    assert every.query("term == 'post'")["estimate"].iloc[0] == pytest.approx(
+        _did_by_means(data, "SY0001", [f"SY{i:04d}" for i in range(2, 13)]), rel=1e-9)
+    # a donor_pool() frame: its kept units and its rule; with two treated units the union of their pools
+    from cosie_analysis.estimate.pools import donor_pool
+
+    attrs = pd.DataFrame({"region_code": [f"SY{i:04d}" for i in range(1, 13)], "urbanity": 3,
+                          "population": [10_000 * i for i in range(1, 13)]})
+    frame = donor_pool(data, "SY0003", attributes=attrs)  # population 15,000-60,000: SY0002, SY0004, SY0005, SY0006
+    res = diff_in_diff(data, treated="SY0003", donors=frame)
+    assert set(res.design["unit"]) == {"SY0002", "SY0003", "SY0004", "SY0005", "SY0006"}
+    assert (res.summary()["pool_rule"] == "urbanity±1; population×0.5–2; no Wadden islands").all()
+    pd.testing.assert_frame_equal(res.pools, frame)
+    two = pd.concat([frame, donor_pool(data, "SY0010", attributes=attrs)], ignore_index=True)  # SY0005..SY0012
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # two treated units
+        res = diff_in_diff(data, treated=["SY0003", "SY0010"], donors=two)
+    union = [f"SY{i:04d}" for i in (2, 4, 5, 6, 7, 8, 9, 11, 12)]
+    assert sorted(set(res.design["unit"]) - {"SY0003", "SY0010"}) == union
+    # the old keyword still works
+    with pytest.warns(DeprecationWarning, match="now called `donors=`"):
+        old = diff_in_diff(data, treated="SY0001", controls=["SY0002", "SY0004"])
+    assert old.summary()["n_donors"].iloc[0] == 2
+    with pytest.raises(ParameterError, match=r"`donors`: unit code\(s\) \['SY0O02'\] not found.*mean \['SY0002'"):
+        diff_in_diff(data, treated="SY0001", donors=["SY0O02"])
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("treated", ["GM0321", "GM0356"])
+def test_real_did_default_pool_is_the_like_with_like_rule(observations, use_real_data, treated):
+    from cosie_analysis.estimate.pools import donor_pool, municipality_attributes
+
+    d = observations[(observations["indicator"] == "crime_1_1_1_per_1000") & (observations["frequency"] == "year")
+                     & (observations["region_level"] == "gemeente")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # one treated unit; units without a complete series
+        res = diff_in_diff(d, treated=treated)
+    donors = set(res.design["unit"]) - {treated}
+    # independently from the attribute table: urbanity within one class, population 0.5-2x, no Wadden
+    # island (by name), a value in every year
+    a = municipality_attributes().set_index("region_code")
+    me = a.loc[treated]
+    islands = set(a.index[a["region_name"].isin(["Texel", "Vlieland", "Terschelling", "Ameland", "Schiermonnikoog"])])
+    counts = d.dropna(subset=["value"]).groupby("region_code")["period"].nunique()
+    complete = set(counts.index[counts == d["period"].nunique()])
+    expected = {u for u in complete & set(a.index) if u != treated and u not in islands
+                and abs(a.loc[u, "urbanity"] - me["urbanity"]) <= 1
+                and 0.5 * me["population"] <= a.loc[u, "population"] <= 2 * me["population"]}
+    assert donors == expected and len(islands) == 5
+    pool = donor_pool(d, treated)
+    assert donors == set(pool.loc[pool["kept"], "region_code"])
+    t = res.summary()
+    assert (t["n_donors"] == len(donors)).all() and "GM0363" not in donors  # not Amsterdam
+    assert (t["pool_rule"] == "urbanity±1; population×0.5–2; no Wadden islands").all()
+    pd.testing.assert_frame_equal(res.pools, pool)
+    assert res.describe("nl").endswith(
+        f"Donorkeuze: stedelijkheid ±1; inwonertal ×0,5–2; geen Waddeneilanden ({len(donors)} donors).")
+    assert res.describe("en").endswith(
+        f"Donor pool: urbanity±1; population×0.5–2; no Wadden islands ({len(donors)} donors).")
+
+
+@pytest.mark.realdata
+def test_real_did_all_is_every_municipality(observations, use_real_data):
+    d = observations[(observations["indicator"] == "crime_1_1_1_per_1000") & (observations["frequency"] == "year")
+                     & (observations["region_level"] == "gemeente")]
+    # a small real panel (fast): Houten, Amsterdam, Schiermonnikoog, Nieuwegein and IJsselstein
+    units = {"GM0321", "GM0363", "GM0088", "GM0356", "GM0353"}
+    sub = d[d["region_code"].isin(units)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        every = diff_in_diff(sub, treated="GM0321", donors="all")
+        default = diff_in_diff(sub, treated="GM0321")
+    assert set(every.design["unit"]) == units and every.pools is None
+    assert (every.summary()["pool_rule"] == "all units of the treated unit's region_level").all()
+    assert set(default.design["unit"]) == {"GM0321", "GM0356", "GM0353"}  # Amsterdam and Schiermonnikoog left out
+    assert default.pools.set_index("region_code")["reason"].to_dict() == {
+        "GM0321": "treated", "GM0088": "island", "GM0353": "kept", "GM0356": "kept", "GM0363": "population"}
+    with pytest.raises(ParameterError, match=r"needs at least 2 donor.*found 1 \(pool rule: urbanity±1.*donors='all'"):
+        diff_in_diff(sub[sub["region_code"] != "GM0356"], treated="GM0321")
+
 @pytest.mark.realdata
 @pytest.mark.parametrize("treated", ["GM0321", "GM0356"])
 def test_real_synthetic_control_burglary_per_1000(observations, treated):

@@ -81,12 +81,14 @@ def test_did_describe_nl_and_en():
         "Verschil-in-verschillen (1 behandelde, 5 controle-eenheden, vaste effecten voor eenheid en periode): tijdens "
         "corona: 3,21 (95%-BI [2,76; 3,66], cluster-p < 0,001, permutatie-p = 0,167); na corona: 3,02 (95%-BI "
         "[2,71; 3,33], cluster-p < 0,001, permutatie-p = 0,167); sinds het begin van corona: 3,12 (95%-BI [2,77; "
-        "3,46], cluster-p < 0,001, permutatie-p = 0,167). Fasen volgens schema 'measures'.")
+        "3,46], cluster-p < 0,001, permutatie-p = 0,167). Fasen volgens schema 'measures'. Donorkeuze: alle eenheden "
+        "van het regioniveau van de behandelde eenheid (5 donors).")
     assert res.describe("en") == (
         "Difference-in-differences (1 treated, 5 control units, unit and period fixed effects): during corona: 3.21 "
         "(95% CI [2.76, 3.66], cluster p < 0.001, permutation p = 0.167); after corona: 3.02 (95% CI [2.71, 3.33], "
         "cluster p < 0.001, permutation p = 0.167); since corona began: 3.12 (95% CI [2.77, 3.46], cluster "
-        "p < 0.001, permutation p = 0.167). Phases from scheme 'measures'.")
+        "p < 0.001, permutation p = 0.167). Phases from scheme 'measures'. Donor pool: all units of the treated "
+        "unit's region_level (5 donors).")
 
 
 def test_help_shows_the_docstrings():
@@ -96,3 +98,50 @@ def test_help_shows_the_docstrings():
                ca.phase_summary, ca.diff_in_diff):
         doc = fn.__doc__  # a literal docstring: help() shows it
         assert doc and all(part in doc for part in ("Parameters", "Returns", "Examples")), fn.__name__
+
+
+def test_synthetic_control_and_sdid_describe_nl_and_en():
+    from cosie_analysis.estimate.sdid import synthetic_did
+    from cosie_analysis.estimate.synth import synthetic_control
+
+    try:
+        from tests.synthetic import factor_panel
+    except ImportError:  # pragma: no cover
+        from synthetic import factor_panel
+    data = factor_panel(4, n_units=12, effect=-3.0)  # SYNTHETIC: -3 for SY0001 from 2020
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sc = synthetic_control(data, treated="SY0001", leave_one_out=False)
+        sdid = synthetic_did(data, treated="SY0001", leave_one_out=False)
+    assert sc.describe("nl") == (
+        "SY0001: na het begin van corona gemiddeld −3,05 (−13,9%) t.o.v. de synthetische controle; RMSPE vóór "
+        "0,04, verhouding na/vóór 72,77, rang 1 van 12 (permutatie-p = 0,083; kleinst mogelijke p = 0,083). Rang van "
+        "de RMSPE na, onder 2 eenheden met een vergelijkbare pre-fit (factor 5): 1 (p = 0,500). Donorkeuze: alle "
+        "eenheden van het regioniveau van de behandelde eenheid (11 donors).")
+    assert sc.describe("en") == (
+        "SY0001: after corona began, on average −3.05 (−13.9%) against the synthetic control; RMSPE before 0.04, "
+        "post/pre ratio 72.77, rank 1 of 12 (permutation p = 0.083; smallest possible p = 0.083). Rank of the "
+        "post-period RMSPE among 2 units with a comparable pre-period fit (factor 5): 1 (p = 0.500). Donor pool: all "
+        "units of the treated unit's region_level (11 donors).")
+    assert sdid.describe("nl") == (
+        "SY0001: na het begin van corona gemiddeld −3,26 (−14,7%) t.o.v. de synthetische verschil-in-verschillen "
+        "(95%-BI [−5,84; −0,68], placebo-SE 1,31, p = 0,013). Donorkeuze: alle eenheden van het regioniveau van de "
+        "behandelde eenheid (11 donors).")
+    assert sdid.describe("en") == (
+        "SY0001: after corona began, on average −3.26 (−14.7%) against the synthetic difference-in-differences "
+        "(95% CI [−5.84, −0.68], placebo SE 1.31, p = 0.013). Donor pool: all units of the treated unit's "
+        "region_level (11 donors).")
+
+
+def test_pool_rule_in_words():
+    from cosie_analysis.estimate._donors import pool_rule_words
+
+    default = "urbanity±1; population×0.5–2; no Wadden islands"
+    assert pool_rule_words(default, "nl") == "stedelijkheid ±1; inwonertal ×0,5–2; geen Waddeneilanden"
+    assert pool_rule_words(default, "en") == default
+    wide = "urbanity±2; population×0.25–4; province; islands; 20 nearest on pre-period outcome | requested donors"
+    assert pool_rule_words(wide, "nl") == (
+        "stedelijkheid ±2; inwonertal ×0,25–4; zelfde provincie; met Waddeneilanden; de 20 dichtstbijzijnde op de "
+        "uitkomst vóór corona | gevraagde donors")
+    assert pool_rule_words(wide, "en") == wide
+    assert pool_rule_words("a rule of my own", "nl") == "a rule of my own"

@@ -158,3 +158,26 @@ def test_bad_choices_raise(panel, attrs):
         multiverse(panel, treated="SY0001", attributes=attrs)
     with pytest.raises(ParameterError, match=r"indicator\(s\) \['nope'\] not found"):
         multiverse(panel, treated="SY0001", scales={"x": "nope"}, attributes=attrs)
+
+
+@pytest.mark.filterwarnings("ignore:.*only 1 treated unit")
+def test_did_pools_match_diff_in_diff_default_and_all(panel, attrs):
+    """The multiverse's "default" and "all" pools are diff_in_diff's default and donors="all"."""
+    rate = panel[panel["indicator"] == "synthetic_rate"]
+    small = attrs.assign(population=[40_000 if i < 6 else 200_000 for i in range(12)])  # SY0007..SY0012 too large
+    res = multiverse(rate, treated="SY0001", estimators=["did"], schemes=("measures",), rules=("majority",),
+                     pools=["default", "all"], attributes=small).summary().set_index("pool")
+    assert res.loc["all", "pool_rule"] == "all units of the treated unit's region_level"
+    assert res.loc["all", "n_donors"] == 11 and res.loc["default", "n_donors"] == 5
+    every = diff_in_diff(rate, treated="SY0001", donors="all").summary().query("term == 'after'").iloc[0]
+    assert res.loc["all", "estimate"] == pytest.approx(every["estimate"], rel=1e-9)
+    assert res.loc["all", "p_value"] == pytest.approx(every["p_permutation"])
+    like = diff_in_diff(rate, treated="SY0001", donors=donor_pool(rate, "SY0001", attributes=small))
+    assert res.loc["default", "estimate"] == pytest.approx(like.summary().query("term == 'after'")["estimate"].iloc[0])
+
+
+def test_curve_legend_words(mv):
+    fig = mv.plot(lang="nl")
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["p ≥ 0,05", "p < 0,05"]
+    fig = mv.plot(lang="en")
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["p ≥ 0.05", "p < 0.05"]

@@ -250,17 +250,6 @@ def period_ordinals(values, name: str = "period") -> tuple[np.ndarray, np.ndarra
     return ordinal - ordinal.min(), starts.to_numpy(), freq
 
 
-def fmt(x: float, digits: int = 2) -> str:
-    return "n/a" if x is None or not np.isfinite(x) else f"{x:,.{digits}f}"
-
-
-def pct(x: float, lang: str) -> str:
-    if x is None or not np.isfinite(x):
-        return "n/a"
-    s = f"{100 * x:+.1f}%"
-    return s.replace(".", ",") if lang == "nl" else s
-
-
 _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
 
@@ -363,12 +352,3 @@ def panel_of(data, *, value, period, unit, indicator, scheme, rule, treated, fun
     return Panel(wide, phase, pd.Series(per["_start"].to_numpy(), index=per[period].to_numpy()), ind,
                   scheme_name, rule_name)
 
-
-def default_pool(data, unit, treated, given, name) -> list[str] | None:
-    given = to_list(given, name)
-    if given:
-        return given
-    if "region_level" in data.columns:  # compare like with like: municipalities with municipalities
-        levels = data.loc[data[unit].isin(treated), "region_level"].dropna().unique()
-        return sorted(set(data.loc[data["region_level"].isin(levels), unit]) - set(treated))
-    return None

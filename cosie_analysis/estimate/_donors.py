@@ -4,15 +4,58 @@ as given, or the default rule of :func:`~cosie_analysis.estimate.pools.donor_poo
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pandas as pd
 
 from cosie_analysis._checks import to_list
 from cosie_analysis.errors import ParameterError
-from cosie_analysis.estimate.pools import _candidates, _complete_units, check_known, donor_pool, municipality_attributes
+from cosie_analysis.estimate.pools import (
+    ALL_RULE,
+    _candidates,
+    _complete_units,
+    check_known,
+    donor_pool,
+    municipality_attributes,
+)
+from cosie_analysis.words import format_number, word
 
-ALL_RULE = "all units of the treated unit's region_level"
+REQUESTED_RULE = "requested donors"
+
+#: The parts of a compact ``pool_rule`` (see ``pools.rule_text``) -> the words key of each.
+_RULE_PARTS = [
+    (re.compile(r"urbanity±(?P<step>\d+)"), "pool_part_urbanity"),
+    (re.compile(r"population×(?P<lo>[\d.]+)–(?P<hi>[\d.]+)"), "pool_part_population"),
+    (re.compile(r"province"), "pool_part_province"),
+    (re.compile(r"labour_market_region"), "pool_part_labour_market_region"),
+    (re.compile(r"islands"), "pool_part_islands"),
+    (re.compile(r"no Wadden islands"), "pool_part_no_islands"),
+    (re.compile(r"(?P<n>\d+) nearest on pre-period outcome"), "pool_part_nearest"),
+    (re.compile(re.escape(REQUESTED_RULE)), "pool_part_requested"),
+    (re.compile(re.escape(ALL_RULE)), "pool_part_all"),
+    (re.compile(r"given pool"), "pool_part_given"),
+]
+
+
+def pool_rule_words(rule: str, lang: str) -> str:
+    """A compact ``pool_rule`` in words of ``lang``: ``"urbanity±1; population×0.5–2; no Wadden
+    islands"`` -> ``"stedelijkheid ±1; inwonertal ×0,5–2; geen Waddeneilanden"`` (nl).
+
+    English gives the rule as it is; a part that is not recognised stays as it is.
+    """
+
+    def number(x: str) -> str:
+        return format_number(float(x), len(x.partition(".")[2]), lang)
+
+    def part(text: str) -> str:
+        for pattern, key in _RULE_PARTS:
+            m = pattern.fullmatch(text)
+            if m:
+                return word(key, lang).format(**{k: number(v) for k, v in m.groupdict().items()})
+        return text
+
+    return " | ".join("; ".join(part(p) for p in r.split("; ")) for r in str(rule).split(" | "))
 
 
 def resolve_donors(
@@ -59,7 +102,7 @@ def resolve_donors(
                 "municipality formed by a merger has no population before it existed). Remove them "
                 "from `donors` or restrict the periods."
             )
-        return {t: others(given) for t in treated}, {t: "requested donors" for t in treated}, None
+        return {t: others(given) for t in treated}, {t: REQUESTED_RULE for t in treated}, None
     return _default_pools(data, treated, value=value, period=period, unit=unit, function=function)
 
 

@@ -27,7 +27,7 @@ def series_label(row, by, lang: str) -> str:
     """The name of a series in text: its ``by`` values, the region's name instead of its code."""
     values = [row.get("region_name") if c == "region_code" and isinstance(row.get("region_name"), str) else row[c]
               for c in by]
-    return " / ".join(map(str, values)) if values else ("alle" if lang == "nl" else "all")
+    return " / ".join(map(str, values)) if values else word("all_series", lang)
 
 
 def phase_text(phase: str, lang: str) -> str:

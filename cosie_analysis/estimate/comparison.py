@@ -17,16 +17,15 @@ import pandas as pd
 from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.estimate._common import (
     ADJUST_METHODS,
-    PHASES,
     Result,
-    adjust_within,
     check_conf_level,
     check_data,
     check_lang,
-    default_pool,
     panel_of,
     to_list,
 )
+from cosie_analysis.estimate._did_model import _did_design, _did_fit, _did_table
+from cosie_analysis.estimate._donors import pool_rule_words, resolve_donors
 from cosie_analysis.estimate._its_result import ci_label
 from cosie_analysis.estimate._kernels import assignments, perm_estimates
 from cosie_analysis.estimate.synth import (  # noqa: F401
@@ -40,10 +39,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
 
 __all__ = ["DiDResult", "SyntheticControlResult", "diff_in_diff", "synthetic_control"]
-
-
-def _ev_name(k: int) -> str:
-    return f"ev_m{-k}" if k < 0 else f"ev_p{k}"
 
 
 @dataclass(frozen=True, repr=False)
@@ -61,6 +56,9 @@ class DiDResult(Result):
         The long frame the models were fitted on.
     permutations : pandas.DataFrame
         One row per permutation assignment and term: ``assignment``, ``term``, ``estimate``.
+    pools : pandas.DataFrame or None
+        The :func:`~cosie_analysis.estimate.pools.donor_pool` frames behind a default (or given)
+        pool: every candidate with the reason it was kept or left out; None for ``"all"`` or codes.
     """
 
     models: dict = field(default_factory=dict, repr=False)
@@ -69,6 +67,7 @@ class DiDResult(Result):
     permutations: pd.DataFrame | None = field(default=None, repr=False)
     treated: tuple[str, ...] = ()
     scheme: Any = "measures"
+    pools: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def model(self):
@@ -138,15 +137,17 @@ class DiDResult(Result):
             estimate=format_number(r["estimate"], 2, lang), ci=f"{ci} {format_ci(r['ci_lower'], r['ci_upper'], lang)}",
             p=format_p(r["p_value"], lang), p_perm=format_p(r["p_permutation"], lang))
             for _, r in t[t["design"] == "twfe"].iterrows()]
-        return word("est_did", lang).format(n_treated=int(t["n_treated"].iloc[0]), n_controls=int(t["n_donors"].iloc[0]),
-                                            parts="; ".join(parts), scheme=self.phase_scheme)
+        n_donors = int(t["n_donors"].iloc[0])
+        return word("est_did", lang).format(n_treated=int(t["n_treated"].iloc[0]), n_controls=n_donors,
+                                            parts="; ".join(parts), scheme=self.phase_scheme) + " " + word(
+            "pool_rule_sentence", lang).format(rule=pool_rule_words(t["pool_rule"].iloc[0], lang), n=n_donors)
 
 
 def diff_in_diff(
     data: pd.DataFrame,
     *,
     treated: str | Sequence[str],
-    donors: Sequence[str] | None = None,
+    donors: Sequence[str] | pd.DataFrame | str | None = None,
     value: str = "value",
     period: str = "period",
     unit: str = "region_code",
@@ -169,9 +170,14 @@ def diff_in_diff(
         Long observation table with one outcome. Not modified.
     treated : str or sequence of str
         Treated unit code(s) in column ``unit``.
-    donors : sequence of str, optional
-        The comparison units (the pool); default every other unit with the treated units'
-        ``region_level`` (when that column exists) and a complete series.
+    donors : sequence of str, "all", pandas.DataFrame or None, default None
+        The comparison units (the pool), chosen as in :func:`synthetic_control`. None: the default
+        rule of :func:`~cosie_analysis.estimate.pools.donor_pool` (same or neighbouring urbanity
+        class, population 0.5-2 times the treated unit's, no Wadden islands) for units with
+        municipality attributes, else every unit of the treated unit's ``region_level``; with
+        several treated units, the union of their pools. "all": every unit of that
+        ``region_level`` with a complete series. A sequence of codes: exactly those (an unknown
+        code or an incomplete series raises). A frame from ``donor_pool``: its kept units.
     value, period, unit : str
         Role columns: the outcome, the period (CBS code, timestamp or Period) and the unit.
     indicator : str or None, default "indicator"
@@ -214,14 +220,17 @@ def diff_in_diff(
         - ``p_permutation``: share of treatment assignments whose estimate is at least as large in
           absolute value as the actual one (TWFE rows); ``n_permutations``, ``permutation_exact``;
         - ``n`` (unit-period observations), ``n_treated``, ``n_donors``;
+        - ``pool_rule``: the rule that chose the donors (the ``pool_rule`` of ``donor_pool``,
+          "all units of the treated unit's region_level" or "requested donors");
         - ``method``, ``cov_type``, ``adjust``, ``conf_level``, ``indicator``, ``phase_scheme``,
           ``phase_rule``.
 
     Raises
     ------
     ParameterError
-        Unknown columns or options, several indicators, unknown or incomplete treated units,
-        fewer than 1 donor, both ``donors`` and ``controls``.
+        Unknown columns or options, several indicators, unknown or incomplete treated units, a
+        requested donor that is unknown (named, with near matches) or lacks periods, fewer than 3
+        units in all (treated and donors), both ``donors`` and ``controls``.
 
     Warns
     -----
@@ -236,7 +245,10 @@ def diff_in_diff(
     :mod:`cosie_analysis.phases`). The event study replaces the two terms by one indicator per
     period relative to the reference period. Permutation estimates use the within (double
     demeaning) form of the same model, exact on a balanced panel; the smallest achievable
-    ``p_permutation`` is 1 / (number of assignments).
+    ``p_permutation`` is 1 / (number of assignments). The treatment is permuted over the treated
+    units and their pool, so the pool also sets the reference distribution: the default compares a
+    suburb with suburbs, not with Amsterdam or Schiermonnikoog (see ``validation/README.md`` for
+    the placebo-in-space distribution of both pools on the real data).
 
     Examples
     --------
@@ -275,13 +287,18 @@ def diff_in_diff(
     if not isinstance(n_permutations, (int, np.integer)) or n_permutations < 1:
         raise ParameterError(f"`n_permutations` must be a positive integer; got {n_permutations!r}.")
     check_data(data, {"value": value, "period": period, "unit": unit}, function="diff_in_diff")
-    pool = default_pool(data, unit, treated_l, donors, "donors")
     panel = panel_of(data, value=value, period=period, unit=unit, indicator=indicator, scheme=scheme, rule=rule,
                      treated=treated_l, function="diff_in_diff")
+    pools, rules, pool_frame = resolve_donors(data, treated_l, donors, value=value, period=period, unit=unit,
+                                              function="diff_in_diff")
     W = panel.wide
-    pool = [u for u in (pool if pool is not None else W.index) if u in W.index and u not in treated_l]
-    if not pool:
-        raise ParameterError("diff_in_diff() needs at least 1 donor unit with a complete series; found 0.")
+    chosen = {u for p in pools.values() for u in p}  # several treated units: the union of their pools
+    pool = [u for u in W.index if u in chosen and u not in treated_l]
+    rule_used = " | ".join(dict.fromkeys(rules[t] for t in treated_l))
+    if len(treated_l) + len(pool) < 3:  # with two units the event study has as many parameters as observations
+        raise ParameterError(f"diff_in_diff() needs at least {3 - len(treated_l)} donor unit(s) with a complete series; "
+                             f"found {len(pool)} (pool rule: "
+                             f"{rule_used}). Widen the pool: `donors='all'`, a list of codes or a wider donor_pool().")
     W = W.loc[treated_l + pool]
     if len(treated_l) <= 2:
         warnings.warn(
@@ -299,6 +316,7 @@ def diff_in_diff(
     table = _did_table(models, perm, ev_terms, ref, panel, periods, conf_level, adjust)
     table["n_permutations"], table["permutation_exact"] = len(sets), exact
     table["n"], table["n_treated"], table["n_donors"] = len(long), len(treated_l), len(pool)
+    table["pool_rule"] = rule_used
     table["method"] = np.where(table["design"] == "twfe", "did_twfe", "did_event_study")
     table["cov_type"], table["adjust"], table["conf_level"] = cov_type, adjust, conf_level
     table["indicator"] = panel.indicator
@@ -306,83 +324,10 @@ def diff_in_diff(
     permutations = pd.DataFrame([{"assignment": i, "term": k, "estimate": v} for k, vals in perm.items() for i, v in enumerate(vals)])
     return DiDResult(table=table[DID_COLUMNS], phase_scheme=panel.scheme_name, phase_rule=panel.rule_name,
                      conf_level=conf_level, method="diff_in_diff", models=models, formulas=formulas, design=long,
-                     permutations=permutations, treated=tuple(treated_l), scheme=scheme)
+                     permutations=permutations, treated=tuple(treated_l), scheme=scheme, pools=pool_frame)
 
 
 #: The columns of a DiD table, in order.
 DID_COLUMNS = ["design", "term", "phase", "relative_period", "period", "estimate", "std_err", "ci_lower", "ci_upper",
                "p_value", "p_adjusted", "p_permutation", "n_permutations", "permutation_exact", "n", "n_treated",
-               "n_donors", "method", "cov_type", "adjust", "conf_level", "indicator", "phase_scheme", "phase_rule"]
-
-
-def _did_design(W: pd.DataFrame, panel, treated_l, reference):
-    """The long unit x period frame with the treatment indicators, the formulas, the event terms."""
-    periods = list(W.columns)
-    pos = {p: i for i, p in enumerate(periods)}
-    before = [p for p in periods if panel.phase[p] == "before"]
-    ref = before[-1] if reference is None else reference
-    if ref not in pos:
-        raise ParameterError(f"`reference` must be one of the periods {periods!r}; got {reference!r}.")
-    long = W.stack().rename("y").reset_index()
-    long.columns = ["unit", "period", "y"]
-    long["period"] = long["period"].astype(str)
-    long["phase"] = pd.Categorical(panel.phase.reindex(long["period"]).to_numpy(), categories=list(PHASES), ordered=True)
-    long["period_start"] = panel.start.reindex(long["period"]).to_numpy()
-    long["treated_unit"] = long["unit"].isin(treated_l).astype(int)
-    for ph in ("during", "after"):
-        long[f"treated_{ph}"] = long["treated_unit"] * (long["phase"] == ph).astype(int)
-    long["treated_post"] = long["treated_unit"] * (long["phase"] != "before").astype(int)
-    rel = long["period"].map(pos) - pos[ref]
-    ev_terms = []
-    for k in sorted(set(rel)):
-        if k == 0:
-            continue
-        long[_ev_name(k)] = long["treated_unit"] * (rel == k).astype(int)
-        ev_terms.append((k, _ev_name(k)))
-    has = [ph for ph in ("during", "after") if (long["phase"] == ph).any()]
-    fe = " + C(unit) + C(period)"
-    formulas = {"twfe": "y ~ " + " + ".join(f"treated_{ph}" for ph in has) + fe, "post": "y ~ treated_post" + fe,
-                "event_study": "y ~ " + " + ".join(n for _, n in ev_terms) + fe}
-    return long, formulas, ev_terms, ref
-
-
-def _did_fit(long: pd.DataFrame, formulas: dict, cov_type: str) -> dict:
-    import statsmodels.formula.api as smf
-
-    groups = pd.factorize(long["unit"])[0]
-    kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}, "use_t": True} if cov_type == "cluster" else {"use_t": True}
-    return {k: smf.ols(f, long).fit(**kw) for k, f in formulas.items()}
-
-
-def _did_table(models, perm, ev_terms, ref, panel, periods, conf_level, adjust) -> pd.DataFrame:
-    """The TWFE and event-study rows with their p-values, permutation p and adjusted p."""
-    alpha, pos = 1 - conf_level, {p: i for i, p in enumerate(periods)}
-
-    def coef_row(res, name, **extra):
-        ci = res.conf_int(alpha=alpha).loc[name]
-        return dict(estimate=float(res.params[name]), std_err=float(res.bse[name]), ci_lower=float(ci.iloc[0]),
-                    ci_upper=float(ci.iloc[1]), p_value=float(res.pvalues[name]), **extra)
-
-    rows = []
-    for ph in ("during", "after", "post"):
-        res = models["post" if ph == "post" else "twfe"]
-        if f"treated_{ph}" not in res.params.index:
-            continue
-        r = coef_row(res, f"treated_{ph}", design="twfe", term=ph, phase=None if ph == "post" else ph,
-                     relative_period=np.nan, period=None, family="twfe_post" if ph == "post" else "twfe")
-        r["p_permutation"] = float(np.mean(np.abs(np.asarray(perm[ph])) >= abs(r["estimate"]) - 1e-12))
-        rows.append(r)
-    for k, name in ev_terms:
-        p = periods[pos[ref] + k]
-        rows.append(coef_row(models["event_study"], name, design="event_study", term="event", phase=str(panel.phase[p]),
-                             relative_period=k, period=p, p_permutation=np.nan, family="event"))
-    rows.append({"design": "event_study", "term": "event", "phase": str(panel.phase[ref]), "relative_period": 0, "period": ref,
-                     "estimate": 0.0, "std_err": np.nan, "ci_lower": np.nan, "ci_upper": np.nan, "p_value": np.nan,
-                     "p_permutation": np.nan, "family": "event"})
-    table = pd.DataFrame(rows)
-    table["p_adjusted"] = adjust_within(table, "family", adjust)
-    table = table.drop(columns="family")
-    table = pd.concat([table[table.design == "twfe"],
-                       table[table.design == "event_study"].sort_values("relative_period")], ignore_index=True)
-    table["phase"] = pd.Categorical(table["phase"], categories=list(PHASES), ordered=True)
-    return table
+               "n_donors", "pool_rule", "method", "cov_type", "adjust", "conf_level", "indicator", "phase_scheme", "phase_rule"]

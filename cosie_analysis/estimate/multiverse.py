@@ -27,6 +27,7 @@ POOLS: dict[str, dict[str, Any]] = {
     "default": {},
     "nearest": {"nearest": 20},
     "wide": {"urbanity_step": 2, "population_band": (1 / 3, 3.0)},
+    "all": {"like": (), "islands": True},  # every unit of the level: ``donors="all"`` of the estimators
 }
 #: The specification columns, in the order of the choice matrix.
 CHOICES = ("estimator", "scheme", "rule", "family", "pool", "scale")
@@ -66,7 +67,7 @@ class MultiverseResult(Result):
 
         ``axes``: a pair (curve, matrix) to draw on; default a new figure with two Axes.
         Returns the Figure."""
-        from cosie_analysis.words import word
+        from cosie_analysis.words import format_number, word
 
         check_lang(lang)
         units = list(pd.unique(self.table["treated"]))
@@ -95,11 +96,11 @@ class MultiverseResult(Result):
             linewidth=0.8,
         )
         sig = (d["p_value"] < 0.05).to_numpy()
-        top.scatter(x[~sig], 100 * d["relative_effect"][~sig], s=6, color="0.45", zorder=3, label="p ≥ 0.05")
-        top.scatter(x[sig], 100 * d["relative_effect"][sig], s=6, color="C3", zorder=3, label="p < 0.05")
-        if lang == "nl":
-            for h in top.collections[-2:]:
-                h.set_label(h.get_label().replace("0.05", "0,05"))
+        alpha = format_number(0.05, 2, lang)
+        top.scatter(x[~sig], 100 * d["relative_effect"][~sig], s=6, color="0.45", zorder=3,
+                    label=word("p_not_below", lang).format(alpha=alpha))
+        top.scatter(x[sig], 100 * d["relative_effect"][sig], s=6, color="C3", zorder=3,
+                    label=word("p_below", lang).format(alpha=alpha))
         top.legend(fontsize="x-small", loc="upper left", frameon=False)
         top.axhline(0, color="0.3", linewidth=0.8)
         top.set_ylabel(f"{word('effect', lang)} (%)")
@@ -171,7 +172,9 @@ def multiverse(
     families : sequence of {"gaussian", "poisson"}
         ITS model families (the other estimators have none: ``family`` is "-").
     pools : sequence of names in :data:`POOLS`, or mapping name -> donor_pool keyword arguments
-        Donor pools of the comparison estimators (ITS has none: ``pool`` is "-").
+        Donor pools of the comparison estimators (ITS has none: ``pool`` is "-"). "default" is the
+        default pool of ``synthetic_control``, ``synthetic_did`` and ``diff_in_diff`` (like with
+        like); "all" is their ``donors="all"`` (every unit of the level, islands included).
     scales : mapping scale name -> indicator code, optional
         E.g. ``{"rate": "crime_1_1_1_per_1000", "count": "crime_1_1_1"}``. Default: the one
         indicator in ``data``, as scale "value".

@@ -67,6 +67,9 @@ POOL_REASONS = (
 
 LIKE = ("urbanity", "population", "province", "labour_market_region")
 
+#: The ``pool_rule`` of every unit of the treated unit's region_level (``donors="all"``, or no attribute rule).
+ALL_RULE = "all units of the treated unit's region_level"
+
 
 def _attributes(attributes: pd.DataFrame | None, like: Sequence[str]) -> pd.DataFrame:
     a = municipality_attributes() if attributes is None else attributes
@@ -95,6 +98,8 @@ def rule_text(like, urbanity_step, population_band, islands, nearest, include) -
     """The compact, language-neutral description of a pool rule (column ``pool_rule``)."""
     if include is not None:
         return "requested donors"
+    if not like and islands and not nearest:
+        return ALL_RULE
     parts = []
     if "urbanity" in like:
         parts.append(f"urbanity±{urbanity_step}")

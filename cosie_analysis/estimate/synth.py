@@ -20,12 +20,11 @@ from cosie_analysis.estimate._common import (
     adjust_within,
     check_data,
     check_lang,
-    fmt,
     panel_of,
-    pct,
     to_list,
 )
-from cosie_analysis.estimate._donors import resolve_donors
+from cosie_analysis.estimate._donors import pool_rule_words, resolve_donors
+from cosie_analysis.estimate._its_result import ci_label
 from cosie_analysis.estimate._scfit import (  # noqa: F401
     METHODS,
     _Fitter,
@@ -35,6 +34,7 @@ from cosie_analysis.estimate._scfit import (  # noqa: F401
     _rmspe,
     _sc_weights,
 )
+from cosie_analysis.words import format_ci, format_number, format_p, format_pct, word
 
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
@@ -136,34 +136,23 @@ class SyntheticControlResult(Result):
 
 
 def _describe_row(tr: str, r: pd.Series, method: str, lang: str) -> str:
-    from cosie_analysis.words import format_ci, format_number, format_p, word
+    def num(x, digits: int = 2) -> str:
+        return format_number(x, digits, lang, missing=word("not_available", lang))
 
-    nl = lang == "nl"
-    head = (f"{tr}: na het begin van corona gemiddeld {fmt(r['estimate'])} ({pct(r['relative_effect'], lang)}) t.o.v. de "
-            if nl else f"{tr}: after corona began, on average {fmt(r['estimate'])} ({pct(r['relative_effect'], lang)}) "
-            "against the ")
-    rule = f" {word('pool_rule', lang)}: {r['pool_rule']} ({int(r['n_donors'])} donors)."
+    head = word("sc_head", lang).format(unit=tr, estimate=num(r["estimate"]), relative=format_pct(r["relative_effect"], lang))
+    rule = " " + word("pool_rule_sentence", lang).format(rule=pool_rule_words(r["pool_rule"], lang), n=int(r["n_donors"]))
     if method == "synthetic_did":
-        ci = format_ci(r["ci_lower"], r["ci_upper"], lang)
-        conf = f"{round(100 * r['conf_level'])}%"
-        return head + (f"synthetische verschil-in-verschillen ({conf}-BI {ci}, placebo-SE {format_number(r['std_err'], 2, lang)}, "
-                       if nl else f"synthetic difference-in-differences ({conf} CI {ci}, placebo SE "
-                       f"{format_number(r['std_err'], 2, lang)}, ") + format_p(r["p_value"], lang) + ")." + rule
+        return head + word("sc_sdid", lang).format(
+            ci=ci_label(r["conf_level"], lang), interval=format_ci(r["ci_lower"], r["ci_upper"], lang),
+            se=num(r["std_err"]), p=format_p(r["p_value"], lang)) + rule
     if r["test_note"] == "exact_pre_fit":
         test = f"({word('no_test', lang)})"
-    elif nl:
-        test = (f"verhouding na/vóór {fmt(r['rmspe_ratio'])}, rang {int(r['rank'])} van {int(r['n_units'])} (permutatie-p = "
-                f"{fmt(r['p_value'], 3)}; kleinst mogelijke p = {fmt(r['p_min'], 3)})")
     else:
-        test = (f"post/pre ratio {fmt(r['rmspe_ratio'])}, rank {int(r['rank'])} of {int(r['n_units'])} (permutation p = "
-                f"{fmt(r['p_value'], 3)}; smallest possible p = {fmt(r['p_min'], 3)})")
-    k = format_number(r["fit_ratio_max"], 0, lang)
-    post = (f" Rang van de RMSPE na, onder {int(r['n_comparable'])} eenheden met een vergelijkbare pre-fit (factor {k}): "
-            f"{int(r['rank_post'])} ({format_p(r['p_post'], lang)})." if nl else
-            f" Rank of the post-period RMSPE among {int(r['n_comparable'])} units with a comparable pre-period fit "
-            f"(factor {k}): {int(r['rank_post'])} ({format_p(r['p_post'], lang)}).")
-    what = "synthetische controle" if nl else "synthetic control"
-    return head + f"{what}; RMSPE {'vóór' if nl else 'before'} {fmt(r['rmspe_pre'])}, {test}." + post + rule
+        test = word("sc_ratio_test", lang).format(ratio=num(r["rmspe_ratio"]), rank=int(r["rank"]), n=int(r["n_units"]),
+                                                  p=num(r["p_value"], 3), p_min=num(r["p_min"], 3))
+    post = word("sc_post_test", lang).format(n=int(r["n_comparable"]), k=format_number(r["fit_ratio_max"], 0, lang),
+                                             rank=int(r["rank_post"]), p=format_p(r["p_post"], lang))
+    return head + word("sc_sc", lang).format(rmspe=num(r["rmspe_pre"]), test=test) + post + rule
 
 
 def synthetic_control(
