@@ -500,7 +500,7 @@ def corona_timeline(ctx: ReportContext, lang: str) -> FigureOutput:
     ax.spines["left"].set_visible(False)
     ax.set_xlim(num(pd.Timestamp("2019-12-01")), num(pd.Timestamp("2022-07-01")))
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 4, 7, 10]))
-    from cosie_analysis.plotting import _date_formatter
+    from cosie_analysis.plotting.axes import _date_formatter
 
     ax.xaxis.set_major_formatter(_date_formatter(lang))
     ax.tick_params(axis="x", labelsize=6)
