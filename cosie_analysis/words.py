@@ -38,6 +38,7 @@ __all__ = [
     "format_p",
     "format_pct",
     "phase_name",
+    "pick",
     "word",
 ]
 
@@ -218,6 +219,61 @@ WORDS["en"].update({
 })
 
 
+# ---- h-figsplit (issue #11): plot labels and the report figures' axes, legends, notes and source lines;
+# one block to ease merging. Source lines take the table codes as {fields}; fig_date is a strftime format.
+WORDS["nl"].update({
+    "fig_provisional": "voorlopig (open symbool)", "fig_all_municipalities": "alle gemeenten",
+    "fig_municipalities_ranked": "gemeenten, gerangschikt", "fig_offences_per_1000": "misdrijven per 1.000 inwoners",
+    "fig_offences_per_month": "misdrijven per maand", "fig_disorder_per_month": "overlastregistraties per maand",
+    "fig_burglaries_per_month": "woninginbraken per maand",
+    "fig_gap_to_synthetic": "verschil met synthetische controle",
+    "fig_placebo": "placebo: elke donorgemeente als 'behandeld'",
+    "fig_change_after": "verandering na t.o.v. vóór corona,\nper 1.000 inwoners",
+    "fig_municipality_of": "{town} (gemeente)", "fig_lbm2_class": "Leefbaarometer 2.0-scoreklasse (1-9)",
+    "fig_bijstand_wijk": "personen met bijstand per 1.000\ninwoners, 2024 (n = inwoners)",
+    "fig_no_score": "leeg = geen score gepubliceerd", "fig_other_pc4_of": "overige postcodegebieden {town}",
+    "fig_pc4_of": "postcodegebieden {town}", "fig_nijpels_pc4": "postcode {pc4} (Nijpelsplantsoen)",
+    "fig_dutch_mean": "gemiddelde van Nederland", "fig_lbm3_axis": "Leefbaarometer 3.0: afwijking van NL-gemiddelde",
+    "fig_nijpels_note": ("Postcode {pc4} ligt deels in Jutphaas-Wijkersloot: {last}% van de adressen in {last_year} "
+                         "({first}% in {first_year})."),
+    "fig_bijstand_density": "bijstandsontvangers per 1.000 inwoners",
+    "fig_outflow_to_work": "uitstroom naar werk per 100 bijstandsontvangers",
+    "fig_box_legend": "alle gemeenten: kwartielen en mediaan, snorharen tot 1,5 x IQR (uitschieters niet getekend)",
+    "fig_subphases": "deelfasen", "fig_date": "%d-%m-%y",
+    "src_police": "Politie, via CBS, tabel {table}", "src_police_two": "Politie, via CBS, tabel {a} en {b}",
+    "src_police_rates": "Politie, via CBS, tabel {crime}; CBS {population}",
+    "src_wijken": "Leefbaarometer 2.0 (BZK); CBS, wijk- en buurtkaart 2024",
+    "src_liveability": "Leefbaarometer 3.0 (BZK); VNG/CBS postcode-wijk",
+    "src_bijstand": "CBS, tabel {tables} (aantallen afgerond op tientallen)",
+    "src_timeline": "zie tabel corona_timeline voor de bron per gebeurtenis",
+})
+WORDS["en"].update({
+    "fig_provisional": "provisional (open symbol)", "fig_all_municipalities": "all municipalities",
+    "fig_municipalities_ranked": "municipalities, ranked", "fig_offences_per_1000": "offences per 1,000 inhabitants",
+    "fig_offences_per_month": "offences per month", "fig_disorder_per_month": "disorder reports per month",
+    "fig_burglaries_per_month": "residential burglaries per month", "fig_gap_to_synthetic": "gap to synthetic control",
+    "fig_placebo": "placebo: every donor municipality as 'treated'",
+    "fig_change_after": "change after vs before corona,\nper 1,000 inhabitants",
+    "fig_municipality_of": "{town} (municipality)", "fig_lbm2_class": "Leefbaarometer 2.0 score class (1-9)",
+    "fig_bijstand_wijk": "people on social assistance per\n1,000 inhabitants, 2024 (n = inhabitants)",
+    "fig_no_score": "empty = no score published", "fig_other_pc4_of": "other postcode areas of {town}",
+    "fig_pc4_of": "postcode areas of {town}", "fig_nijpels_pc4": "postcode {pc4} (Nijpelsplantsoen)",
+    "fig_dutch_mean": "Dutch mean", "fig_lbm3_axis": "Leefbaarometer 3.0: deviation from Dutch mean",
+    "fig_nijpels_note": ("Postcode {pc4} lies partly in Jutphaas-Wijkersloot: {last}% of its addresses in {last_year} "
+                         "({first}% in {first_year})."),
+    "fig_bijstand_density": "social assistance recipients per 1,000 inhabitants",
+    "fig_outflow_to_work": "outflow to work per 100 recipients",
+    "fig_box_legend": "all municipalities: quartiles and median, whiskers to 1.5 x IQR (outliers not drawn)",
+    "fig_subphases": "sub-phases", "fig_date": "%d %b %y",
+    "src_police": "Police, via CBS, table {table}", "src_police_two": "Police, via CBS, tables {a} and {b}",
+    "src_police_rates": "Police, via CBS, table {crime}; CBS {population}",
+    "src_wijken": "Leefbaarometer 2.0 (BZK); CBS, district and neighbourhood map 2024",
+    "src_liveability": "Leefbaarometer 3.0 (BZK); VNG/CBS postcode to district",
+    "src_bijstand": "CBS, tables {tables} (counts rounded to tens)",
+    "src_timeline": "see table corona_timeline for each event's source",
+})
+
+
 # --- H-report: column headers of exported tables (xlsx, docx); unknown columns keep their name ---
 #: Header of a result column in each language, for spreadsheets and Word tables.
 COLUMN_LABELS = {
@@ -306,3 +362,16 @@ def phase_name(phase: str, lang: str = "nl", *, short: bool = False) -> str:
     if phase not in table[lang]:
         raise ParameterError(f"`phase` must be one of {list(table[lang])!r}; got {phase!r}.")
     return table[lang][phase]
+
+
+def pick(nl: str, en: str, lang: str = "nl") -> str:
+    """The Dutch or the English of a pair of words kept beside data outside :data:`WORDS`, such as
+    ``MAIN_OFFENCES`` or a sub-phase's ``name_nl`` and ``name_en``.
+
+    Examples
+    --------
+    >>> pick("Vernieling", "Vandalism", "en")
+    'Vandalism'
+    """
+    check_lang(lang)
+    return {"nl": nl, "en": en}[lang]

@@ -12,7 +12,7 @@ from cosie_analysis.errors import ParameterError
 from cosie_analysis.plotting.axes import _axes, _role_label, format_axes
 from cosie_analysis.style import number_formatter, region_order, region_style
 from cosie_analysis.style.palette import region_styles
-from cosie_analysis.words import PHASE_WORDS, check_lang
+from cosie_analysis.words import PHASE_WORDS, check_lang, word
 
 __all__ = ["plot_phase_comparison", "plot_event_study", "plot_ranking"]
 
@@ -182,7 +182,7 @@ def plot_ranking(
     ax = _axes(ax)
     rank = np.arange(1, len(d) + 1)
     ax.scatter(d[value], rank, s=4, color=region_style("other", palette)["color"], linewidths=0, gid="all_units",
-               label={"nl": "alle gemeenten", "en": "all municipalities"}[lang])
+               label=word("fig_all_municipalities", lang))
     for code, label in highlight.items():
         hit = d.index[d[unit] == code]
         if not len(hit):
@@ -199,7 +199,7 @@ def plot_ranking(
     ax.set_yticks([])
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    ax.set_ylabel({"nl": "gemeenten, gerangschikt", "en": "municipalities, ranked"}[lang])
+    ax.set_ylabel(word("fig_municipalities_ranked", lang))
     ax.xaxis.set_major_formatter(number_formatter(lang))
     if xlabel:
         ax.set_xlabel(xlabel)

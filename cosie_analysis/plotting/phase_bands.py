@@ -10,7 +10,7 @@ import pandas as pd
 
 from cosie_analysis.style import KEY_DATE_STYLE
 from cosie_analysis.style.palette import phase_style
-from cosie_analysis.words import check_lang
+from cosie_analysis.words import check_lang, pick
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -122,7 +122,7 @@ def draw_phases(
                 ax.axvspan(sa, sb, **_span(phase_style("during" if i % 2 == 0 else "during_alt", palette)),
                            gid=f"subphase:{sub.name_en}")
                 if labels:
-                    ax.text((sa + sb) / 2, 0.90, sub.name_nl if lang == "nl" else sub.name_en, transform=trans,
+                    ax.text((sa + sb) / 2, 0.90, pick(sub.name_nl, sub.name_en, lang), transform=trans,
                             ha="center", va="top", fontsize="x-small", rotation=90, color="#333333",
                             gid=f"subphase_label:{sub.name_en}")  # fmt: skip
         else:

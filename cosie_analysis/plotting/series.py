@@ -11,7 +11,7 @@ from cosie_analysis.plotting.axes import _axes, _role_label, format_axes, midpoi
 from cosie_analysis.plotting.phase_bands import draw_phases
 from cosie_analysis.style import region_order, region_style
 from cosie_analysis.style.palette import get_palette, region_styles
-from cosie_analysis.words import check_lang
+from cosie_analysis.words import check_lang, word
 
 __all__ = ["plot_timeseries", "plot_its", "plot_synthetic_control"]
 
@@ -110,8 +110,7 @@ def plot_timeseries(
                 ax.plot(pd.to_datetime(prov[x]).to_numpy(), prov[y].to_numpy(dtype=float), linestyle="none",
                         marker=style["marker"], markersize=3, markerfacecolor="white", markeredgecolor=style["color"],
                         gid=f"provisional:{key}", zorder=3,
-                        label=None if provisional_labelled else {"nl": "voorlopig (open symbool)",
-                                                                   "en": "provisional (open symbol)"}[lang])
+                        label=None if provisional_labelled else word("fig_provisional", lang))
                 provisional_labelled = True
     if phases:
         draw_phases(ax, scheme, lang=lang, key_dates=key_dates, labels=phase_labels, palette=pal)

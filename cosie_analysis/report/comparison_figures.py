@@ -8,16 +8,9 @@ import warnings
 import pandas as pd
 
 from cosie_analysis.data.regions import PILOTS
-from cosie_analysis.plotting import plot_synthetic_control
-from cosie_analysis.report.figure_base import (
-    POLICE,
-    FigureOutput,
-    ReportContext,
-    _all_municipal_rates,
-    _per_1000,
-    _rows,
-    _subplots,
-)
+from cosie_analysis.plotting import drop_phase_labels, phase_legend_handles, plot_synthetic_control
+from cosie_analysis.report.figure_base import FigureOutput, ReportContext, _all_municipal_rates, _rows, _subplots
+from cosie_analysis.words import word
 
 __all__ = ["synthetic_control_burglary", "synthetic_control_vandalism", "multiverse_burglary"]
 
@@ -27,6 +20,7 @@ def _synthetic_control_figure(ctx: ReportContext, lang: str, key: str) -> Figure
     from cosie_analysis.estimate.sdid import synthetic_did
 
     data = _all_municipal_rates(ctx.obs, key)
+
     def fit(estimator):
         # the default donor pool (estimate/pools.py: same or neighbouring urbanity class, population
         # 0.5-2x, no Wadden islands); the rule is in every row of the tables
@@ -49,25 +43,21 @@ def _synthetic_control_figure(ctx: ReportContext, lang: str, key: str) -> Figure
     tables = {k: v for k, v in tables.items() if v is not None}  # no pool frame when the donors were given
     fig, axes = _subplots(2, 2, sharex=True)
     for row, town in enumerate(PILOTS):
-        plot_synthetic_control(result, kind="paths", treated=town, lang=lang, ax=axes[row, 0], ylabel=_per_1000(lang))
+        plot_synthetic_control(result, kind="paths", treated=town, lang=lang, ax=axes[row, 0],
+                               ylabel=word("fig_offences_per_1000", lang))
         plot_synthetic_control(result, kind="gaps", treated=town, lang=lang, ax=axes[row, 1],
-                               ylabel={"nl": "verschil met synthetische controle", "en": "gap to synthetic control"}[lang])
+                               ylabel=word("fig_gap_to_synthetic", lang))
         axes[row, 0].set_ylim(bottom=0)
-    from cosie_analysis.plotting import drop_phase_labels
-
     for ax in axes.ravel():
         drop_phase_labels(ax)
     from matplotlib.lines import Line2D
 
     for ax in axes[:, 1]:
         ax.get_legend().remove()
-    placebo = Line2D([], [], color="0.8", linewidth=0.6,
-                     label={"nl": "placebo: elke donorgemeente als 'behandeld'", "en": "placebo: every donor municipality as 'treated'"}[lang])
-    from cosie_analysis.plotting import phase_legend_handles
-
+    placebo = Line2D([], [], color="0.8", linewidth=0.6, label=word("fig_placebo", lang))
     handles = [placebo] + phase_legend_handles(lang)
     fig.legend(handles, [h.get_label() for h in handles], loc="outside upper center", ncol=4, frameon=False)
-    return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
+    return FigureOutput(fig, word("src_police_rates", lang).format(crime="47018NED", population="70072NED"),
                         ["47018NED", "70072NED"], height_mm=120,
                         tables=tables)
 
@@ -76,8 +66,6 @@ def _pool_table(pools: pd.DataFrame | None, lang: str) -> pd.DataFrame | None:
     """The donor_pool frame with the reason in words (words.py, ``pool_reason_<code>``)."""
     if pools is None:
         return None
-    from cosie_analysis.words import word
-
     return pools.assign(reason_text=[word(f"pool_reason_{r}", lang) for r in pools["reason"]])
 
 
@@ -104,10 +92,12 @@ def multiverse_burglary(ctx: ReportContext, lang: str) -> FigureOutput:
     # positions of this figure between runs (SVG clip-path ids changed); fixed margins are exact
     fig = plt.figure()
     outer = fig.add_gridspec(2, 1, left=0.27, right=0.98, top=0.96, bottom=0.08, hspace=0.22)
-    axes = [fig.add_subplot(cell) for half in outer for cell in half.subgridspec(2, 1, height_ratios=[1.0, 1.9],
-                                                                                   hspace=0.06)]
+    axes = []
+    for half in (outer[0], outer[1]):  # a town each: its curve above the panel of its choices
+        inner = half.subgridspec(2, 1, height_ratios=[1.0, 1.9], hspace=0.06)
+        axes += [fig.add_subplot(inner[0]), fig.add_subplot(inner[1])]
     for i, town in enumerate(PILOTS):
         result.plot(treated=town, lang=lang, axes=(axes[2 * i], axes[2 * i + 1]))
         axes[2 * i].set_title(PILOTS[town], loc="left")
-    return FigureOutput(fig, f"{POLICE[lang]}, {'tabel' if lang == 'nl' else 'table'} 47018NED; CBS 70072NED",
+    return FigureOutput(fig, word("src_police_rates", lang).format(crime="47018NED", population="70072NED"),
                         ["47018NED", "70072NED"], height_mm=220, tables={"multiverse_burglary": result.summary()})

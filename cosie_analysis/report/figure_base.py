@@ -12,8 +12,6 @@ import pandas as pd
 
 __all__ = ["ReportContext", "FigureOutput"]
 
-POLICE = {"nl": "Politie, via CBS", "en": "Police, via CBS"}
-
 
 @dataclass(frozen=True)
 class ReportContext:
@@ -56,10 +54,6 @@ def _subplots(nrows=1, ncols=1, **kwargs):
     import matplotlib.pyplot as plt
 
     return plt.subplots(nrows, ncols, layout="constrained", **kwargs)
-
-
-def _per_1000(lang: str) -> str:
-    return {"nl": "misdrijven per 1.000 inwoners", "en": "offences per 1,000 inhabitants"}[lang]
 
 
 def _shared_legend(fig, axes, lang: str, *, ncol=4, phases=True, remove=True):

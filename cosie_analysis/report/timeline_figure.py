@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 
+from cosie_analysis.plotting.axes import _date_formatter
 from cosie_analysis.report.figure_base import FigureOutput, ReportContext, _subplots
+from cosie_analysis.words import pick, word
 
 __all__ = ["corona_timeline"]
 
@@ -29,15 +33,13 @@ def corona_timeline(ctx: ReportContext, lang: str) -> FigureOutput:
                 **fill("during"), edgecolor="#666666", linewidth=0.5)
         ax.text(num(scheme.during_start) - 8, y, f'"{scheme.name}"', ha="right", va="center", fontsize=7)
     subs = SCHEMES["measures"].subphases
-    import textwrap
-
     for j, sub in enumerate(subs):
         ax.barh(1, num(sub.end) - num(sub.start), left=num(sub.start), height=0.6,
                 **fill("during" if j % 2 == 0 else "during_alt"), edgecolor="#666666", linewidth=0.5)
-        name = textwrap.fill(sub.name_nl if lang == "nl" else sub.name_en, 18)
+        name = textwrap.fill(pick(sub.name_nl, sub.name_en, lang), 18)
         ax.text((num(sub.start) + num(sub.end)) / 2, 0.6 - 0.75 * (j % 2), name, ha="center", va="top", fontsize=5.5,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3})
-    ax.text(num(subs[0].start) - 8, 1, {"nl": "deelfasen", "en": "sub-phases"}[lang], ha="right", va="center", fontsize=7)
+    ax.text(num(subs[0].start) - 8, 1, word("fig_subphases", lang), ha="right", va="center", fontsize=7)
     key = timeline[timeline["key_date"]]
     for _, ev in key.iterrows():
         ax.axvline(num(ev["date"]), color="#555555", linewidth=0.5, linestyle=(0, (3, 2)), zorder=0)
@@ -47,16 +49,14 @@ def corona_timeline(ctx: ReportContext, lang: str) -> FigureOutput:
     ax.spines["left"].set_visible(False)
     ax.set_xlim(num(pd.Timestamp("2019-12-01")), num(pd.Timestamp("2022-07-01")))
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 4, 7, 10]))
-    from cosie_analysis.plotting.axes import _date_formatter
-
     ax.xaxis.set_major_formatter(_date_formatter(lang))
     ax.tick_params(axis="x", labelsize=6)
     top = ax.get_ylim()[1]
     for k, (_, ev) in enumerate(key.sort_values("date").iterrows()):
-        ax.text(num(ev["date"]), top - 0.15 - 0.45 * (k % 3), ev["date"].strftime("%d-%m-%y") if lang == "nl" else ev["date"].strftime("%d %b %y"),
+        ax.text(num(ev["date"]), top - 0.15 - 0.45 * (k % 3), ev["date"].strftime(word("fig_date", lang)),
                 rotation=0, ha="center", va="top", fontsize=5.5, color="#333333",
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
-    table = timeline[["date", "kind", "key_date", "disputed", "description_nl" if lang == "nl" else "description_en", "source_url"]]
-    return FigureOutput(fig, "zie tabel corona_timeline voor de bron per gebeurtenis" if lang == "nl"
-                        else "see table corona_timeline for each event's source", ["cosie_analysis/resources/corona_timeline.csv"],
+    description = pick("description_nl", "description_en", lang)
+    table = timeline[["date", "kind", "key_date", "disputed", description, "source_url"]]
+    return FigureOutput(fig, word("src_timeline", lang), ["cosie_analysis/resources/corona_timeline.csv"],
                         height_mm=85, tables={"corona_timeline": table})
