@@ -26,7 +26,7 @@ LAYERS = (
     ("plotting", "facets"),  # axes-level plot functions (plotting/: axes, phase_bands, series, comparison); facets
     ("estimate",),  # summaries, ITS, synthetic control, DiD
     ("qda",),  # coded narratives: QDA exports, themes per phase, intercoder agreement
-    ("report",),  # figures, tables, exports, disclosure control
+    ("report",),  # figures (figure_base; crime, comparison, area, timeline builders), tables, exports, disclosure
     ("cli", "__main__", "__init__"),  # the application and the public API
 )
 

@@ -5,6 +5,11 @@
 language (in parallel, skipping figures whose inputs are unchanged), saves the figures with
 :func:`cosie_analysis.report.export.save_figure` and the tables with :func:`cosie_analysis.report.export.save_table`,
 and writes ``reports/index.md`` listing every file with its caption, source and command.
+
+The builders live by subject: ``crime_figures``, ``comparison_figures`` (synthetic control,
+multiverse), ``area_figures`` (districts, liveability, social assistance), ``timeline_figure`` and
+``joint_display`` (the QDA joint displays); what they share is in ``figure_base``. Their words come
+from :mod:`cosie_analysis.words`.
 """
 
 from __future__ import annotations
@@ -31,11 +36,12 @@ from cosie_analysis.report.figure_base import FigureOutput, ReportContext
 from cosie_analysis.report.joint_display import qda_joint_display_houten, qda_joint_display_nieuwegein
 from cosie_analysis.report.timeline_figure import corona_timeline
 from cosie_analysis.style import report_style
+from cosie_analysis.words import LANGS
 
 __all__ = ["FIGURES", "ReportContext", "FigureOutput", "figure_names", "report_context", "report_figure"]
 
 COMMAND = "cosie-analysis report"
-LANGS = ("nl", "en")
+
 
 @dataclass(frozen=True)
 class FigureSpec:
