@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cosie_analysis._checks import check_data
-from cosie_analysis.plotting import _role_label, draw_phases, format_axes, midpoints
+from cosie_analysis.plotting import draw_phases, format_axes, midpoints
+from cosie_analysis.plotting.axes import _role_label
 from cosie_analysis.style import region_order, region_style
 from cosie_analysis.words import check_lang
 

@@ -5,8 +5,8 @@
   comment line directly above its ``def`` (or its first decorator) says why it is long, containing
   the word "long", e.g. ``# Long: one pass over the design, kept together for speed``.
 
-Files and functions that were over the limits when these checks came in are listed below. The lists
-only shrink: a test fails when a listed one is back under the limit, so remove it in that commit.
+The modules and functions that were over the limits when these checks came in have all been split
+(2026-12-04); there is no list of exceptions any more.
 """
 
 from __future__ import annotations
@@ -14,21 +14,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[1] / "cosie_analysis"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80
 
-#: Modules over MAX_MODULE_LINES on 2026-12-04 (path relative to the package). Never add one.
-LONG_MODULES = frozenset({
-    "plotting.py",
-    "report/figures.py",
-})  # fmt: skip
-
-#: Functions over MAX_FUNCTION_LINES without a reason beside them, on 2026-12-04. Never add one.
-LONG_FUNCTIONS: frozenset[str] = frozenset({
-})  # fmt: skip
 
 
 def _modules() -> list[Path]:
@@ -88,32 +77,14 @@ def test_the_function_check_can_fail(tmp_path):
 
 def test_modules_are_short():
     over = {_rel(p): module_lines(p) for p in _modules() if module_lines(p) > MAX_MODULE_LINES}
-    new = {k: v for k, v in over.items() if k not in LONG_MODULES}
-    assert not new, f"modules over {MAX_MODULE_LINES} lines: {new}. Split them along the data flow."
-
-
-@pytest.mark.parametrize("name", sorted(LONG_MODULES))
-def test_long_modules_list_only_shrinks(name):
-    path = PACKAGE / name
-    assert path.is_file() and module_lines(path) > MAX_MODULE_LINES, (
-        f"{name} is short now (or gone): remove it from LONG_MODULES in {__file__}"
-    )
+    assert not over, f"modules over {MAX_MODULE_LINES} lines: {over}. Split them along the data flow."
 
 
 def test_functions_are_short():
     over = {k: v for p in _modules() for k, v in long_functions(p).items()}
-    new = {k: v for k, v in over.items() if k not in LONG_FUNCTIONS}
-    assert not new, (
-        f"functions over {MAX_FUNCTION_LINES} lines (docstring not counted): {new}. Split them, or write "
+    assert not over, (
+        f"functions over {MAX_FUNCTION_LINES} lines (docstring not counted): {over}. Split them, or write "
         "a comment line containing 'long' directly above the def saying why it stays in one piece."
-    )
-
-
-@pytest.mark.parametrize("name", sorted(LONG_FUNCTIONS))
-def test_long_functions_list_only_shrinks(name):
-    module = PACKAGE / name.split("::")[0]
-    assert module.is_file() and name in long_functions(module), (
-        f"{name} is short now (or has its reason, or is gone): remove it from LONG_FUNCTIONS in {__file__}"
     )
 
 

@@ -23,10 +23,10 @@ LAYERS = (
     ("pilot",),  # the pilots' own registers (synthetic ones plant their effects by phase)
     ("observations", "municipality_table", "catalog", "citation"),  # data/processed: the observation table; the
     # municipality table; finding and citing the data
-    ("plotting", "facets"),  # axes-level plot functions; seaborn small multiples
+    ("plotting", "facets"),  # axes-level plot functions (plotting/: axes, phase_bands, series, comparison); facets
     ("estimate",),  # summaries, ITS, synthetic control, DiD
     ("qda",),  # coded narratives: QDA exports, themes per phase, intercoder agreement
-    ("report",),  # figures, tables, exports, disclosure control
+    ("report",),  # figures (figure_base; crime, comparison, area, timeline builders), tables, exports, disclosure
     ("cli", "__main__", "__init__"),  # the application and the public API
 )
 

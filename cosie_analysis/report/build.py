@@ -26,6 +26,7 @@ from cosie_analysis.paths import reports_dir
 from cosie_analysis.report.export import FIGURE_FORMATS, TABLE_FORMATS, save_figure, save_table
 from cosie_analysis.report.figures import COMMAND, FIGURES, LANGS, ReportContext, report_context
 from cosie_analysis.style import report_style, text
+from cosie_analysis.words import pick
 
 __all__ = ["build_report", "figure_inputs", "write_index"]
 
@@ -135,7 +136,7 @@ def _draw(name: str, lang: str, out: Path, ctx: ReportContext, palette: str | No
             source=built.source,
             published=True,
             formats=TABLE_FORMATS,
-            caption=spec.caption_nl if lang == "nl" else spec.caption_en,
+            caption=pick(spec.caption_nl, spec.caption_en, lang),
             out_dir=out / "tables",
         )
     return files
