@@ -63,7 +63,7 @@ def _synthetic_control_figure(ctx: ReportContext, lang: str, key: str) -> Figure
 
 
 def _pool_table(pools: pd.DataFrame | None, lang: str) -> pd.DataFrame | None:
-    """The donor_pool frame with the reason in words (words.py, ``pool_reason_<code>``)."""
+    """The donor_pool frame with the reason in words (cosie_analysis.words, ``pool_reason_<code>``)."""
     if pools is None:
         return None
     return pools.assign(reason_text=[word(f"pool_reason_{r}", lang) for r in pools["reason"]])
