@@ -79,16 +79,22 @@ def test_did_describe_nl_and_en():
         res = diff_in_diff(synthetic, treated="SY01", indicator=None)
     assert res.describe("nl") == (
         "Verschil-in-verschillen (1 behandelde, 5 controle-eenheden, vaste effecten voor eenheid en periode): tijdens "
-        "corona: 3,21 (95%-BI [2,76; 3,66], cluster-p < 0,001, permutatie-p = 0,167); na corona: 3,02 (95%-BI "
-        "[2,71; 3,33], cluster-p < 0,001, permutatie-p = 0,167); sinds het begin van corona: 3,12 (95%-BI [2,77; "
-        "3,46], cluster-p < 0,001, permutatie-p = 0,167). Fasen volgens schema 'measures'. Donorkeuze: alle eenheden "
-        "van het regioniveau van de behandelde eenheid (5 donors).")
+        "corona: 3,21 (permutatie-p = 0,167); na corona: 3,02 (permutatie-p = 0,167); sinds het begin van corona: "
+        "3,12 (permutatie-p = 0,167). Fasen volgens schema 'measures'. Met 1 behandelde eenheid onderschatten "
+        "clusterfouten de onzekerheid; ze staan niet in deze tekst (wel in summary()). Lees de permutatie-p: elke "
+        "controle-eenheid op haar beurt als behandeld. Donorkeuze: alle eenheden van het regioniveau van de "
+        "behandelde eenheid (5 donors).")
     assert res.describe("en") == (
         "Difference-in-differences (1 treated, 5 control units, unit and period fixed effects): during corona: 3.21 "
-        "(95% CI [2.76, 3.66], cluster p < 0.001, permutation p = 0.167); after corona: 3.02 (95% CI [2.71, 3.33], "
-        "cluster p < 0.001, permutation p = 0.167); since corona began: 3.12 (95% CI [2.77, 3.46], cluster "
-        "p < 0.001, permutation p = 0.167). Phases from scheme 'measures'. Donor pool: all units of the treated "
-        "unit's region_level (5 donors).")
+        "(permutation p = 0.167); after corona: 3.02 (permutation p = 0.167); since corona began: 3.12 (permutation "
+        "p = 0.167). Phases from scheme 'measures'. With 1 treated unit, cluster-robust errors understate the "
+        "uncertainty; they are left out of this text (summary() has them). Read the permutation p: each control "
+        "unit treated in turn. Donor pool: all units of the treated unit's region_level (5 donors).")
+    # with enough treated units the cluster-robust interval and p are quoted beside the permutation p
+    many = synthetic.assign(value=synthetic["value"] + 3 * synthetic["region_code"].isin(["SY02", "SY03"])
+                            * synthetic["period"].str[:4].astype(int).ge(2020))
+    text = diff_in_diff(many, treated=["SY01", "SY02", "SY03"], indicator=None).describe("en")
+    assert "cluster p" in text and "95% CI [" in text and "understate" not in text
 
 
 def test_help_shows_the_docstrings():

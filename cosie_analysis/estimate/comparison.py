@@ -40,6 +40,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["DiDResult", "SyntheticControlResult", "diff_in_diff", "synthetic_control"]
 
+#: Up to this many treated units, cluster-robust errors over-reject badly (MacKinnon & Webb 2017, "Wild
+#: bootstrap inference for wildly different cluster sizes"; here 79-89% of placebo municipalities came out
+#: "significant", validation/README.md): diff_in_diff warns, and describe() quotes only the permutation p.
+FEW_TREATED = 2
+
 
 @dataclass(frozen=True, repr=False)
 class DiDResult(Result):
@@ -132,14 +137,18 @@ class DiDResult(Result):
         check_lang(lang)
         t = self.table
         ci = ci_label(self.conf_level, lang)
-        parts = [word("est_did_part", lang).format(
+        n_treated = int(t["n_treated"].iloc[0])
+        few = n_treated <= FEW_TREATED  # cluster-robust errors are not worth quoting: the permutation p is the test
+        parts = [word("est_did_part_few" if few else "est_did_part", lang).format(
             term=word("est_did_post", lang) if r["term"] == "post" else phase_name(r["term"], lang),
             estimate=format_number(r["estimate"], 2, lang), ci=f"{ci} {format_ci(r['ci_lower'], r['ci_upper'], lang)}",
             p=format_p(r["p_value"], lang), p_perm=format_p(r["p_permutation"], lang))
             for _, r in t[t["design"] == "twfe"].iterrows()]
         n_donors = int(t["n_donors"].iloc[0])
-        return word("est_did", lang).format(n_treated=int(t["n_treated"].iloc[0]), n_controls=n_donors,
-                                            parts="; ".join(parts), scheme=self.phase_scheme) + " " + word(
+        caveat = word("est_did_few", lang).format(n_treated=n_treated, units=word(
+            "est_treated_unit_one" if n_treated == 1 else "est_treated_unit_many", lang)) if few else ""
+        return word("est_did", lang).format(n_treated=n_treated, n_controls=n_donors, parts="; ".join(parts),
+                                            scheme=self.phase_scheme) + caveat + " " + word(
             "pool_rule_sentence", lang).format(rule=pool_rule_words(t["pool_rule"].iloc[0], lang), n=n_donors)
 
 
@@ -300,7 +309,7 @@ def diff_in_diff(
                              f"found {len(pool)} (pool rule: "
                              f"{rule_used}). Widen the pool: `donors='all'`, a list of codes or a wider donor_pool().")
     W = W.loc[treated_l + pool]
-    if len(treated_l) <= 2:
+    if len(treated_l) <= FEW_TREATED:
         warnings.warn(
             f"diff_in_diff(): only {len(treated_l)} treated unit(s); cluster-robust standard errors are unreliable "
             "with so few treated clusters (they understate the uncertainty). Read the permutation p-value "

@@ -59,6 +59,11 @@ WORDS = {
         "est_did": "Verschil-in-verschillen ({n_treated} behandelde, {n_controls} controle-eenheden, vaste effecten "
                    "voor eenheid en periode): {parts}. Fasen volgens schema '{scheme}'.",
         "est_did_part": "{term}: {estimate} ({ci}, cluster-{p}, permutatie-{p_perm})",
+        "est_did_part_few": "{term}: {estimate} (permutatie-{p_perm})",
+        "est_did_few": (" Met {n_treated} {units} onderschatten clusterfouten de onzekerheid; ze staan niet in "
+                        "deze tekst (wel in summary()). Lees de permutatie-p: elke controle-eenheid op haar beurt als "
+                        "behandeld."),
+        "est_treated_unit_one": "behandelde eenheid", "est_treated_unit_many": "behandelde eenheden",
         "est_did_post": "sinds het begin van corona", "est_treated": "behandeld", "est_donors": "controles",
         "est_effect": "effect",
         "est_event_x": "periode t.o.v. laatste periode vóór corona", "est_phase": "fase", "est_mean": "gemiddelde",
@@ -121,6 +126,11 @@ WORDS = {
         "est_did": "Difference-in-differences ({n_treated} treated, {n_controls} control units, unit and period "
                    "fixed effects): {parts}. Phases from scheme '{scheme}'.",
         "est_did_part": "{term}: {estimate} ({ci}, cluster {p}, permutation {p_perm})",
+        "est_did_part_few": "{term}: {estimate} (permutation {p_perm})",
+        "est_did_few": (" With {n_treated} {units}, cluster-robust errors understate the uncertainty; they are left "
+                        "out of this text (summary() has them). Read the permutation p: each control unit treated "
+                        "in turn."),
+        "est_treated_unit_one": "treated unit", "est_treated_unit_many": "treated units",
         "est_did_post": "since corona began", "est_treated": "treated", "est_donors": "controls",
         "est_effect": "effect",
         "est_event_x": "period relative to the last pre-corona period", "est_phase": "phase", "est_mean": "mean",
