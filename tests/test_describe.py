@@ -24,20 +24,21 @@ def _yearly() -> pd.DataFrame:
 def test_its_describe_nl_and_en():
     res = interrupted_time_series(_yearly(), cov_type="model")
     assert res.describe("nl") == (
-        "Synthetisch 01 / synthetic: tijdens corona: −20,8% t.o.v. het niveau vóór corona (95%-BI [−29,0%; −12,6%], "
-        "p < 0,001); na corona: −24,6% t.o.v. het niveau vóór corona (95%-BI [−31,2%; −18,1%], p < 0,001). "
-        "Niveauverandering bij het begin van de fase 'tijdens corona': −14,849 (95%-BI [−21,259; −8,438]). Het "
-        "contrafeitelijke verloop reikt tot 6 periode(n) na de laatste periode vóór corona; de 8 perioden vóór corona "
-        "dragen een trend tot 2 periode(n) vooruit. Model: gaussian, modelgebaseerde standaardfouten, trend 'flat' "
-        "(niveausprong per fase; de trend stopt bij de laatste periode vóór corona); fasen volgens schema 'measures' "
-        "(regel 'majority').")
+        "Synthetisch 01 / synthetic: tijdens corona: −20,8% t.o.v. het trendniveau in de laatste periode vóór corona "
+        "(95%-BI [−29,0%; −12,6%], p < 0,001); na corona: −24,6% t.o.v. het trendniveau in de laatste periode vóór "
+        "corona (95%-BI [−31,2%; −18,1%], p < 0,001). Niveauverandering bij het begin van de fase 'tijdens corona': "
+        "−14,849 (95%-BI [−21,259; −8,438]). Het contrafeitelijke verloop reikt tot 6 periode(n) na de laatste "
+        "periode vóór corona; de 8 perioden vóór corona dragen een trend tot 2 periode(n) vooruit. Model: lineair "
+        "(normale verdeling), modelgebaseerde standaardfouten, trend 'flat' (niveausprong per fase; de trend stopt "
+        "bij de laatste periode vóór corona); fasen volgens schema 'measures' (regel 'majority').")
     assert res.describe("en") == (
-        "Synthetisch 01 / synthetic: during corona: −20.8% against the pre-corona level (95% CI [−29.0%, −12.6%], "
-        "p < 0.001); after corona: −24.6% against the pre-corona level (95% CI [−31.2%, −18.1%], p < 0.001). Level "
-        "change at the start of phase 'during corona': −14.849 (95% CI [−21.259, −8.438]). The counterfactual reaches "
-        "6 period(s) beyond the last pre-corona period; the 8 pre-corona periods support a trend up to 2 period(s) "
-        "ahead. Model: gaussian, model-based standard errors, trend 'flat' (a level shift per phase; the trend stops "
-        "at the last pre-corona period); phases from scheme 'measures' (rule 'majority').")
+        "Synthetisch 01 / synthetic: during corona: −20.8% against the trend's level in the last pre-corona period "
+        "(95% CI [−29.0%, −12.6%], p < 0.001); after corona: −24.6% against the trend's level in the last pre-corona "
+        "period (95% CI [−31.2%, −18.1%], p < 0.001). Level change at the start of phase 'during corona': −14.849 "
+        "(95% CI [−21.259, −8.438]). The counterfactual reaches 6 period(s) beyond the last pre-corona period; the 8 "
+        "pre-corona periods support a trend up to 2 period(s) ahead. Model: linear (normal errors), model-based "
+        "standard errors, trend 'flat' (a level shift per phase; the trend stops at the last pre-corona period); "
+        "phases from scheme 'measures' (rule 'majority').")
 
 
 def test_its_describe_counts_hac_segmented():
@@ -45,14 +46,18 @@ def test_its_describe_counts_hac_segmented():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the segmented trend extrapolates beyond the supported horizon
         res = interrupted_time_series(data, family="poisson", trend="segmented", cov_type="hac")
+        quasi = interrupted_time_series(data, family="poisson", trend="segmented")
     nl, en = res.describe("nl"), res.describe("en")
     assert nl.startswith("Synthetisch 01 / synthetic: tijdens corona: −15,7% t.o.v. de voortgezette trend (95%-BI "
                          "[−16,5%; −14,9%], p < 0,001)")
     assert "(95%-BI [−0,187; −0,168], logschaal)" in nl and "(95% CI [−0.187, −0.168], log scale)" in en
-    assert nl.endswith("Model: poisson, Newey-West-standaardfouten (vertraging 2), trend 'segmented' (niveau en "
+    assert nl.endswith("Model: Poisson, Newey-West-standaardfouten (vertraging 2), trend 'segmented' (niveau en "
                        "helling per fase; de trend van vóór corona doorgetrokken); fasen volgens schema 'measures' "
                        "(regel 'majority').")
-    assert "Model: poisson, Newey-West standard errors (lag 2), trend 'segmented'" in en
+    assert "Model: Poisson, Newey-West standard errors (lag 2), trend 'segmented'" in en
+    # the default for counts estimates the overdispersion (Pearson): say quasi-Poisson, not Poisson
+    assert "Model: quasi-Poisson (overdispersie geschat), modelgebaseerde standaardfouten" in quasi.describe("nl")
+    assert "Model: quasi-Poisson (overdispersion estimated), model-based standard errors" in quasi.describe("en")
 
 
 def test_phase_summary_describe_nl_and_en():

@@ -193,7 +193,9 @@ class ITSResult(Result):
         r0 = t.iloc[0]
         cov = word(f"est_cov_{r0['cov_type']}", lang)
         lag = word("est_lag", lang).format(lags=r0["hac_lags"]) if r0["cov_type"] == "hac" else ""
-        tail = word("est_its_tail", lang).format(family=r0["family"], cov=cov, lag=lag, trend=r0["trend"],
+        quasi = r0["family"] == "poisson" and r0["cov_type"] == "model"  # Pearson dispersion: quasi-Poisson
+        family = word("est_family_quasi_poisson" if quasi else f"est_family_{r0['family']}", lang)
+        tail = word("est_its_tail", lang).format(family=family, cov=cov, lag=lag, trend=r0["trend"],
                                                  trend_text=word(f"est_trend_{r0['trend']}", lang),
                                                  scheme=self.phase_scheme, rule=self.phase_rule)
         return " ".join(out) + " " + tail
