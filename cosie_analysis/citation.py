@@ -33,11 +33,15 @@ def references(data=None, *, registry: dict | None = None) -> list[dict]:
     """The registry facts of every source table used by ``data`` (all tables when None), sorted by id.
 
     Each dict has ``id``, ``publisher``, ``title`` and, where known, ``url``, ``licence``,
-    ``modified`` and ``accessed`` (ISO dates). Tables that are not in the registry (synthetic data,
-    the package's own resources) are skipped with a ``UserWarning`` naming them.
+    ``modified`` and ``accessed`` (ISO dates). A ``source_table`` value that names a registry entry
+    through the entry's ``source_tables`` (e.g. "Leefbaarometer 3.0 (2022)" for ``lbm3``) cites that
+    entry. Tables that are not in the registry (synthetic data, the package's own resources) are
+    skipped with a ``UserWarning`` naming them.
     """
     tables = _registry(registry)
-    ids = sorted(tables) if data is None else source_tables_of(data)
+    alias = {label: key for key, entry in tables.items() for label in entry.get("source_tables", [])}
+    ids = sorted(tables) if data is None else sorted(
+        dict.fromkeys(t if t in tables else alias.get(t, t) for t in source_tables_of(data)))
     unknown = [t for t in ids if t not in tables]
     if unknown:
         warnings.warn(
@@ -49,6 +53,8 @@ def references(data=None, *, registry: dict | None = None) -> list[dict]:
     for table_id in (t for t in ids if t in tables):
         entry = tables[table_id]
         ref = {"id": table_id, "publisher": entry.get("publisher", ""), "title": entry.get("title", "")}
+        if entry.get("table_id") or entry.get("source") != "manual":  # a publisher's table number
+            ref["table"] = entry.get("table_id", table_id)  # (a manual download has none unless given)
         revisions = [r for r in entry.get("revisions", []) if isinstance(r, dict)]
         latest = revisions[-1] if revisions else {}  # a live fetch that found a revised table records both dates
         for key, value in (
@@ -120,7 +126,8 @@ def _csl(ref: dict) -> dict:
 
 def _apa(ref: dict) -> str:
     year = ref["modified"][:4] if ref.get("modified") else "n.d."
-    text = f"{ref['publisher']}. ({year}). {ref['title']} (Table {ref['id']}) [Data set]."
+    number = f" (Table {ref['table']})" if ref.get("table") else ""
+    text = f"{ref['publisher']}. ({year}). {ref['title']}{number} [Data set]."
     if ref.get("licence"):
         text += f" Licence: {ref['licence']}."
     if ref.get("url"):

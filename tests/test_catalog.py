@@ -107,3 +107,34 @@ def test_every_registry_table_has_url_and_cites():
     refs = ca.cite(format="csl-json")
     assert len(json.loads(refs)) == len(tables)
     assert all(t.get("url") or t.get("download") for t in tables.values())
+
+
+def test_cite_follows_the_source_table_labels_of_manual_downloads():
+    registry = {"tables": {
+        "lbm9": {"source": "manual", "publisher": "Ministerie van BZK", "title": "Synthetic liveability table",
+                 "download": "https://example.org/lbm", "source_tables": ["Leefbaarometer 9.0 (2099)"]},
+        "kwb9": {"source": "manual", "publisher": "CBS", "title": "Synthetic district table", "table_id": "99999NED",
+                 "download": "https://example.org/kwb", "source_tables": ["99999NED", "99999NED (kaart)"]},
+    }}
+    frame = pd.DataFrame({"source_table": ["Leefbaarometer 9.0 (2099)", "99999NED (kaart)", "99999NED"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every label resolves: no "not in the registry" warning
+        text = ca.cite(frame, registry=registry)
+    assert text.splitlines() == [
+        "CBS. (n.d.). Synthetic district table (Table 99999NED) [Data set]. https://example.org/kwb",
+        "Ministerie van BZK. (n.d.). Synthetic liveability table [Data set]. https://example.org/lbm",
+    ]
+
+
+def test_report_references_name_every_source():
+    from cosie_analysis.report.build import _references
+
+    lines = _references({"47018NED", "Leefbaarometer 3.0 (2022)", "85984NED (wijk- en buurtkaart 2024)", "qda",
+                         "pilot register", "cosie_analysis/resources/corona_timeline.csv"})
+    body = "\n".join(lines)
+    assert "part of cosie-analysis" not in body
+    assert "Ministerie van BZK. (n.d.). Leefbaarometer 3.0, meting 2022, scores per PC4 [Data set]." in body
+    assert "(Table 85984NED)" in body and "(Table 47018NED)" in body
+    assert "each event cites its own source in column `source_url`" in body
+    assert "Pilot register: the pilot's own monitoring data, not public" in body
+    assert len(lines) == 2 + 6 + 1  # heading, blank, one line per source, blank

@@ -364,6 +364,17 @@ def write_index(out_dir: str | Path | None = None) -> Path:
     return path
 
 
+#: The sources that are not publishers' tables: what they are and where their own sources are named.
+_OWN_SOURCES = {
+    "cosie_analysis/resources/corona_timeline.csv": "Corona timeline of cosie-analysis "
+    "(`cosie_analysis/resources/corona_timeline.csv`): each event cites its own source in column `source_url`.",
+    "pilot register": "Pilot register: the pilot's own monitoring data, not public (see docs/pilot-data.md); "
+    "synthetic until a user places a register in data/raw/pilot/.",
+    "qda": "Coded narratives: the pilot's own coded stories (REFI-QDA or CSV export), not public; synthetic "
+    "until a user places an export (see notebook 07).",
+}
+
+
 def _references(tables: set[str]) -> list[str]:
     """The references section: one APA line per registered source table, then the other sources."""
     import warnings
@@ -375,7 +386,8 @@ def _references(tables: set[str]) -> list[str]:
 
     if not tables:
         return []
-    registered = set(load_registry()["tables"])
+    entries = load_registry()["tables"]
+    registered = set(entries) | {label for e in entries.values() for label in e.get("source_tables", [])}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the package's own resources are listed below instead
         apa = cite(pd.DataFrame({"source_table": sorted(tables)}), format="apa")
@@ -383,6 +395,6 @@ def _references(tables: set[str]) -> list[str]:
     return (
         [f"## {text('references', 'en')}", ""]
         + [f"- {line}" for line in apa.splitlines() if line]
-        + [f"- `{t}` (part of cosie-analysis; each row names its own source)" for t in others]
+        + [f"- {_OWN_SOURCES.get(t, f'`{t}`')}" for t in others]
         + [""]
     )
