@@ -6,7 +6,9 @@ parameter, what was expected, what was found and how to fix it.
 
 from __future__ import annotations
 
+import difflib
 import warnings
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -75,3 +77,38 @@ def to_list(x, name: str) -> list[str]:
         return list(x)
     except TypeError:
         raise ParameterError(f"`{name}` must be a unit code or a list of codes; got {x!r}.") from None
+
+
+def check_known(codes: Sequence[str], known: Sequence[str], parameter: str,
+                names: Mapping[str, str] | None = None) -> None:
+    """Raise ParameterError for codes that are not among ``known``, with near matches for each.
+
+    A mistyped code is matched on its digits (a swapped pair, one digit off: GM0365 -> GM0356) before
+    the general string similarity; a region *name* given where a code belongs (``names``: code ->
+    name) is answered with its code.
+    """
+    known = [str(k) for k in known]
+    bad = [c for c in codes if c not in set(known)]
+    if not bad:
+        return
+    by_name = {str(n).casefold(): c for c, n in (names or {}).items() if isinstance(n, str) and c in set(known)}
+    upper = {k.upper().replace("O", "0"): k for k in known}  # GM0O321, gm0321 -> GM0321
+
+    def near(c) -> str:
+        if str(c).casefold() in by_name:
+            return f"that is a name; its code is {by_name[str(c).casefold()]!r}"
+        text = str(c).upper().replace("O", "0")
+        same = [k for k in upper if len(k) == len(text)]
+        off = {k: sum(a != b for a, b in zip(k, text, strict=True)) for k in same}
+        swapped = sorted(k for k in same if off[k] == 2 and sorted(k) == sorted(text))
+        exact = [k for k in same if off[k] == 0]  # only the letter O for the digit 0, or the case
+        hits = (exact + swapped + sorted(k for k in same if off[k] == 1))[:3] or difflib.get_close_matches(
+            text, list(upper), n=3, cutoff=0.6)
+        return f"did you mean {[upper[h] for h in hits]}" if hits else "none close"
+
+    hints = "; ".join(f"{c!r}: {near(c)}" for c in bad)
+    raise ParameterError(
+        f"`{parameter}`: unit code(s) {bad!r} not found in the data ({len(known)} units). {hints}. "
+        "Check the code (e.g. GM0321 for Houten) and that the unit has the treated unit's "
+        "region_level."
+    )

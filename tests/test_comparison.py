@@ -118,7 +118,7 @@ def test_sc_errors_and_input_unchanged(factor):
     assert res.summary()["n_donors"].iloc[0] == 8
     with pytest.raises(dataclasses.FrozenInstanceError):
         res.weights = None
-    with pytest.raises(ParameterError, match="not found in column 'region_code'"):
+    with pytest.raises(ParameterError, match=r"`treated`: unit code\(s\) \['GM0321'\] not found in the data"):
         synthetic_control(factor, treated="GM0321")
     with pytest.raises(ParameterError, match="2 values of column 'indicator'"):
         synthetic_control(pd.concat([factor, factor.assign(indicator="other")]), treated="SY0001")

@@ -96,3 +96,11 @@ def test_input_index_labels_kept_in_design(counts):
     d = res.design()
     assert d["period"].is_monotonic_increasing
     assert shuffled.loc[d.index, "period"].tolist() == d["period"].tolist()
+
+
+def test_negative_counts_name_the_series(counts):
+    data = pd.concat([counts, counts.assign(indicator="synthetic_change", value=counts["value"] - 250.0)])
+    with pytest.raises(Exception) as info:
+        interrupted_time_series(data, family="poisson")
+    assert str(info.value).startswith("family='poisson' needs counts >= 0 in `value`; found ")
+    assert "'indicator': 'synthetic_change'" in str(info.value) and "family='gaussian'" in str(info.value)

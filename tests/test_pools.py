@@ -186,3 +186,17 @@ def test_real_wadden_codes_and_default_pools(observations, use_real_data):
             warnings.simplefilter("ignore", UserWarning)
             res = synthetic_control(d, treated=town)
         assert set(res.weights["donor"]) <= set(kept["region_code"])
+
+
+def test_unknown_treated_code_gets_its_swap_or_its_name():
+    from cosie_analysis._checks import check_known
+    from cosie_analysis.errors import ParameterError
+
+    known = ["GM0321", "GM0335", "GM0345", "GM0355", "GM0356"]  # codes only, no data
+    with pytest.raises(ParameterError, match=r"'GM0365': did you mean \['GM0356', 'GM0335', 'GM0345'\]"):
+        check_known(["GM0365"], known, "treated")
+    with pytest.raises(ParameterError, match=r"'nieuwegein': that is a name; its code is 'GM0356'"):
+        check_known(["nieuwegein"], known, "treated", names={"GM0356": "Nieuwegein", "GM0321": "Houten"})
+    with pytest.raises(ParameterError, match=r"'XX9999': none close"):
+        check_known(["XX9999"], known, "treated")
+    check_known(["GM0321"], known, "treated")  # a known code passes

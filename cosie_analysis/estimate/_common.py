@@ -21,6 +21,7 @@ from cosie_analysis._checks import (  # noqa: F401
     as_tuple,
     check_conf_level,
     check_data,
+    check_known,
     check_lang,
     drop_missing,
     to_list,
@@ -308,6 +309,14 @@ class Panel:
     rule_name: str
 
 
+def region_names(data: pd.DataFrame, unit: str) -> dict:
+    """Unit code -> region name, when ``data`` has a ``region_name`` column (for error messages)."""
+    if "region_name" not in data.columns or unit == "region_name":
+        return {}
+    pairs = data[[unit, "region_name"]].drop_duplicates(unit)
+    return dict(zip(pairs[unit], pairs["region_name"], strict=True))
+
+
 def panel_of(data, *, value, period, unit, indicator, scheme, rule, treated, function) -> Panel:
     check_data(data, {"value": value, "period": period, "unit": unit}, function=function)
     if not pd.api.types.is_numeric_dtype(data[value]):
@@ -326,11 +335,7 @@ def panel_of(data, *, value, period, unit, indicator, scheme, rule, treated, fun
     if dup.any():
         raise ParameterError(f"{function}(): {int(dup.sum())} duplicated ({unit}, {period}) pair(s); each unit needs "
                              "one value per period. Filter to one frequency and one indicator.")
-    units = set(df[unit])
-    missing = [t for t in treated if t not in units]
-    if missing:
-        raise ParameterError(f"`treated` unit(s) {missing!r} not found in column {unit!r}; "
-                             f"found e.g. {sorted(units)[:8]!r}.")
+    check_known(treated, sorted(set(df[unit])), "treated", names=region_names(data, unit))
     df, scheme_name, rule_name = with_phases(df, period, scheme, rule)
     t, starts, _ = period_index(df, period)
     df = df.assign(_t=t.to_numpy(), _start=starts.to_numpy())

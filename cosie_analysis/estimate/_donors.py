@@ -9,13 +9,12 @@ import warnings
 
 import pandas as pd
 
-from cosie_analysis._checks import to_list
+from cosie_analysis._checks import check_known, to_list
 from cosie_analysis.errors import ParameterError
 from cosie_analysis.estimate.pools import (
     ALL_RULE,
     _candidates,
     _complete_units,
-    check_known,
     donor_pool,
     municipality_attributes,
 )

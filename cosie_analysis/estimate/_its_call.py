@@ -105,9 +105,13 @@ class Call:
             arr = {c: v[keep] for c, v in arr.items()}
         if not len(keep):
             raise ParameterError(f"{self.function}(): no rows with a value left in `data`.")
-        if self.family != "gaussian" and (arr[self.value] < 0).any():
-            raise ParameterError(f"family={self.family!r} needs counts >= 0 in `value`; found "
-                                 f"{(arr[self.value] < 0).sum()} negative value(s).")
+        negative = arr[self.value] < 0
+        if self.family != "gaussian" and negative.any():
+            first = np.flatnonzero(negative)[0]
+            where = f" (e.g. {dict(zip(by, (arr[c][first] for c in by), strict=True))})" if by else ""
+            raise ParameterError(f"family={self.family!r} needs counts >= 0 in `value`; found {int(negative.sum())} "
+                                 f"negative value(s){where}. A change or a difference is not a count: use "
+                                 "family='gaussian', or filter `data` to the count indicators.")
         phase, pcode, self.puniq, self.scheme_name, self.rule_name = phase_codes(arr[self.period], self.scheme,
                                                                                self.rule)
         if (phase < 0).any():  # rule="exclude": assign_phase has already warned which periods

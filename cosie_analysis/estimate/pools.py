@@ -8,7 +8,6 @@ and falls back to the default rule.
 
 from __future__ import annotations
 
-import difflib
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -16,9 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cosie_analysis._checks import check_data, to_list
+from cosie_analysis._checks import check_data, check_known, to_list
 from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.estimate._attributes import municipality_attributes
+from cosie_analysis.estimate._common import region_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
@@ -270,30 +270,11 @@ def _band(band) -> tuple[float, float]:
 
 def _candidates(data: pd.DataFrame, unit: str, treated: str) -> list[str]:
     units = pd.unique(data[unit].dropna())
-    check_known([treated], list(units), "treated")
+    check_known([treated], list(units), "treated", names=region_names(data, unit))
     if "region_level" in data.columns:
         level = data.loc[data[unit] == treated, "region_level"].dropna().unique()
         units = pd.unique(data.loc[data["region_level"].isin(level), unit].dropna())
     return [treated] + sorted(u for u in units if u != treated)
-
-
-def check_known(codes: Sequence[str], known: Sequence[str], parameter: str) -> None:
-    """Raise ParameterError for codes that are not among ``known``, with near matches for each."""
-    known = [str(k) for k in known]
-    bad = [c for c in codes if c not in set(known)]
-    if bad:
-        upper = {k.upper().replace("O", "0"): k for k in known}  # GM0O321, gm0321 -> GM0321
-
-        def near(c):
-            hits = difflib.get_close_matches(str(c).upper().replace("O", "0"), list(upper), n=3, cutoff=0.6)
-            return [upper[h] for h in hits] or "none close"
-
-        hints = "; ".join(f"{c!r}: did you mean {near(c)}" for c in bad)
-        raise ParameterError(
-            f"`{parameter}`: unit code(s) {bad!r} not found in the data ({len(known)} units). {hints}. "
-            "Check the code (e.g. GM0321 for Houten) and that the unit has the treated unit's "
-            "region_level."
-        )
 
 
 def _complete_units(data, value, period, unit) -> set[str]:
