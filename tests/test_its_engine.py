@@ -104,3 +104,23 @@ def test_negative_counts_name_the_series(counts):
         interrupted_time_series(data, family="poisson")
     assert str(info.value).startswith("family='poisson' needs counts >= 0 in `value`; found ")
     assert "'indicator': 'synthetic_change'" in str(info.value) and "family='gaussian'" in str(info.value)
+
+
+def test_warnings_point_at_the_callers_line(counts):
+    """A warning names the line of the user's call (a notebook cell), not a line inside the package."""
+    years = np.arange(2012, 2026)
+    yearly = pd.DataFrame({"region_code": "SY0001", "indicator": "synthetic", "period": [f"{y}JJ00" for y in years],
+                           "value": 100.0 - 3 * (years - 2012) + np.random.default_rng(5).normal(0, 1, len(years))})
+    holed = counts.copy()
+    holed.loc[7, "value"] = np.nan
+    calls = {
+        "extrapolates the pre-corona trend": lambda: interrupted_time_series(yearly, trend="segmented"),
+        "with a missing value": lambda: interrupted_time_series(holed, family="poisson"),
+        "selects HAC errors": lambda: interrupted_time_series(counts, family="poisson", hac_lags=2),
+    }
+    for message, call in calls.items():
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            call()
+        hits = [w for w in record if message in str(w.message)]
+        assert hits and all(w.filename == __file__ for w in hits), (message, [w.filename for w in hits])

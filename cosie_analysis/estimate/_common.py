@@ -196,9 +196,9 @@ def with_phases(data: pd.DataFrame, period: str, scheme, rule: str) -> tuple[pd.
     return out, scheme_name, rule_name
 
 
-def warn_no_phase(n_missing: int, n: int, rule: str) -> None:
+def warn_no_phase(n_missing: int, n: int, rule: str, stacklevel: int = 4) -> None:
     warnings.warn(f"dropped {n_missing} of {n} row(s) whose period has no phase under rule={rule!r}.",
-                  UserWarning, stacklevel=4)
+                  UserWarning, stacklevel=stacklevel)
 
 
 def period_index(data: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series, str]:

@@ -90,7 +90,7 @@ class Call:
 
     def __init__(self, data, **kw):
         self.__dict__.update(kw)
-        self.cov_type = resolve_cov_type(kw["cov_type"], kw["family"], kw["hac_lags"])
+        self.cov_type = resolve_cov_type(kw["cov_type"], kw["family"], kw["hac_lags"], stacklevel=5)
         self.by = by = as_tuple(kw["by"])
         names = ("function", "value", "period", "family", "seasonality", "conf_level", "adjust", "offset", "exposure",
                  "hac_lags", "trend", "on_error")
@@ -115,7 +115,7 @@ class Call:
         phase, pcode, self.puniq, self.scheme_name, self.rule_name = phase_codes(arr[self.period], self.scheme,
                                                                                self.rule)
         if (phase < 0).any():  # rule="exclude": assign_phase has already warned which periods
-            warn_no_phase(int((phase < 0).sum()), len(phase), self.rule)
+            warn_no_phase(int((phase < 0).sum()), len(phase), self.rule, stacklevel=5)
             keep, phase, pcode, arr = keep[phase >= 0], phase[phase >= 0], pcode[phase >= 0], {
                 c: v[phase >= 0] for c, v in arr.items()}
         self.arrays = arr

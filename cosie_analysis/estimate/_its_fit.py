@@ -60,20 +60,20 @@ def hac_lag_rule(n: int) -> int:
     return math.floor(4 * (n / 100) ** (2 / 9))
 
 
-def resolve_cov_type(cov_type: str, family: str, hac_lags: int | None = None) -> str:
+def resolve_cov_type(cov_type: str, family: str, hac_lags: int | None = None, stacklevel: int = 3) -> str:
     """``"auto"`` -> "ar1" for Gaussian series, "model" for counts (validation/README.md).
 
     ``hac_lags`` belongs to ``cov_type="hac"``: with "auto" it still selects HAC for one release,
     with a DeprecationWarning; with any other covariance it is an error. "nonrobust" is the old
-    name of "model" (DeprecationWarning).
+    name of "model" (DeprecationWarning). ``stacklevel`` points the warnings at the user's call.
     """
     if cov_type == "nonrobust":
         warnings.warn("cov_type='nonrobust' is now called cov_type='model' (model-based errors); the old name "
-                      "will be removed in the next release.", DeprecationWarning, stacklevel=4)
+                      "will be removed in the next release.", DeprecationWarning, stacklevel=stacklevel)
         cov_type = "model"
     if cov_type == "auto" and hac_lags is not None:
         warnings.warn("passing `hac_lags` with cov_type='auto' selects HAC errors; say so with cov_type='hac'. "
-                      "From the next release this raises.", DeprecationWarning, stacklevel=4)
+                      "From the next release this raises.", DeprecationWarning, stacklevel=stacklevel)
         return "hac"
     if hac_lags is not None and cov_type != "hac":
         raise ParameterError(f"`hac_lags` sets the lag of HAC errors and needs cov_type='hac'; got "

@@ -215,21 +215,21 @@ def _warn_outcomes(call, out, table) -> None:
     if call.skipped:
         warnings.warn(f"{f}(): skipped {len(call.skipped)} of {n} series that cannot be fitted (e.g. "
                       f"{next(iter(call.skipped.values()))}); `result.skipped` lists them with the reason.",
-                      UserWarning, stacklevel=4)
+                      UserWarning, stacklevel=5)
     if f == "batch_its":
         bad = table.loc[~np.isfinite(table["std_err"].to_numpy(float)), list(call.by) or "term"]
         n_bad = len(bad.drop_duplicates()) if call.by else int(len(bad) > 0)
         if n_bad:
             warnings.warn(f"{f}(): {n_bad} of {n} series have a missing or infinite estimate or standard error "
                           "(e.g. a constant series, or counts that are zero through a whole phase); the one-by-one "
-                          "statsmodels fits give the same.", UserWarning, stacklevel=4)
+                          "statsmodels fits give the same.", UserWarning, stacklevel=5)
     if out["extrapolating"]:
         warnings.warn(f"{f}(): in {out['extrapolating']} of {n} series the counterfactual extrapolates the "
                       "pre-corona trend further ahead than the 'before' periods support (up to "
                       f"{out['horizon']} period(s) beyond the supported horizon; columns `horizon` and "
                       "`horizon_supported`): the effects rest on that extrapolation. trend='capped' stops the "
                       "trend at the supported horizon, trend='flat' at the last pre-corona period.",
-                      UserWarning, stacklevel=4)
+                      UserWarning, stacklevel=5)
 
 
 def _assemble(call: Call, out: dict) -> dict:
