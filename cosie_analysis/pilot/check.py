@@ -22,13 +22,11 @@ from cosie_analysis.pilot.parse import (
     FIRST_YEAR,
     RegisterProblem,
     _measures,
-    excel_text,
-    finish,
     parse_value,
     parse_when,
-    read_text,
 )
-from cosie_analysis.pilot.screen import identifier_problems, part_problems
+from cosie_analysis.pilot.screen import IdentifierScreen, part_problems
+from cosie_analysis.pilot.source import CHUNK_ROWS, open_source
 
 __all__ = ["PILOTS", "REGISTER_COLUMNS", "SYNTHETIC_LABEL", "is_synthetic", "read_register", "validate_register"]
 
@@ -61,6 +59,8 @@ _TRUE, _FALSE = {"true", "1", "ja", "yes", "waar"}, {"false", "0", "nee", "no", 
 #: Units that may be repeated in a message (the dictionary's and common ones); any other text is not shown.
 _COMMON_UNITS = {"ton", "t", "g", "gram", "kilo", "kilogram", "kilogrammen", "stuks", "aantal", "%", "procent",
                  "people", "person", "persoon", "report", "melding", "household", "huishouden"}
+#: Files of this many bytes or more show a progress bar while they are checked.
+PROGRESS_BYTES = 2**25
 _HINT = "Fix the file and run `cosie-analysis validate FILE` again; the format is described in docs/pilot-data.md."
 
 
@@ -216,7 +216,7 @@ def _table_problems(rows: pd.DataFrame, measures: pd.DataFrame, line_label: str)
     known = rows[rows["measure"].isin(measures.index) & (rows["raw_unit"] != "")]
     for measure, grp in known.groupby("measure", sort=True):
         english, dutch = measures.at[measure, "unit"], measures.at[measure, "unit_nl"]
-        used = sorted({english if u == dutch else u for u in grp["raw_unit"]})
+        used = sorted({english if u == dutch else u for u in grp["raw_unit"].unique()})
         if len(used) > 1:
             listed = [_shown_unit(u, units).strip("'") for u in used]
             problems.append(RegisterProblem(
@@ -230,7 +230,7 @@ def _table_problems(rows: pd.DataFrame, measures: pd.DataFrame, line_label: str)
                 "period", f"measure {measure!r} of {pilot} mixes period types {freqs}; give one measure at one "
                 "period type (all days, or all months, ...), so that nothing is counted twice.", column="period"))
         groups = grp["group"].dropna()
-        spelled = groups.groupby(groups.map(_group_key)).unique()
+        spelled = groups.groupby(groups.map({g: _group_key(g) for g in groups.unique()})).unique()
         for variants in spelled[spelled.map(len) > 1]:
             where = [int(grp.loc[grp["group"] == v, "_row"].iloc[0]) for v in variants]
             problems.append(RegisterProblem(
@@ -244,35 +244,58 @@ def _group_key(text: str) -> str:
     return re.sub(r"[\W_]+", "", str(text).lower())
 
 
-def _check(
-    frame: pd.DataFrame, line_label: str, first_year: int = FIRST_YEAR
-) -> tuple[list[RegisterProblem], pd.DataFrame]:
-    """Every problem of a text frame, and the parsed rows (meaningful only when there are none)."""
-    columns = [c for c in frame.columns if c not in ("_row", "_line")]
-    problems = identifier_problems(frame, columns, line_label)
-    more, stop = _column_problems(columns)
-    problems += more
-    if stop:
-        return problems, pd.DataFrame()
-    measures = _measures().set_index("measure")
-    info = measures.to_dict("index")
-    cache: dict = {"today": pd.Timestamp.today().normalize()}
-    parsed = []
-    for rec in frame.to_dict("records"):
-        row, line = int(rec["_row"]), int(rec["_line"])
-        flags: list[str] = []
+class _RowChecks:
+    """The row checks of :func:`_check_row`, run once per distinct row text (all columns but ``unit_id``,
+    which counts only as empty, valid or not) and remembered over the chunks of a file."""
 
-        def bad(kind, column, message, row=row, line=line, flags=flags):
-            flags.append(kind)
-            problems.append(RegisterProblem(kind, message, row=row, line=line, column=column, line_label=line_label))
+    def __init__(self, first_year: int, line_label: str):
+        self.measures = _measures().set_index("measure")
+        self.info = self.measures.to_dict("index")
+        self.first_year, self.line_label = first_year, line_label
+        self.cache: dict = {"today": pd.Timestamp.today().normalize()}
+        self.ids: dict[tuple, int] = {}
+        self.outputs: list[dict] = []
+        self.flags: list[list[tuple[str, str, str]]] = []
 
-        out = _check_row(rec, info, first_year, bad, cache)
-        out.update(_row=row, _line=line, ok=not set(flags) - {"synthetic", "group"})
-        parsed.append(out)
-    rows = pd.DataFrame(parsed)
-    if rows.empty:
-        return problems, rows
-    return problems + _table_problems(rows, measures, line_label), rows
+    def _id(self, rec: dict) -> int:
+        key = tuple(rec.values())
+        if key not in self.ids:
+            flags: list[tuple[str, str, str]] = []
+            out = _check_row(rec, self.info, self.first_year,
+                             lambda kind, column, message: flags.append((kind, column, message)), self.cache)
+            out["ok"] = not {f[0] for f in flags} - {"synthetic", "group"}
+            self.ids[key] = len(self.outputs)
+            self.outputs.append(out)
+            self.flags.append(flags)
+        return self.ids[key]
+
+    def check(self, chunk: pd.DataFrame) -> tuple[list[RegisterProblem], np.ndarray]:
+        """The problems of one chunk, row by row, and the id of each row's check."""
+        uid = chunk["unit_id"].astype(str)
+        keys = pd.DataFrame({c: chunk[c] if c in chunk.columns else "" for c in REGISTER_COLUMNS if c != "unit_id"})
+        keys["unit_id"] = np.where(uid == "", "", np.where(uid.str.fullmatch(UNIT_ID.pattern), "P1", " "))
+        codes = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
+        firsts = np.unique(codes, return_index=True)[1]
+        ids = np.array([self._id(rec) for rec in keys.iloc[firsts][list(REGISTER_COLUMNS)].to_dict("records")],
+                       dtype=np.int64)
+        problems = []
+        flagged = [i for i, gid in enumerate(ids) if self.flags[gid]]
+        rows, lines = chunk["_row"].to_numpy(), chunk["_line"].to_numpy()
+        for i in np.flatnonzero(np.isin(codes, flagged)):
+            problems += [RegisterProblem(kind, message, row=int(rows[i]), line=int(lines[i]), column=column,
+                                         line_label=self.line_label)
+                         for kind, column, message in self.flags[ids[codes[i]]]]
+        return problems, ids[codes]
+
+    def rows(self, parts: list[tuple[np.ndarray, pd.Series, np.ndarray, np.ndarray]]) -> pd.DataFrame:
+        """The parsed rows of the whole file, from the ids and unit_ids kept per chunk."""
+        if not parts:
+            return pd.DataFrame()
+        rows = pd.DataFrame(self.outputs).take(np.concatenate([p[0] for p in parts])).reset_index(drop=True)
+        rows["unit_id"] = pd.concat([p[1] for p in parts], ignore_index=True).astype(object)
+        rows["_row"] = np.concatenate([p[2] for p in parts])
+        rows["_line"] = np.concatenate([p[3] for p in parts])
+        return rows
 
 
 def _order(problems: list[RegisterProblem]) -> list[RegisterProblem]:
@@ -281,36 +304,37 @@ def _order(problems: list[RegisterProblem]) -> list[RegisterProblem]:
                                            if p.column in REGISTER_COLUMNS else 99))
 
 
-def _source(source) -> tuple[pd.DataFrame, list[RegisterProblem], str, str]:
-    if isinstance(source, pd.DataFrame):
-        frame = source.drop(columns=[c for c in ("period_start", "period_end", "frequency") if c in source.columns])
-        frame = frame.astype(object).where(frame.notna(), "").map(excel_text)
-        frame = finish(frame)
-        frame["_line"] = frame["_row"] + 1
-        return frame, [], "line", "DataFrame"
-    if not isinstance(source, (str, Path)):
-        raise ParameterError(
-            f"`source` must be a path to a .csv or .xlsx file or a DataFrame; got {type(source).__name__}."
-        )
-    path = Path(source)
-    if not path.is_file():
-        raise InputFileError(path, "file not found.", "Check the path; registers live in data/raw/pilot/.")
-    frame, problems, label, parts = read_text(path)
-    return frame, problems + part_problems(parts), label, str(path)
-
-
-def _all_problems(source, first_year: int):
+def _all_problems(source, first_year: int, chunk_rows: int = CHUNK_ROWS):
     if isinstance(first_year, bool) or not isinstance(first_year, (int, np.integer)) or not 1900 <= first_year <= 2100:
         raise ParameterError(f"`first_year` must be a year such as 2015; got {first_year!r}.")
-    frame, problems, label, name = _source(source)
-    parsed = pd.DataFrame()
-    if not frame.empty or len(frame.columns):
-        more, parsed = _check(frame, label, first_year)
-        problems = problems + more
-    return _order(problems), parsed, name
+    from cosie_analysis._progress import tqdm
+
+    chunks = open_source(source, chunk_rows)
+    if chunks.columns is None:
+        return _order(chunks.problems + part_problems(chunks.parts)), pd.DataFrame(), chunks.name
+    screen = IdentifierScreen(chunks.columns)
+    columns, stop = _column_problems(chunks.columns)
+    checks = _RowChecks(first_year, chunks.line_label)
+    found: list[RegisterProblem] = []
+    parts = []
+    with tqdm(total=chunks.size, disable=chunks.size < PROGRESS_BYTES, unit="B", unit_scale=True, leave=False,
+              desc=f"checking {Path(chunks.name).name}") as bar:
+        for chunk in chunks.frames:
+            screen.add(chunk)
+            if not stop:
+                more, ids = checks.check(chunk)
+                found += more
+                parts.append((ids, chunk["unit_id"].astype(str), chunk["_row"].to_numpy(), chunk["_line"].to_numpy()))
+            bar.update(chunks.progress[0] - bar.n)
+    problems = chunks.problems + part_problems(chunks.parts) + screen.problems(chunks.line_label) + columns + found
+    rows = pd.DataFrame() if stop else checks.rows(parts)
+    if rows.empty:
+        return _order(problems), rows, chunks.name
+    return _order(problems + _table_problems(rows, checks.measures, chunks.line_label)), rows, chunks.name
 
 
-def validate_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_YEAR) -> list[RegisterProblem]:
+def validate_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_YEAR,
+                      chunk_rows: int = CHUNK_ROWS) -> list[RegisterProblem]:
     """Check a pilot register and list every problem, with its row and column.
 
     Parameters
@@ -321,6 +345,10 @@ def validate_register(source: str | Path | pd.DataFrame, *, first_year: int = FI
     first_year : int, default 2017
         The earliest year a period may lie in (the CoSIE project started in 2017); pass an earlier
         year for a register with an older baseline. No period may start after today.
+    chunk_rows : int, default 100000
+        Rows checked at a time. A CSV file is read in chunks of this many rows, so memory stays
+        bounded however large the file; what is kept over the whole file is one key per row for the
+        duplicate check. Files of 32 MiB or more show a progress bar. The result does not depend on it.
 
     Returns
     -------
@@ -337,7 +365,8 @@ def validate_register(source: str | Path | pd.DataFrame, *, first_year: int = FI
     InputFileError
         When the file does not exist.
     ParameterError
-        When ``source`` is neither a path nor a DataFrame, or ``first_year`` is not a year.
+        When ``source`` is neither a path nor a DataFrame, ``first_year`` is not a year or
+        ``chunk_rows`` is not a positive whole number.
 
     Examples
     --------
@@ -345,10 +374,11 @@ def validate_register(source: str | Path | pd.DataFrame, *, first_year: int = FI
     >>> validate_register(template_path())
     []
     """
-    return _all_problems(source, first_year)[0]
+    return _all_problems(source, first_year, chunk_rows)[0]
 
 
-def read_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_YEAR) -> pd.DataFrame:
+def read_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_YEAR,
+                  chunk_rows: int = CHUNK_ROWS) -> pd.DataFrame:
     """Read and check a pilot register.
 
     Parameters
@@ -356,6 +386,8 @@ def read_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_
     source : path-like or pandas.DataFrame
         As for :func:`validate_register`.
     first_year : int, default 2017
+        As for :func:`validate_register`.
+    chunk_rows : int, default 100000
         As for :func:`validate_register`.
 
     Returns
@@ -379,7 +411,7 @@ def read_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_
     (0, 11)
     >>> read_register("data/raw/pilot/houten.csv")  # doctest: +SKIP
     """
-    problems, parsed, name = _all_problems(source, first_year)
+    problems, parsed, name = _all_problems(source, first_year, chunk_rows)
     if problems:
         raise InputFileError(name, [str(p) for p in problems], _HINT)
     columns = ["pilot", "unit_id", "period", "measure", "value", "unit", "group", "synthetic",
