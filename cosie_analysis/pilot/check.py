@@ -224,7 +224,7 @@ def _table_problems(rows: pd.DataFrame, measures: pd.DataFrame, line_label: str)
                 f"(rows {', '.join(map(str, grp['_row'].head(10)))}"
                 f"{' ...' if len(grp) > 10 else ''}); use {english!r} throughout.", column="unit"))
     for (pilot, measure), grp in ok.groupby(["pilot", "measure"], sort=True):
-        freqs = sorted(set(grp["frequency"]))
+        freqs = sorted(set(grp["frequency"].unique()))
         if len(freqs) > 1:
             problems.append(RegisterProblem(
                 "period", f"measure {measure!r} of {pilot} mixes period types {freqs}; give one measure at one "
@@ -291,8 +291,11 @@ class _RowChecks:
         """The parsed rows of the whole file, from the ids and unit_ids kept per chunk."""
         if not parts:
             return pd.DataFrame()
-        rows = pd.DataFrame(self.outputs).take(np.concatenate([p[0] for p in parts])).reset_index(drop=True)
-        rows["unit_id"] = pd.concat([p[1] for p in parts], ignore_index=True).astype(object)
+        checked = pd.DataFrame(self.outputs)
+        for c in ("pilot", "period", "measure", "unit", "raw_unit", "frequency"):  # a few texts, many rows
+            checked[c] = checked[c].astype("category")
+        rows = checked.take(np.concatenate([p[0] for p in parts])).reset_index(drop=True)
+        rows["unit_id"] = pd.concat([p[1] for p in parts], ignore_index=True)
         rows["_row"] = np.concatenate([p[2] for p in parts])
         rows["_line"] = np.concatenate([p[3] for p in parts])
         return rows

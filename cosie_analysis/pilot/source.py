@@ -90,11 +90,13 @@ def _csv_frame(rows: list[list[str]], ends: list[int], last_end: int, first_row:
     for i in odd:
         blank[i] = not "".join(rows[i]).strip()
         fixed[i] = (rows[i] + [""] * n)[:n]
-    columns = [list(map(str.strip, col)) for col in zip(*fixed, strict=True)] if m else [[] for _ in header]
-    whole = np.flatnonzero(lens == n)
-    if n and len(whole):
-        empty = np.logical_and.reduce([np.asarray(col, dtype=object)[whole] == "" for col in columns])
-        blank[whole] = empty
+    columns = [np.asarray(list(map(str.strip, col)) if m else [], dtype=object) for col in zip(*fixed, strict=True)]
+    if not m:
+        columns = [np.asarray([], dtype=object) for _ in header]
+    maybe = np.flatnonzero(lens == n)  # a row of the header's width is blank when each field is
+    for col in columns:
+        maybe = maybe[col[maybe] == ""]
+    blank[maybe] = True
     keep = ~blank
     numbers = first_row + np.cumsum(keep) - 1
     for i in np.flatnonzero(keep & ((ends_a != starts) | (lens != n))):
@@ -107,7 +109,7 @@ def _csv_frame(rows: list[list[str]], ends: list[int], last_end: int, first_row:
                 "file", f"has {lens[i]} field(s) where the header has {n}; check for a "
                 f"{'semicolon' if delimiter == ';' else 'comma'} inside a value (put such values in quotes).",
                 row=int(numbers[i]), line=int(starts[i])))
-    frame = pd.DataFrame({i: np.asarray(col, dtype=object)[keep] for i, col in enumerate(columns)})
+    frame = pd.DataFrame({i: col[keep] for i, col in enumerate(columns)})
     frame.columns = header
     frame["_line"] = starts[keep]
     frame["_row"] = numbers[keep]
