@@ -13,12 +13,16 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cosie_analysis.errors import InputFileError, ParameterError
 from cosie_analysis.pilot.parse import EXCEL_SUFFIXES, RegisterProblem, _read_excel, excel_text, finish
@@ -28,6 +32,8 @@ __all__ = ["CHUNK_ROWS", "Chunks", "open_source"]
 #: Rows per chunk: large enough that the per-chunk cost vanishes, small enough to bound memory.
 CHUNK_ROWS = 100_000
 _BLOCK = 1 << 23  # bytes read at a time when checking the encoding
+_BREAK = re.compile(r"\r\n|\r|\n")  # a line break as the csv module counts lines
+_SPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # what str.strip strips (none above U+3000)
 
 
 @dataclass
@@ -74,33 +80,42 @@ def _utf8_problem(path: Path) -> RegisterProblem | None:
     return None
 
 
-def _csv_frame(rows: list[list[str]], ends: list[int], last_end: int, first_row: int, header: list,
+def _record_ends(rows: list[list[str]], last_end: int, line_num: int | None) -> np.ndarray:
+    """The line on which each record ends. A record takes one line plus one for each line break inside
+    its (quoted) values; when the lines read equal the records read, each took one."""
+    m = len(rows)
+    if line_num is not None and line_num - last_end == m:
+        return last_end + np.arange(1, m + 1, dtype=np.int64)
+    spans = np.ones(m, dtype=np.int64)
+    for i, row in enumerate(rows):
+        if any("\n" in f or "\r" in f for f in row):
+            spans[i] += sum(len(_BREAK.findall(f)) for f in row)
+    return last_end + np.cumsum(spans)
+
+
+def _csv_frame(rows: list[list[str]], ends: np.ndarray, last_end: int, first_row: int, header: list,
                delimiter: str, problems: list[RegisterProblem]) -> pd.DataFrame:
     """One chunk of CSV records as a text frame; blank records dropped, the others numbered from ``first_row``.
 
-    A record starts on the line after the previous one ended; it ran over more than one line exactly
-    when a quoted value held a line break."""
+    A record starts on the line after the previous one ended and ran over more than one line exactly
+    when a quoted value held a line break. Values are stripped of what ``str.strip`` strips."""
     n, m = len(header), len(rows)
     lens = np.fromiter(map(len, rows), dtype=np.int64, count=m)
-    ends_a = np.asarray(ends, dtype=np.int64)
-    starts = np.concatenate([[last_end], ends_a[:-1]]) + 1
-    odd = np.flatnonzero(lens != n)
+    starts = np.concatenate([[last_end], ends[:-1]]) + 1
     blank = np.zeros(m, dtype=bool)
-    fixed = list(rows)
-    for i in odd:
+    for i in np.flatnonzero(lens != n):
         blank[i] = not "".join(rows[i]).strip()
-        fixed[i] = (rows[i] + [""] * n)[:n]
-    columns = [np.asarray(list(map(str.strip, col)) if m else [], dtype=object) for col in zip(*fixed, strict=True)]
-    if not m:
-        columns = [np.asarray([], dtype=object) for _ in header]
-    maybe = np.flatnonzero(lens == n)  # a row of the header's width is blank when each field is
+        rows[i] = (rows[i] + [""] * n)[:n]
+    flat = pa.array(rows, type=pa.list_(pa.string())).flatten()
+    columns = [pc.utf8_trim(flat.take(np.arange(m, dtype=np.int64) * n + j), characters=_SPACE) for j in range(n)]
+    maybe = np.flatnonzero(lens == n)  # a row of the header's width is blank when each value is
     for col in columns:
-        maybe = maybe[col[maybe] == ""]
+        maybe = maybe[pc.equal(col.take(maybe), "").to_numpy(zero_copy_only=False)]
     blank[maybe] = True
     keep = ~blank
     numbers = first_row + np.cumsum(keep) - 1
-    for i in np.flatnonzero(keep & ((ends_a != starts) | (lens != n))):
-        if ends_a[i] != starts[i]:
+    for i in np.flatnonzero(keep & ((ends != starts) | (lens != n))):
+        if ends[i] != starts[i]:
             problems.append(RegisterProblem(
                 "file", "a value runs over more than one line: an unclosed quote (\")? Close the quote, or "
                 "remove it.", row=int(numbers[i]), line=int(starts[i])))
@@ -109,7 +124,9 @@ def _csv_frame(rows: list[list[str]], ends: list[int], last_end: int, first_row:
                 "file", f"has {lens[i]} field(s) where the header has {n}; check for a "
                 f"{'semicolon' if delimiter == ';' else 'comma'} inside a value (put such values in quotes).",
                 row=int(numbers[i]), line=int(starts[i])))
-    frame = pd.DataFrame({i: col[keep] for i, col in enumerate(columns)})
+    mask = pa.array(keep)
+    frame = pd.DataFrame({j: pd.Series(col.filter(mask), dtype="str") for j, col in enumerate(columns)},
+                         index=pd.RangeIndex(int(keep.sum())))
     frame.columns = header
     frame["_line"] = starts[keep]
     frame["_row"] = numbers[keep]
@@ -119,29 +136,26 @@ def _csv_frame(rows: list[list[str]], ends: list[int], last_end: int, first_row:
 def _csv_frames(path: Path, chunks: Chunks, reader, f, delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
     header, problems = chunks.columns, chunks.problems
     last_end, next_row = reader.line_num, 1
-    rows: list[list[str]] = []
-    ends: list[int] = []
-
-    def flush():
-        nonlocal last_end, next_row, rows, ends
-        frame = _csv_frame(rows, ends, last_end, next_row, header, delimiter, problems)
-        last_end, next_row, rows, ends = ends[-1], next_row + len(frame), [], []
-        chunks.progress[0] = f.buffer.tell()
-        return frame
-
     with f:
-        try:
-            for row in reader:
-                rows.append(row)
-                ends.append(reader.line_num)
-                if len(rows) >= chunk_rows:
-                    yield flush()
-        except csv.Error:
-            start = (ends[-1] if ends else last_end) + 1
-            problems.append(RegisterProblem("file", f"line {start}: malformed CSV, e.g. an unclosed quote (\") "
-                                            "(the rest of the file is not read). Close the quote, or remove it."))
-        if rows:
-            yield flush()
+        while True:
+            rows: list[list[str]] = []
+            try:
+                rows.extend(islice(reader, chunk_rows))  # keeps the records read before a malformed one
+                malformed = False
+            except csv.Error:
+                malformed = True
+            if rows:
+                ends = _record_ends(rows, last_end, None if malformed else reader.line_num)
+                frame = _csv_frame(rows, ends, last_end, next_row, header, delimiter, problems)
+                last_end, next_row = int(ends[-1]), next_row + len(frame)
+                chunks.progress[0] = f.buffer.tell()
+                yield frame
+            if malformed:
+                problems.append(RegisterProblem(
+                    "file", f"line {last_end + 1}: malformed CSV, e.g. an unclosed quote (\") (the rest of the "
+                    "file is not read). Close the quote, or remove it."))
+            if malformed or len(rows) < chunk_rows:
+                break
     chunks.progress[0] = chunks.size
 
 
