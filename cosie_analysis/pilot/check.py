@@ -202,16 +202,18 @@ def _unit_pairs(measures: dict) -> dict:
 def _table_problems(rows: pd.DataFrame, measures: pd.DataFrame, line_label: str) -> list[RegisterProblem]:
     """Problems between rows: duplicates, mixed units, mixed period types, groups that differ only in spelling."""
     problems = []
-    ok = rows[rows["ok"]]
+    ok = rows if rows["ok"].all() else rows[rows["ok"]]
     key = ["pilot", "unit_id", "period_start", "period_end", "measure", "group"]
-    keyed = ok.assign(group=ok["group"].fillna(""))
-    dup = keyed.duplicated(key, keep="first")
-    first = keyed.drop_duplicates(key, keep="first").set_index(key)["_row"]
-    for _, r in keyed[dup].iterrows():
-        problems.append(RegisterProblem(
-            "duplicate", f"same pilot, unit_id, period, measure and group as row {first.loc[tuple(r[key])]}: "
-            "remove one of them, or tell them apart with `group`.", row=r["_row"], line=r["_line"],
-            column="period", line_label=line_label))
+    keyed = ok[key].assign(group=ok["group"].fillna(""))
+    repeated = keyed.duplicated(keep=False).to_numpy()
+    if repeated.any():  # only the rows of repeated keys are looked at again
+        keyed = keyed[repeated].assign(_row=ok["_row"].to_numpy()[repeated], _line=ok["_line"].to_numpy()[repeated])
+        first = keyed.drop_duplicates(key, keep="first").set_index(key)["_row"]
+        for _, r in keyed[keyed.duplicated(key, keep="first")].iterrows():
+            problems.append(RegisterProblem(
+                "duplicate", f"same pilot, unit_id, period, measure and group as row {first.loc[tuple(r[key])]}: "
+                "remove one of them, or tell them apart with `group`.", row=r["_row"], line=r["_line"],
+                column="period", line_label=line_label))
     units = {m: (r["unit"], r["unit_nl"]) for m, r in measures.iterrows()}
     known = rows[rows["measure"].isin(measures.index) & (rows["raw_unit"] != "")]
     for measure, grp in known.groupby("measure", sort=True):
