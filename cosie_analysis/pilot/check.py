@@ -278,8 +278,8 @@ class _RowChecks:
         keys["unit_id"] = np.where(uid == "", "", np.where(uid.str.fullmatch(UNIT_ID.pattern), "P1", " "))
         codes = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
         firsts = np.unique(codes, return_index=True)[1]
-        ids = np.array([self._id(rec) for rec in keys.iloc[firsts][list(REGISTER_COLUMNS)].to_dict("records")],
-                       dtype=np.int64)
+        texts = zip(*(keys[c].iloc[firsts].tolist() for c in REGISTER_COLUMNS), strict=True)
+        ids = np.array([self._id(dict(zip(REGISTER_COLUMNS, t, strict=True))) for t in texts], dtype=np.int64)
         problems = []
         flagged = [i for i, gid in enumerate(ids) if self.flags[gid]]
         rows, lines = chunk["_row"].to_numpy(), chunk["_line"].to_numpy()
