@@ -27,6 +27,7 @@ from cosie_analysis.pilot.parse import (
 )
 from cosie_analysis.pilot.screen import IdentifierScreen, part_problems
 from cosie_analysis.pilot.source import CHUNK_ROWS, open_source
+from cosie_analysis.pilot.table import shown_unit, table_problems
 
 __all__ = ["PILOTS", "REGISTER_COLUMNS", "SYNTHETIC_LABEL", "is_synthetic", "read_register", "validate_register"]
 
@@ -56,9 +57,6 @@ _DUTCH_COLUMNS = {"waarde": "value", "eenheid": "unit", "maatstaf": "measure", "
                   "periode": "period", "datum": "period", "date": "period", "groep": "group", "eenheid_id": "unit_id",
                   "id": "unit_id", "pseudoniem": "unit_id", "gebied": "unit_id", "synthetisch": "synthetic"}
 _TRUE, _FALSE = {"true", "1", "ja", "yes", "waar"}, {"false", "0", "nee", "no", "onwaar", ""}
-#: Units that may be repeated in a message (the dictionary's and common ones); any other text is not shown.
-_COMMON_UNITS = {"ton", "t", "g", "gram", "kilo", "kilogram", "kilogrammen", "stuks", "aantal", "%", "procent",
-                 "people", "person", "persoon", "report", "melding", "household", "huishouden"}
 #: Files of this many bytes or more show a progress bar while they are checked.
 PROGRESS_BYTES = 2**25
 _HINT = "Fix the file and run `cosie-analysis validate FILE` again; the format is described in docs/pilot-data.md."
@@ -120,11 +118,6 @@ def _column_problems(columns: list) -> tuple[list[RegisterProblem], bool]:
     return problems, bool(missing or dupcols)
 
 
-def _shown_unit(unit: str, units: dict) -> str:
-    known = {u for pair in units.values() for u in pair} | _COMMON_UNITS
-    return repr(unit) if unit.lower() in {k.lower() for k in known} else "(a unit not shown)"
-
-
 def _check_value(rec: dict, measure: str, measures: dict, bad, cache: dict) -> float:
     if not rec["value"]:
         return np.nan
@@ -180,7 +173,7 @@ def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict) -> 
     unit = rec["unit"]
     if unit and info is not None and unit not in (info["unit"], info["unit_nl"]):
         expected = info["unit"]
-        bad("unit", "unit", f"unit {_shown_unit(unit, _unit_pairs(measures))} does not match measure {measure!r}, "
+        bad("unit", "unit", f"unit {shown_unit(unit, _unit_pairs(measures))} does not match measure {measure!r}, "
             "whose "
             f"unit is {expected!r} (Dutch: {info['unit_nl']!r}). Convert the value and write {expected!r}.")
     synth = rec.get("synthetic", "").lower()
@@ -197,53 +190,6 @@ def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict) -> 
 
 def _unit_pairs(measures: dict) -> dict:
     return {m: (r["unit"], r["unit_nl"]) for m, r in measures.items()}
-
-
-def _table_problems(rows: pd.DataFrame, measures: pd.DataFrame, line_label: str) -> list[RegisterProblem]:
-    """Problems between rows: duplicates, mixed units, mixed period types, groups that differ only in spelling."""
-    problems = []
-    ok = rows if rows["ok"].all() else rows[rows["ok"]]
-    key = ["pilot", "unit_id", "period_start", "period_end", "measure", "group"]
-    keyed = ok[key].assign(group=ok["group"].fillna(""))
-    repeated = keyed.duplicated(keep=False).to_numpy()
-    if repeated.any():  # only the rows of repeated keys are looked at again
-        keyed = keyed[repeated].assign(_row=ok["_row"].to_numpy()[repeated], _line=ok["_line"].to_numpy()[repeated])
-        first = keyed.drop_duplicates(key, keep="first").set_index(key)["_row"]
-        for _, r in keyed[keyed.duplicated(key, keep="first")].iterrows():
-            problems.append(RegisterProblem(
-                "duplicate", f"same pilot, unit_id, period, measure and group as row {first.loc[tuple(r[key])]}: "
-                "remove one of them, or tell them apart with `group`.", row=r["_row"], line=r["_line"],
-                column="period", line_label=line_label))
-    units = {m: (r["unit"], r["unit_nl"]) for m, r in measures.iterrows()}
-    known = rows[rows["measure"].isin(measures.index) & (rows["raw_unit"] != "")]
-    for measure, grp in known.groupby("measure", sort=True):
-        english, dutch = measures.at[measure, "unit"], measures.at[measure, "unit_nl"]
-        used = sorted({english if u == dutch else u for u in grp["raw_unit"].unique()})
-        if len(used) > 1:
-            listed = [_shown_unit(u, units).strip("'") for u in used]
-            problems.append(RegisterProblem(
-                "unit", f"measure {measure!r} is given in mixed units {listed} "
-                f"(rows {', '.join(map(str, grp['_row'].head(10)))}"
-                f"{' ...' if len(grp) > 10 else ''}); use {english!r} throughout.", column="unit"))
-    for (pilot, measure), grp in ok.groupby(["pilot", "measure"], sort=True):
-        freqs = sorted(set(grp["frequency"].unique()))
-        if len(freqs) > 1:
-            problems.append(RegisterProblem(
-                "period", f"measure {measure!r} of {pilot} mixes period types {freqs}; give one measure at one "
-                "period type (all days, or all months, ...), so that nothing is counted twice.", column="period"))
-        groups = grp["group"].dropna()
-        spelled = groups.groupby(groups.map({g: _group_key(g) for g in groups.unique()})).unique()
-        for variants in spelled[spelled.map(len) > 1]:
-            where = [int(grp.loc[grp["group"] == v, "_row"].iloc[0]) for v in variants]
-            problems.append(RegisterProblem(
-                "group", f"measure {measure!r} of {pilot} has {len(variants)} groups that differ only in capitals, "
-                f"spaces or punctuation (first in rows {', '.join(map(str, sorted(where)))}); write each group one "
-                "way, or they are counted as different groups.", column="group"))
-    return problems
-
-
-def _group_key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", str(text).lower())
 
 
 class _RowChecks:
@@ -335,7 +281,7 @@ def _all_problems(source, first_year: int, chunk_rows: int = CHUNK_ROWS):
     rows = pd.DataFrame() if stop else checks.rows(parts)
     if rows.empty:
         return _order(problems), rows, chunks.name
-    return _order(problems + _table_problems(rows, checks.measures, chunks.line_label)), rows, chunks.name
+    return _order(problems + table_problems(rows, checks.measures, chunks.line_label)), rows, chunks.name
 
 
 def validate_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_YEAR,

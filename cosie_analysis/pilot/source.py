@@ -134,7 +134,7 @@ def _csv_frame(rows: list[list[str]], ends: np.ndarray, last_end: int, first_row
 
 
 def _csv_frames(path: Path, chunks: Chunks, reader, f, delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    header, problems = chunks.columns, chunks.problems
+    header, problems = chunks.columns or [], chunks.problems
     last_end, next_row = reader.line_num, 1
     with f:
         while True:
