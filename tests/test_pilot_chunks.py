@@ -138,3 +138,15 @@ def test_the_ascii_first_pass_misses_no_identifier():
     assert len(flagged) > 60
     assert all(re.search(SCREEN_ASCII, c) for c in flagged), [c for c in flagged if not re.search(SCREEN_ASCII, c)]
     assert not re.search(SCREEN_ASCII, "S00000001") and not re.search(SCREEN_ASCII, "P0001")
+
+
+def test_a_progress_bar_only_for_large_files(tmp_path, capsys, monkeypatch):
+    from cosie_analysis.pilot import check
+
+    path = _planted(tmp_path)
+    validate_register(path, chunk_rows=8)
+    assert capsys.readouterr().err == ""  # a small file: no bar
+    monkeypatch.setattr(check, "PROGRESS_BYTES", path.stat().st_size)  # as if the file were large
+    validate_register(path, chunk_rows=8)
+    err = capsys.readouterr().err
+    assert "checking register.csv" in err and "100%" in err and "IProgress" not in err
