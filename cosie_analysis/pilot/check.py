@@ -193,60 +193,67 @@ def _unit_pairs(measures: dict) -> dict:
 
 
 class _RowChecks:
-    """The row checks of :func:`_check_row`, run once per distinct row text (all columns but ``unit_id``,
-    which counts only as empty, valid or not) and remembered over the chunks of a file."""
+    """The row checks of :func:`_check_row`, run once per distinct row text of a chunk (all columns but
+    ``unit_id``, which counts only as empty, valid or not). Per row only numbers are kept: the value,
+    the dates, and codes for the few distinct texts, so that memory grows by a few bytes a row."""
+
+    _TEXTS = ("pilot", "period", "measure", "unit", "raw_unit", "group", "frequency")
+    _NUMBERS = ("value", "synthetic", "period_start", "period_end", "ok")
 
     def __init__(self, first_year: int, line_label: str):
         self.measures = _measures().set_index("measure")
         self.info = self.measures.to_dict("index")
         self.first_year, self.line_label = first_year, line_label
         self.cache: dict = {"today": pd.Timestamp.today().normalize()}
-        self.ids: dict[tuple, int] = {}
-        self.outputs: list[dict] = []
-        self.flags: list[list[tuple[str, str, str]]] = []
+        self.texts: dict[str, dict] = {c: {} for c in self._TEXTS}  # column -> text -> code
 
-    def _id(self, rec: dict) -> int:
-        key = tuple(rec.values())
-        if key not in self.ids:
-            flags: list[tuple[str, str, str]] = []
-            out = _check_row(rec, self.info, self.first_year,
-                             lambda kind, column, message: flags.append((kind, column, message)), self.cache)
-            out["ok"] = not {f[0] for f in flags} - {"synthetic", "group"}
-            self.ids[key] = len(self.outputs)
-            self.outputs.append(out)
-            self.flags.append(flags)
-        return self.ids[key]
+    def _run(self, rec: dict) -> tuple[dict, list[tuple[str, str, str]]]:
+        flags: list[tuple[str, str, str]] = []
+        out = _check_row(rec, self.info, self.first_year,
+                         lambda kind, column, message: flags.append((kind, column, message)), self.cache)
+        out["ok"] = not {f[0] for f in flags} - {"synthetic", "group"}
+        for c in self._TEXTS:
+            out[c] = -1 if out[c] is None else self.texts[c].setdefault(out[c], len(self.texts[c]))
+        return out, flags
 
-    def check(self, chunk: pd.DataFrame) -> tuple[list[RegisterProblem], np.ndarray]:
-        """The problems of one chunk, row by row, and the id of each row's check."""
+    def check(self, chunk: pd.DataFrame) -> tuple[list[RegisterProblem], dict]:
+        """The problems of one chunk, row by row, and its parsed rows as arrays."""
+        if len(self.cache) > 100_000:  # periods and values read before; bounded
+            self.cache = {"today": self.cache["today"]}
         uid = chunk["unit_id"].astype(str)
         keys = pd.DataFrame({c: chunk[c] if c in chunk.columns else "" for c in REGISTER_COLUMNS if c != "unit_id"})
         keys["unit_id"] = np.where(uid == "", "", np.where(uid.str.fullmatch(UNIT_ID.pattern), "P1", " "))
         codes = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
         firsts = np.unique(codes, return_index=True)[1]
         texts = zip(*(keys[c].iloc[firsts].tolist() for c in REGISTER_COLUMNS), strict=True)
-        ids = np.array([self._id(dict(zip(REGISTER_COLUMNS, t, strict=True))) for t in texts], dtype=np.int64)
+        outputs, flags = zip(*(self._run(dict(zip(REGISTER_COLUMNS, t, strict=True))) for t in texts), strict=True)
         problems = []
-        flagged = [i for i, gid in enumerate(ids) if self.flags[gid]]
         rows, lines = chunk["_row"].to_numpy(), chunk["_line"].to_numpy()
-        for i in np.flatnonzero(np.isin(codes, flagged)):
+        for i in np.flatnonzero(np.isin(codes, [k for k, f in enumerate(flags) if f])):
             problems += [RegisterProblem(kind, message, row=int(rows[i]), line=int(lines[i]), column=column,
-                                         line_label=self.line_label)
-                         for kind, column, message in self.flags[ids[codes[i]]]]
-        return problems, ids[codes]
+                                         line_label=self.line_label) for kind, column, message in flags[codes[i]]]
+        parsed = {c: np.asarray([o[c] for o in outputs], dtype=np.int32)[codes] for c in self._TEXTS}
+        parsed.update({c: pd.array([o[c] for o in outputs])[codes] for c in self._NUMBERS})
+        parsed.update(unit_id=uid.reset_index(drop=True), _row=rows, _line=lines)
+        return problems, parsed
 
-    def rows(self, parts: list[tuple[np.ndarray, pd.Series, np.ndarray, np.ndarray]]) -> pd.DataFrame:
-        """The parsed rows of the whole file, from the ids and unit_ids kept per chunk."""
+    def rows(self, parts: list[dict]) -> pd.DataFrame:
+        """The parsed rows of the whole file, in file order (categories for the few distinct texts)."""
         if not parts:
             return pd.DataFrame()
-        checked = pd.DataFrame(self.outputs)
-        for c in ("pilot", "period", "measure", "unit", "raw_unit", "frequency"):  # a few texts, many rows
-            checked[c] = checked[c].astype("category")
-        rows = checked.take(np.concatenate([p[0] for p in parts])).reset_index(drop=True)
-        rows["unit_id"] = pd.concat([p[1] for p in parts], ignore_index=True)
-        rows["_row"] = np.concatenate([p[2] for p in parts])
-        rows["_line"] = np.concatenate([p[3] for p in parts])
-        return rows
+        rows = {}
+        for c in ("pilot", "unit_id", "period", "measure", "value", "unit", "raw_unit", "group", "synthetic",
+                  "period_start", "period_end", "frequency", "ok", "_row", "_line"):
+            if c in self._TEXTS:
+                codes, texts = np.concatenate([p[c] for p in parts]), pd.Index(list(self.texts[c]), dtype=object)
+                rows[c] = (texts.to_numpy().take(codes) if c == "group" and len(texts) else
+                           pd.Categorical.from_codes(codes, categories=texts) if len(texts) else
+                           np.full(len(codes), None, dtype=object))
+                if c == "group" and len(texts):
+                    rows[c][codes < 0] = None
+            else:
+                rows[c] = pd.concat([pd.Series(p[c]) for p in parts], ignore_index=True)
+        return pd.DataFrame(rows)
 
 
 def _order(problems: list[RegisterProblem]) -> list[RegisterProblem]:
@@ -272,10 +279,10 @@ def _all_problems(source, first_year: int, chunk_rows: int = CHUNK_ROWS):
               desc=f"checking {Path(chunks.name).name}") as bar:
         for chunk in chunks.frames:
             screen.add(chunk)
-            if not stop:
-                more, ids = checks.check(chunk)
+            if not stop and len(chunk):
+                more, parsed = checks.check(chunk)
                 found += more
-                parts.append((ids, chunk["unit_id"].astype(str), chunk["_row"].to_numpy(), chunk["_line"].to_numpy()))
+                parts.append(parsed)
             bar.update(chunks.progress[0] - bar.n)
     problems = chunks.problems + part_problems(chunks.parts) + screen.problems(chunks.line_label) + columns + found
     rows = pd.DataFrame() if stop else checks.rows(parts)
