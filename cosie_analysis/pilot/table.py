@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from cosie_analysis.pilot.parse import RegisterProblem
@@ -33,13 +34,14 @@ def table_problems(rows: pd.DataFrame, measures: pd.DataFrame, line_label: str) 
     keyed = ok[key].assign(group=ok["group"].fillna(""))
     repeated = keyed.duplicated(keep=False).to_numpy()
     if repeated.any():  # only the rows of repeated keys are looked at again
-        keyed = keyed[repeated].assign(_row=ok["_row"].to_numpy()[repeated], _line=ok["_line"].to_numpy()[repeated])
-        first = keyed.drop_duplicates(key, keep="first").set_index(key)["_row"]
-        for _, r in keyed[keyed.duplicated(key, keep="first")].iterrows():
-            problems.append(RegisterProblem(
-                "duplicate", f"same pilot, unit_id, period, measure and group as row {first.loc[tuple(r[key])]}: "
-                "remove one of them, or tell them apart with `group`.", row=r["_row"], line=r["_line"],
-                column="period", line_label=line_label))
+        keyed = keyed[repeated]
+        rows_, lines = ok["_row"].to_numpy()[repeated], ok["_line"].to_numpy()[repeated]
+        codes = keyed.groupby(key, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+        first = rows_[np.unique(codes, return_index=True)[1]][codes]
+        problems += [RegisterProblem(
+            "duplicate", f"same pilot, unit_id, period, measure and group as row {f}: remove one of them, or tell "
+            "them apart with `group`.", row=r, line=li, column="period", line_label=line_label)
+            for r, li, f in zip(rows_.tolist(), lines.tolist(), first.tolist(), strict=True) if r != f]
     units = {m: (r["unit"], r["unit_nl"]) for m, r in measures.iterrows()}
     known = rows[rows["measure"].isin(measures.index) & (rows["raw_unit"] != "")]
     for measure, grp in known.groupby("measure", sort=True):
