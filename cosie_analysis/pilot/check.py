@@ -238,21 +238,23 @@ class _RowChecks:
         return problems, parsed
 
     def rows(self, parts: list[dict]) -> pd.DataFrame:
-        """The parsed rows of the whole file, in file order (categories for the few distinct texts)."""
+        """The parsed rows of the whole file in file order (categories for the few texts); empties ``parts``."""
         if not parts:
             return pd.DataFrame()
         rows = {}
         for c in ("pilot", "unit_id", "period", "measure", "value", "unit", "raw_unit", "group", "synthetic",
                   "period_start", "period_end", "frequency", "ok", "_row", "_line"):
+            pieces = [p.pop(c) for p in parts]  # each column of the chunks freed once joined
             if c in self._TEXTS:
-                codes, texts = np.concatenate([p[c] for p in parts]), pd.Index(list(self.texts[c]), dtype=object)
+                codes, texts = np.concatenate(pieces), pd.Index(list(self.texts[c]), dtype=object)
                 rows[c] = (texts.to_numpy().take(codes) if c == "group" and len(texts) else
                            pd.Categorical.from_codes(codes, categories=texts) if len(texts) else
                            np.full(len(codes), None, dtype=object))
                 if c == "group" and len(texts):
                     rows[c][codes < 0] = None
             else:
-                rows[c] = pd.concat([pd.Series(p[c]) for p in parts], ignore_index=True)
+                rows[c] = pd.concat([pd.Series(p) for p in pieces], ignore_index=True)
+            del pieces
         return pd.DataFrame(rows)
 
 
