@@ -25,6 +25,7 @@ from cosie_analysis.pilot.parse import (
     parse_value,
     parse_when,
 )
+from cosie_analysis.pilot.provenance import is_synthetic
 from cosie_analysis.pilot.screen import IdentifierScreen, part_problems
 from cosie_analysis.pilot.source import CHUNK_ROWS, open_source
 from cosie_analysis.pilot.table import shown_unit, table_problems
@@ -59,40 +60,8 @@ _DUTCH_COLUMNS = {"waarde": "value", "eenheid": "unit", "maatstaf": "measure", "
 _TRUE, _FALSE = {"true", "1", "ja", "yes", "waar"}, {"false", "0", "nee", "no", "onwaar", ""}
 #: Files of this many bytes or more show a progress bar while they are checked.
 PROGRESS_BYTES = 2**25
+_EMPTY = "empty; every row needs a value here (leave out rows without an observation)."
 _HINT = "Fix the file and run `cosie-analysis validate FILE` again; the format is described in docs/pilot-data.md."
-
-
-def is_synthetic(data) -> bool:
-    """True when a table holds synthetic data: a true ``synthetic`` column, a ``source_table``
-    starting with "synthetic" (any case), or ``attrs["synthetic"]``.
-
-    Parameters
-    ----------
-    data : object
-        Usually a pandas.DataFrame; anything else is not synthetic.
-
-    Returns
-    -------
-    bool
-        Whether any of the three marks is present.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> is_synthetic(pd.DataFrame({"value": [1.0], "synthetic": [True]}))  # SYNTHETIC
-    True
-    >>> is_synthetic(pd.DataFrame({"value": [1.0], "source_table": ["85039NED"]}))
-    False
-    """
-    if not isinstance(data, pd.DataFrame):
-        return False
-    if data.attrs.get("synthetic") or (data.attrs.get("pilot_register") or {}).get("synthetic"):
-        return True
-    if "synthetic" in data.columns and data["synthetic"].fillna(False).astype(bool).any():
-        return True
-    if "source_table" in data.columns:
-        return bool(data["source_table"].dropna().astype(str).str.lower().str.startswith("synthetic").any())
-    return False
 
 
 def _column_problems(columns: list) -> tuple[list[RegisterProblem], bool]:
@@ -139,12 +108,13 @@ def _check_value(rec: dict, measure: str, measures: dict, bad, cache: dict) -> f
     return value
 
 
-def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict) -> dict:
+def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict, *, with_value: bool = True) -> dict:
     """The parsed row; ``bad(kind, column, message)`` records each problem (and sets ``ok`` False).
-    ``measures`` maps each measure to its dictionary row; ``cache`` holds periods and values read before."""
+    ``measures`` maps each measure to its dictionary row; ``cache`` holds periods and values read before.
+    With ``with_value=False`` the value is left to :func:`_check_value` (and ``value`` is NaN)."""
     for col, (req, _) in REGISTER_COLUMNS.items():
-        if req and not rec.get(col, ""):
-            bad("missing", col, "empty; every row needs a value here (leave out rows without an observation).")
+        if req and not rec.get(col, "") and (with_value or col != "value"):
+            bad("missing", col, _EMPTY)
     pilot = rec["pilot"].lower()
     if pilot and pilot not in PILOTS:
         bad("pilot", "pilot", f"unknown pilot (the value is not shown); use one of {list(PILOTS)}.")
@@ -169,7 +139,7 @@ def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict) -> 
             "pilot_register_dictionary.csv; a new measure is added there first.")
     elif measure and info is not None and pilot in PILOTS and info["pilot"] not in ("both", pilot):
         bad("measure", "measure", f"measure {measure!r} belongs to the {info['pilot']} pilot, not to {pilot}.")
-    value = _check_value(rec, measure, measures, bad, cache)
+    value = _check_value(rec, measure, measures, bad, cache) if with_value else np.nan
     unit = rec["unit"]
     if unit and info is not None and unit not in (info["unit"], info["unit_nl"]):
         expected = info["unit"]
@@ -192,6 +162,12 @@ def _unit_pairs(measures: dict) -> dict:
     return {m: (r["unit"], r["unit_nl"]) for m, r in measures.items()}
 
 
+def _distinct(keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The code of each row's combination of texts, and the first row of each code."""
+    codes = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
+    return codes, np.unique(codes, return_index=True)[1]
+
+
 class _RowChecks:
     """The row checks of :func:`_check_row`, run once per distinct row text of a chunk (all columns but
     ``unit_id``, which counts only as empty, valid or not). Per row only numbers are kept: the value,
@@ -210,30 +186,49 @@ class _RowChecks:
     def _run(self, rec: dict) -> tuple[dict, list[tuple[str, str, str]]]:
         flags: list[tuple[str, str, str]] = []
         out = _check_row(rec, self.info, self.first_year,
-                         lambda kind, column, message: flags.append((kind, column, message)), self.cache)
+                         lambda kind, column, message: flags.append((kind, column, message)), self.cache,
+                         with_value=False)
         out["ok"] = not {f[0] for f in flags} - {"synthetic", "group"}
         for c in self._TEXTS:
             out[c] = -1 if out[c] is None else self.texts[c].setdefault(out[c], len(self.texts[c]))
         return out, flags
+
+    def _value(self, text: str, measure: str) -> tuple[float, list[tuple[str, str, str]]]:
+        flags: list[tuple[str, str, str]] = []
+
+        def bad(kind, column, message):
+            flags.append((kind, column, message))
+
+        if not text:
+            bad("missing", "value", _EMPTY)
+        return _check_value({"value": text}, measure, self.info, bad, self.cache), flags
 
     def check(self, chunk: pd.DataFrame) -> tuple[list[RegisterProblem], dict]:
         """The problems of one chunk, row by row, and its parsed rows as arrays."""
         if len(self.cache) > 100_000:  # periods and values read before; bounded
             self.cache = {"today": self.cache["today"]}
         uid = chunk["unit_id"].astype(str)
-        keys = pd.DataFrame({c: chunk[c] if c in chunk.columns else "" for c in REGISTER_COLUMNS if c != "unit_id"})
+        columns = [c for c in REGISTER_COLUMNS if c != "value"]  # values are checked with their measure alone
+        keys = pd.DataFrame({c: chunk[c] if c in chunk.columns else "" for c in columns if c != "unit_id"})
         keys["unit_id"] = np.where(uid == "", "", np.where(uid.str.fullmatch(UNIT_ID.pattern), "P1", " "))
-        codes = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
-        firsts = np.unique(codes, return_index=True)[1]
-        texts = zip(*(keys[c].iloc[firsts].tolist() for c in REGISTER_COLUMNS), strict=True)
-        outputs, flags = zip(*(self._run(dict(zip(REGISTER_COLUMNS, t, strict=True))) for t in texts), strict=True)
+        codes, firsts = _distinct(keys)
+        texts = zip(*(keys[c].iloc[firsts].tolist() for c in columns), strict=True)
+        outputs, flags = zip(*(self._run(dict(zip(columns, t, strict=True), value="")) for t in texts), strict=True)
+        vcodes, vfirsts = _distinct(chunk[["value", "measure"]])
+        pairs = zip(chunk["value"].iloc[vfirsts].tolist(), chunk["measure"].iloc[vfirsts].tolist(), strict=True)
+        values, vflags = zip(*(self._value(v, m) for v, m in pairs), strict=True)
         problems = []
         rows, lines = chunk["_row"].to_numpy(), chunk["_line"].to_numpy()
-        for i in np.flatnonzero(np.isin(codes, [k for k, f in enumerate(flags) if f])):
+        flagged = np.isin(codes, [k for k, f in enumerate(flags) if f]) | np.isin(vcodes, [k for k, f in
+                                                                                          enumerate(vflags) if f])
+        for i in np.flatnonzero(flagged):
             problems += [RegisterProblem(kind, message, row=int(rows[i]), line=int(lines[i]), column=column,
-                                         line_label=self.line_label) for kind, column, message in flags[codes[i]]]
+                                         line_label=self.line_label)
+                         for kind, column, message in flags[codes[i]] + vflags[vcodes[i]]]
         parsed = {c: np.asarray([o[c] for o in outputs], dtype=np.int32)[codes] for c in self._TEXTS}
         parsed.update({c: pd.array([o[c] for o in outputs])[codes] for c in self._NUMBERS})
+        parsed["value"] = np.asarray(values, dtype=np.float64)[vcodes]
+        parsed["ok"] = parsed["ok"] & ~np.asarray([bool(f) for f in vflags])[vcodes]
         parsed.update(unit_id=uid.reset_index(drop=True), _row=rows, _line=lines)
         return problems, parsed
 
