@@ -1,7 +1,8 @@
-"""Reading pilot registers as text, and the strict readings of their periods and numbers.
+"""Reading pilot workbooks as text, and the strict readings of their periods and numbers.
 
-Every cell of a register is first read as text (:func:`read_text`), from CSV or from every part of
-an Excel workbook, so that one set of checks applies to both. Periods (:func:`parse_when`) and
+Every cell of a register is first read as text, from CSV (in chunks, by
+:mod:`cosie_analysis.pilot.source`) or from every part of an Excel workbook (here), so that one set
+of checks applies to both. Periods (:func:`parse_when`) and
 numbers (:func:`parse_value`) are then read strictly: a month is 1-12, a period lies between
 ``first_year`` and today, and a number is read only when its Dutch and English readings agree
 (``1.000`` could be one thousand or one, so it is an error that names both readings).
