@@ -35,10 +35,11 @@ class IdentifierScreen:
 
     def add(self, frame: pd.DataFrame) -> None:
         """Screen the cells of one chunk (a text frame with ``_row`` and ``_line``)."""
+        where = [i for i, c in enumerate(frame.columns) if c not in ("_row", "_line")]
         for pos, col in enumerate(self.columns):
             if identifier_kinds(col):
                 continue
-            values = frame.iloc[:, pos].astype(str)
+            values = frame.iloc[:, where[pos]].astype(str)
             suspect = ~values.str.isascii() | values.str.contains(SCREEN_ASCII, regex=True)
             if not suspect.any():
                 continue
