@@ -38,6 +38,7 @@ def _planted(tmp_path):
     """40 good rows with problems planted late, a blank line after row 10 (so line = row + 2 from there)."""
     rows = _rows(40)
     rows[30] = "houten,P0031,2020-13,matches,1,persons,vrijwilligerswerk\n"  # row 31: month 13
+    rows[32] = "houten,P0033,2020-05-04,matches,1.000,persons,vrijwilligerswerk\n"  # row 33: 1000 or 1?
     rows[33] = f"houten,P0034,2020-05-05,matches,1,persons,klant {bsn_like(1)}\n"  # row 34: a BSN in group
     rows[35] = f"houten,P0036,2020-05-06,matches,1,persons,klant {bsn_like(2)}\n"  # row 36: another
     rows[36] = "houten,P0037,2020-05-07,matches,1,persons\n"  # row 37: a field short
@@ -60,6 +61,8 @@ def test_a_problem_in_a_late_chunk_names_its_row_and_line(tmp_path):
     assert "row 31 (line 33), column `period`: '2020-13' has month 13: a month is 01-12." in " | ".join(problems)
     assert ("row 39 (line 41), column `period`: same pilot, unit_id, period, measure and group as row 2: "
             "remove one of them") in " | ".join(problems)
+    assert ("row 33 (line 35), column `value`: '1.000' can be read as 1000 (Dutch thousands point) or as 1 "
+            "(decimal point)") in " | ".join(problems)
     assert problems == [str(p) for p in validate_register(path)]
 
 
