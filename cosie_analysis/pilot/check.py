@@ -22,13 +22,13 @@ from cosie_analysis.pilot.parse import (
     FIRST_YEAR,
     RegisterProblem,
     _measures,
-    excel_text,
-    finish,
     parse_value,
     parse_when,
-    read_text,
 )
-from cosie_analysis.pilot.screen import identifier_problems, part_problems
+from cosie_analysis.pilot.provenance import is_synthetic
+from cosie_analysis.pilot.screen import IdentifierScreen, part_problems
+from cosie_analysis.pilot.source import CHUNK_ROWS, open_source
+from cosie_analysis.pilot.table import shown_unit, table_problems
 
 __all__ = ["PILOTS", "REGISTER_COLUMNS", "SYNTHETIC_LABEL", "is_synthetic", "read_register", "validate_register"]
 
@@ -58,43 +58,10 @@ _DUTCH_COLUMNS = {"waarde": "value", "eenheid": "unit", "maatstaf": "measure", "
                   "periode": "period", "datum": "period", "date": "period", "groep": "group", "eenheid_id": "unit_id",
                   "id": "unit_id", "pseudoniem": "unit_id", "gebied": "unit_id", "synthetisch": "synthetic"}
 _TRUE, _FALSE = {"true", "1", "ja", "yes", "waar"}, {"false", "0", "nee", "no", "onwaar", ""}
-#: Units that may be repeated in a message (the dictionary's and common ones); any other text is not shown.
-_COMMON_UNITS = {"ton", "t", "g", "gram", "kilo", "kilogram", "kilogrammen", "stuks", "aantal", "%", "procent",
-                 "people", "person", "persoon", "report", "melding", "household", "huishouden"}
+#: Files of this many bytes or more show a progress bar while they are checked.
+PROGRESS_BYTES = 2**25
+_EMPTY = "empty; every row needs a value here (leave out rows without an observation)."
 _HINT = "Fix the file and run `cosie-analysis validate FILE` again; the format is described in docs/pilot-data.md."
-
-
-def is_synthetic(data) -> bool:
-    """True when a table holds synthetic data: a true ``synthetic`` column, a ``source_table``
-    starting with "synthetic" (any case), or ``attrs["synthetic"]``.
-
-    Parameters
-    ----------
-    data : object
-        Usually a pandas.DataFrame; anything else is not synthetic.
-
-    Returns
-    -------
-    bool
-        Whether any of the three marks is present.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> is_synthetic(pd.DataFrame({"value": [1.0], "synthetic": [True]}))  # SYNTHETIC
-    True
-    >>> is_synthetic(pd.DataFrame({"value": [1.0], "source_table": ["85039NED"]}))
-    False
-    """
-    if not isinstance(data, pd.DataFrame):
-        return False
-    if data.attrs.get("synthetic") or (data.attrs.get("pilot_register") or {}).get("synthetic"):
-        return True
-    if "synthetic" in data.columns and data["synthetic"].fillna(False).astype(bool).any():
-        return True
-    if "source_table" in data.columns:
-        return bool(data["source_table"].dropna().astype(str).str.lower().str.startswith("synthetic").any())
-    return False
 
 
 def _column_problems(columns: list) -> tuple[list[RegisterProblem], bool]:
@@ -120,11 +87,6 @@ def _column_problems(columns: list) -> tuple[list[RegisterProblem], bool]:
     return problems, bool(missing or dupcols)
 
 
-def _shown_unit(unit: str, units: dict) -> str:
-    known = {u for pair in units.values() for u in pair} | _COMMON_UNITS
-    return repr(unit) if unit.lower() in {k.lower() for k in known} else "(a unit not shown)"
-
-
 def _check_value(rec: dict, measure: str, measures: dict, bad, cache: dict) -> float:
     if not rec["value"]:
         return np.nan
@@ -146,12 +108,13 @@ def _check_value(rec: dict, measure: str, measures: dict, bad, cache: dict) -> f
     return value
 
 
-def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict) -> dict:
+def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict, *, with_value: bool = True) -> dict:
     """The parsed row; ``bad(kind, column, message)`` records each problem (and sets ``ok`` False).
-    ``measures`` maps each measure to its dictionary row; ``cache`` holds periods and values read before."""
+    ``measures`` maps each measure to its dictionary row; ``cache`` holds periods and values read before.
+    With ``with_value=False`` the value is left to :func:`_check_value` (and ``value`` is NaN)."""
     for col, (req, _) in REGISTER_COLUMNS.items():
-        if req and not rec.get(col, ""):
-            bad("missing", col, "empty; every row needs a value here (leave out rows without an observation).")
+        if req and not rec.get(col, "") and (with_value or col != "value"):
+            bad("missing", col, _EMPTY)
     pilot = rec["pilot"].lower()
     if pilot and pilot not in PILOTS:
         bad("pilot", "pilot", f"unknown pilot (the value is not shown); use one of {list(PILOTS)}.")
@@ -176,11 +139,11 @@ def _check_row(rec: dict, measures: dict, first_year: int, bad, cache: dict) -> 
             "pilot_register_dictionary.csv; a new measure is added there first.")
     elif measure and info is not None and pilot in PILOTS and info["pilot"] not in ("both", pilot):
         bad("measure", "measure", f"measure {measure!r} belongs to the {info['pilot']} pilot, not to {pilot}.")
-    value = _check_value(rec, measure, measures, bad, cache)
+    value = _check_value(rec, measure, measures, bad, cache) if with_value else np.nan
     unit = rec["unit"]
     if unit and info is not None and unit not in (info["unit"], info["unit_nl"]):
         expected = info["unit"]
-        bad("unit", "unit", f"unit {_shown_unit(unit, _unit_pairs(measures))} does not match measure {measure!r}, "
+        bad("unit", "unit", f"unit {shown_unit(unit, _unit_pairs(measures))} does not match measure {measure!r}, "
             "whose "
             f"unit is {expected!r} (Dutch: {info['unit_nl']!r}). Convert the value and write {expected!r}.")
     synth = rec.get("synthetic", "").lower()
@@ -199,80 +162,95 @@ def _unit_pairs(measures: dict) -> dict:
     return {m: (r["unit"], r["unit_nl"]) for m, r in measures.items()}
 
 
-def _table_problems(rows: pd.DataFrame, measures: pd.DataFrame, line_label: str) -> list[RegisterProblem]:
-    """Problems between rows: duplicates, mixed units, mixed period types, groups that differ only in spelling."""
-    problems = []
-    ok = rows[rows["ok"]]
-    key = ["pilot", "unit_id", "period_start", "period_end", "measure", "group"]
-    keyed = ok.assign(group=ok["group"].fillna(""))
-    dup = keyed.duplicated(key, keep="first")
-    first = keyed.drop_duplicates(key, keep="first").set_index(key)["_row"]
-    for _, r in keyed[dup].iterrows():
-        problems.append(RegisterProblem(
-            "duplicate", f"same pilot, unit_id, period, measure and group as row {first.loc[tuple(r[key])]}: "
-            "remove one of them, or tell them apart with `group`.", row=r["_row"], line=r["_line"],
-            column="period", line_label=line_label))
-    units = {m: (r["unit"], r["unit_nl"]) for m, r in measures.iterrows()}
-    known = rows[rows["measure"].isin(measures.index) & (rows["raw_unit"] != "")]
-    for measure, grp in known.groupby("measure", sort=True):
-        english, dutch = measures.at[measure, "unit"], measures.at[measure, "unit_nl"]
-        used = sorted({english if u == dutch else u for u in grp["raw_unit"]})
-        if len(used) > 1:
-            listed = [_shown_unit(u, units).strip("'") for u in used]
-            problems.append(RegisterProblem(
-                "unit", f"measure {measure!r} is given in mixed units {listed} "
-                f"(rows {', '.join(map(str, grp['_row'].head(10)))}"
-                f"{' ...' if len(grp) > 10 else ''}); use {english!r} throughout.", column="unit"))
-    for (pilot, measure), grp in ok.groupby(["pilot", "measure"], sort=True):
-        freqs = sorted(set(grp["frequency"]))
-        if len(freqs) > 1:
-            problems.append(RegisterProblem(
-                "period", f"measure {measure!r} of {pilot} mixes period types {freqs}; give one measure at one "
-                "period type (all days, or all months, ...), so that nothing is counted twice.", column="period"))
-        groups = grp["group"].dropna()
-        spelled = groups.groupby(groups.map(_group_key)).unique()
-        for variants in spelled[spelled.map(len) > 1]:
-            where = [int(grp.loc[grp["group"] == v, "_row"].iloc[0]) for v in variants]
-            problems.append(RegisterProblem(
-                "group", f"measure {measure!r} of {pilot} has {len(variants)} groups that differ only in capitals, "
-                f"spaces or punctuation (first in rows {', '.join(map(str, sorted(where)))}); write each group one "
-                "way, or they are counted as different groups.", column="group"))
-    return problems
+def _distinct(keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The code of each row's combination of texts, and the first row of each code."""
+    codes = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
+    return codes, np.unique(codes, return_index=True)[1]
 
 
-def _group_key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", str(text).lower())
+class _RowChecks:
+    """The row checks of :func:`_check_row`, run once per distinct row text of a chunk (all columns but
+    ``unit_id``, which counts only as empty, valid or not). Per row only numbers are kept: the value,
+    the dates, and codes for the few distinct texts, so that memory grows by a few bytes a row."""
 
+    _TEXTS = ("pilot", "period", "measure", "unit", "raw_unit", "group", "frequency")
+    _NUMBERS = ("value", "synthetic", "period_start", "period_end", "ok")
 
-def _check(
-    frame: pd.DataFrame, line_label: str, first_year: int = FIRST_YEAR
-) -> tuple[list[RegisterProblem], pd.DataFrame]:
-    """Every problem of a text frame, and the parsed rows (meaningful only when there are none)."""
-    columns = [c for c in frame.columns if c not in ("_row", "_line")]
-    problems = identifier_problems(frame, columns, line_label)
-    more, stop = _column_problems(columns)
-    problems += more
-    if stop:
-        return problems, pd.DataFrame()
-    measures = _measures().set_index("measure")
-    info = measures.to_dict("index")
-    cache: dict = {"today": pd.Timestamp.today().normalize()}
-    parsed = []
-    for rec in frame.to_dict("records"):
-        row, line = int(rec["_row"]), int(rec["_line"])
-        flags: list[str] = []
+    def __init__(self, first_year: int, line_label: str):
+        self.measures = _measures().set_index("measure")
+        self.info = self.measures.to_dict("index")
+        self.first_year, self.line_label = first_year, line_label
+        self.cache: dict = {"today": pd.Timestamp.today().normalize()}
+        self.texts: dict[str, dict] = {c: {} for c in self._TEXTS}  # column -> text -> code
 
-        def bad(kind, column, message, row=row, line=line, flags=flags):
-            flags.append(kind)
-            problems.append(RegisterProblem(kind, message, row=row, line=line, column=column, line_label=line_label))
+    def _run(self, rec: dict) -> tuple[dict, list[tuple[str, str, str]]]:
+        flags: list[tuple[str, str, str]] = []
+        out = _check_row(rec, self.info, self.first_year,
+                         lambda kind, column, message: flags.append((kind, column, message)), self.cache,
+                         with_value=False)
+        out["ok"] = not {f[0] for f in flags} - {"synthetic", "group"}
+        for c in self._TEXTS:
+            out[c] = -1 if out[c] is None else self.texts[c].setdefault(out[c], len(self.texts[c]))
+        return out, flags
 
-        out = _check_row(rec, info, first_year, bad, cache)
-        out.update(_row=row, _line=line, ok=not set(flags) - {"synthetic", "group"})
-        parsed.append(out)
-    rows = pd.DataFrame(parsed)
-    if rows.empty:
-        return problems, rows
-    return problems + _table_problems(rows, measures, line_label), rows
+    def _value(self, text: str, measure: str) -> tuple[float, list[tuple[str, str, str]]]:
+        flags: list[tuple[str, str, str]] = []
+
+        def bad(kind, column, message):
+            flags.append((kind, column, message))
+
+        if not text:
+            bad("missing", "value", _EMPTY)
+        return _check_value({"value": text}, measure, self.info, bad, self.cache), flags
+
+    def check(self, chunk: pd.DataFrame) -> tuple[list[RegisterProblem], dict]:
+        """The problems of one chunk, row by row, and its parsed rows as arrays."""
+        if len(self.cache) > 100_000:  # periods and values read before; bounded
+            self.cache = {"today": self.cache["today"]}
+        uid = chunk["unit_id"].astype(str)
+        columns = [c for c in REGISTER_COLUMNS if c != "value"]  # values are checked with their measure alone
+        keys = pd.DataFrame({c: chunk[c] if c in chunk.columns else "" for c in columns if c != "unit_id"})
+        keys["unit_id"] = np.where(uid == "", "", np.where(uid.str.fullmatch(UNIT_ID.pattern), "P1", " "))
+        codes, firsts = _distinct(keys)
+        texts = zip(*(keys[c].iloc[firsts].tolist() for c in columns), strict=True)
+        outputs, flags = zip(*(self._run(dict(zip(columns, t, strict=True), value="")) for t in texts), strict=True)
+        vcodes, vfirsts = _distinct(chunk[["value", "measure"]])
+        pairs = zip(chunk["value"].iloc[vfirsts].tolist(), chunk["measure"].iloc[vfirsts].tolist(), strict=True)
+        values, vflags = zip(*(self._value(v, m) for v, m in pairs), strict=True)
+        problems = []
+        rows, lines = chunk["_row"].to_numpy(), chunk["_line"].to_numpy()
+        flagged = np.isin(codes, [k for k, f in enumerate(flags) if f]) | np.isin(vcodes, [k for k, f in
+                                                                                          enumerate(vflags) if f])
+        for i in np.flatnonzero(flagged):
+            problems += [RegisterProblem(kind, message, row=int(rows[i]), line=int(lines[i]), column=column,
+                                         line_label=self.line_label)
+                         for kind, column, message in flags[codes[i]] + vflags[vcodes[i]]]
+        parsed = {c: np.asarray([o[c] for o in outputs], dtype=np.int32)[codes] for c in self._TEXTS}
+        parsed.update({c: pd.array([o[c] for o in outputs])[codes] for c in self._NUMBERS})
+        parsed["value"] = np.asarray(values, dtype=np.float64)[vcodes]
+        parsed["ok"] = parsed["ok"] & ~np.asarray([bool(f) for f in vflags])[vcodes]
+        parsed.update(unit_id=uid.reset_index(drop=True), _row=rows, _line=lines)
+        return problems, parsed
+
+    def rows(self, parts: list[dict]) -> pd.DataFrame:
+        """The parsed rows of the whole file in file order (categories for the few texts); empties ``parts``."""
+        if not parts:
+            return pd.DataFrame()
+        rows = {}
+        for c in ("pilot", "unit_id", "period", "measure", "value", "unit", "raw_unit", "group", "synthetic",
+                  "period_start", "period_end", "frequency", "ok", "_row", "_line"):
+            pieces = [p.pop(c) for p in parts]  # each column of the chunks freed once joined
+            if c in self._TEXTS:
+                codes, texts = np.concatenate(pieces), pd.Index(list(self.texts[c]), dtype=object)
+                rows[c] = (texts.to_numpy().take(codes) if c == "group" and len(texts) else
+                           pd.Categorical.from_codes(codes, categories=texts) if len(texts) else
+                           np.full(len(codes), None, dtype=object))
+                if c == "group" and len(texts):
+                    rows[c][codes < 0] = None
+            else:
+                rows[c] = pd.concat([pd.Series(p) for p in pieces], ignore_index=True)
+            del pieces
+        return pd.DataFrame(rows)
 
 
 def _order(problems: list[RegisterProblem]) -> list[RegisterProblem]:
@@ -281,36 +259,37 @@ def _order(problems: list[RegisterProblem]) -> list[RegisterProblem]:
                                            if p.column in REGISTER_COLUMNS else 99))
 
 
-def _source(source) -> tuple[pd.DataFrame, list[RegisterProblem], str, str]:
-    if isinstance(source, pd.DataFrame):
-        frame = source.drop(columns=[c for c in ("period_start", "period_end", "frequency") if c in source.columns])
-        frame = frame.astype(object).where(frame.notna(), "").map(excel_text)
-        frame = finish(frame)
-        frame["_line"] = frame["_row"] + 1
-        return frame, [], "line", "DataFrame"
-    if not isinstance(source, (str, Path)):
-        raise ParameterError(
-            f"`source` must be a path to a .csv or .xlsx file or a DataFrame; got {type(source).__name__}."
-        )
-    path = Path(source)
-    if not path.is_file():
-        raise InputFileError(path, "file not found.", "Check the path; registers live in data/raw/pilot/.")
-    frame, problems, label, parts = read_text(path)
-    return frame, problems + part_problems(parts), label, str(path)
-
-
-def _all_problems(source, first_year: int):
+def _all_problems(source, first_year: int, chunk_rows: int = CHUNK_ROWS):
     if isinstance(first_year, bool) or not isinstance(first_year, (int, np.integer)) or not 1900 <= first_year <= 2100:
         raise ParameterError(f"`first_year` must be a year such as 2015; got {first_year!r}.")
-    frame, problems, label, name = _source(source)
-    parsed = pd.DataFrame()
-    if not frame.empty or len(frame.columns):
-        more, parsed = _check(frame, label, first_year)
-        problems = problems + more
-    return _order(problems), parsed, name
+    from cosie_analysis._progress import tqdm
+
+    chunks = open_source(source, chunk_rows)
+    if chunks.columns is None:
+        return _order(chunks.problems + part_problems(chunks.parts)), pd.DataFrame(), chunks.name
+    screen = IdentifierScreen(chunks.columns)
+    columns, stop = _column_problems(chunks.columns)
+    checks = _RowChecks(first_year, chunks.line_label)
+    found: list[RegisterProblem] = []
+    parts = []
+    with tqdm(total=chunks.size, disable=chunks.size < PROGRESS_BYTES, unit="B", unit_scale=True, leave=False,
+              desc=f"checking {Path(chunks.name).name}") as bar:
+        for chunk in chunks.frames:
+            screen.add(chunk)
+            if not stop and len(chunk):
+                more, parsed = checks.check(chunk)
+                found += more
+                parts.append(parsed)
+            bar.update(chunks.progress[0] - bar.n)
+    problems = chunks.problems + part_problems(chunks.parts) + screen.problems(chunks.line_label) + columns + found
+    rows = pd.DataFrame() if stop else checks.rows(parts)
+    if rows.empty:
+        return _order(problems), rows, chunks.name
+    return _order(problems + table_problems(rows, checks.measures, chunks.line_label)), rows, chunks.name
 
 
-def validate_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_YEAR) -> list[RegisterProblem]:
+def validate_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_YEAR,
+                      chunk_rows: int = CHUNK_ROWS) -> list[RegisterProblem]:
     """Check a pilot register and list every problem, with its row and column.
 
     Parameters
@@ -321,6 +300,10 @@ def validate_register(source: str | Path | pd.DataFrame, *, first_year: int = FI
     first_year : int, default 2017
         The earliest year a period may lie in (the CoSIE project started in 2017); pass an earlier
         year for a register with an older baseline. No period may start after today.
+    chunk_rows : int, default 100000
+        Rows checked at a time. A CSV file is read in chunks of this many rows, so memory stays
+        bounded however large the file; what is kept over the whole file is one key per row for the
+        duplicate check. Files of 32 MiB or more show a progress bar. The result does not depend on it.
 
     Returns
     -------
@@ -337,7 +320,8 @@ def validate_register(source: str | Path | pd.DataFrame, *, first_year: int = FI
     InputFileError
         When the file does not exist.
     ParameterError
-        When ``source`` is neither a path nor a DataFrame, or ``first_year`` is not a year.
+        When ``source`` is neither a path nor a DataFrame, ``first_year`` is not a year or
+        ``chunk_rows`` is not a positive whole number.
 
     Examples
     --------
@@ -345,10 +329,11 @@ def validate_register(source: str | Path | pd.DataFrame, *, first_year: int = FI
     >>> validate_register(template_path())
     []
     """
-    return _all_problems(source, first_year)[0]
+    return _all_problems(source, first_year, chunk_rows)[0]
 
 
-def read_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_YEAR) -> pd.DataFrame:
+def read_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_YEAR,
+                  chunk_rows: int = CHUNK_ROWS) -> pd.DataFrame:
     """Read and check a pilot register.
 
     Parameters
@@ -356,6 +341,8 @@ def read_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_
     source : path-like or pandas.DataFrame
         As for :func:`validate_register`.
     first_year : int, default 2017
+        As for :func:`validate_register`.
+    chunk_rows : int, default 100000
         As for :func:`validate_register`.
 
     Returns
@@ -379,7 +366,7 @@ def read_register(source: str | Path | pd.DataFrame, *, first_year: int = FIRST_
     (0, 11)
     >>> read_register("data/raw/pilot/houten.csv")  # doctest: +SKIP
     """
-    problems, parsed, name = _all_problems(source, first_year)
+    problems, parsed, name = _all_problems(source, first_year, chunk_rows)
     if problems:
         raise InputFileError(name, [str(p) for p in problems], _HINT)
     columns = ["pilot", "unit_id", "period", "measure", "value", "unit", "group", "synthetic",

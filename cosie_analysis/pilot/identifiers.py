@@ -25,6 +25,7 @@ from collections.abc import Iterable
 __all__ = [
     "IDENTIFIER_COLUMN_HINTS",
     "IDENTIFIER_KINDS",
+    "SCREEN_ASCII",
     "bsn_11_test",
     "column_identifier_kind",
     "iban_check",
@@ -90,6 +91,20 @@ SUSPECT = re.compile(
     r"\d[\d\s.,\-/_\u200b\u200c\u200d\u2060\ufeff\u00ad]{4,}\d|@|\bat\b|apestaart|[\[\(\{<]|\d{4}\s?[a-z]{2}(?![a-z])|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"
     rf"|(?:{_STREET_PLAIN}|{_STREET_PROPER})[\s_\-.]*\d|^(?:markt|plein|dijk|haven|wal|kade|singel|gracht)\b",
     re.IGNORECASE,
+)
+#: A sharper first pass for ASCII cells, written so that Python's ``re`` and pyarrow's RE2 read it alike
+#: (no look-arounds), to screen whole columns at once. An ASCII cell it does not match holds no
+#: identifier: it is :data:`SUSPECT` with the digit alternative narrowed to what
+#: :func:`identifier_kinds` can flag (a run of 8 digits not starting with 0, or of 9 or more: BSN,
+#: phone numbers) plus the shape of an IBAN (whose digit runs may be short), and without the
+#: look-ahead of the postcode alternative. Cells with other characters go through
+#: :func:`identifier_kinds` itself. ``tests/test_pilot_chunks.py`` checks the claim on every example.
+SCREEN_ASCII = (
+    r"(?i)[1-9](?:[\t-\r\x1c-\x1f ./_-]?[0-9]){7}|[0-9](?:[\t-\r\x1c-\x1f ./_-]?[0-9]){8}"
+    r"|[a-z]{2}[0-9]{2}(?: ?[a-z0-9]){11}|@|\bat\b|apestaart|[\[\(\{<]|[0-9]{4}[\t-\r\x1c-\x1f ]?[a-z]{2}"
+    r"|[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}"
+    rf"|(?:{_STREET_PLAIN}|{_STREET_PROPER})[\t-\r\x1c-\x1f _.-]*[0-9]"
+    r"|^(?:markt|plein|dijk|haven|wal|kade|singel|gracht)\b"
 )
 _DIGIT_RUN = re.compile(r"(?<![\d.,])\d(?:[\s.\-/_]?\d)*(?:[.,]0+)?(?![\d])")
 

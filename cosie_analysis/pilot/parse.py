@@ -1,7 +1,8 @@
-"""Reading pilot registers as text, and the strict readings of their periods and numbers.
+"""Reading pilot workbooks as text, and the strict readings of their periods and numbers.
 
-Every cell of a register is first read as text (:func:`read_text`), from CSV or from every part of
-an Excel workbook, so that one set of checks applies to both. Periods (:func:`parse_when`) and
+Every cell of a register is first read as text, from CSV (in chunks, by
+:mod:`cosie_analysis.pilot.source`) or from every part of an Excel workbook (here), so that one set
+of checks applies to both. Periods (:func:`parse_when`) and
 numbers (:func:`parse_value`) are then read strictly: a month is 1-12, a period lies between
 ``first_year`` and today, and a number is read only when its Dutch and English readings agree
 (``1.000`` could be one thousand or one, so it is an error that names both readings).
@@ -9,7 +10,6 @@ numbers (:func:`parse_value`) are then read strictly: a month is 1-12, a period 
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cosie_analysis.errors import InputFileError
 from cosie_analysis.pilot.identifiers import identifier_kinds
 
 __all__ = [
@@ -32,7 +31,6 @@ __all__ = [
     "load_measures",
     "parse_value",
     "parse_when",
-    "read_text",
     "shown",
     "template_path",
 ]
@@ -325,63 +323,3 @@ def _read_excel(path: Path):
     frame = pd.DataFrame([body[i] for i in keep], columns=header, dtype=object)
     frame["_line"] = np.asarray([i + 2 for i in keep], dtype=np.int64)
     return finish(frame), [], parts
-
-
-def _read_csv(path: Path):
-    from cosie_analysis.data.sources._csv import _decode
-
-    try:
-        text = _decode(path, path.read_bytes())
-    except InputFileError as exc:
-        return pd.DataFrame(), [RegisterProblem("file", p) for p in exc.problems], ","
-    first = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    problems: list[RegisterProblem] = []
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (StopIteration, csv.Error):
-        return pd.DataFrame(), [RegisterProblem("file", "the file is empty: it needs at least the header line "
-                                                "(copy the template).")], delimiter
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    start = 2
-    try:
-        for row in reader:
-            if not any(f.strip() for f in row):
-                start = reader.line_num + 1
-                continue
-            if any("\n" in f or "\r" in f for f in row):
-                problems.append(RegisterProblem(
-                    "file", "a value runs over more than one line: an unclosed quote (\")? Close the quote, or "
-                    "remove it.", row=len(rows) + 1, line=start))
-            if len(row) != len(header):
-                problems.append(RegisterProblem(
-                    "file", f"has {len(row)} field(s) where the header has {len(header)}; check for a "
-                    f"{'semicolon' if delimiter == ';' else 'comma'} inside a value (put such values in quotes).",
-                    row=len(rows) + 1, line=start))
-                row = (row + [""] * len(header))[: len(header)]
-            rows.append([f.strip() for f in row])
-            lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error:
-        problems.append(RegisterProblem("file", f"line {start}: malformed CSV, e.g. an unclosed quote (\") "
-                                        "(the rest of the file is not read). Close the quote, or remove it."))
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
-    frame["_line"] = np.asarray(lines, dtype=np.int64)
-    return finish(frame), problems, delimiter
-
-
-def read_text(path: Path) -> tuple[pd.DataFrame, list[RegisterProblem], str, list[tuple[str, object]]]:
-    """All register cells as stripped text plus ``_row``/``_line``; file problems; the line label;
-    and ``(where, text)`` of every other part of a workbook (empty for CSV) to screen for identifiers."""
-    suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        frame, problems, parts = _read_excel(path)
-        return frame, problems, "Excel row", parts
-    if suffix != ".csv":
-        problem = RegisterProblem(
-            "file", f"unsupported file type {suffix or '(none)'!r}: save the register as .csv (UTF-8) or .xlsx.")
-        return pd.DataFrame(), [problem], "line", []
-    frame, problems, _ = _read_csv(path)
-    return frame, problems, "line", []

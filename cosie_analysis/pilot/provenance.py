@@ -24,7 +24,7 @@ import pandas as pd
 
 from cosie_analysis.pilot.parse import _measures
 
-__all__ = ["PROVENANCE_KEY", "carry_provenance", "mark_pilot", "pilot_provenance"]
+__all__ = ["PROVENANCE_KEY", "carry_provenance", "is_synthetic", "mark_pilot", "pilot_provenance"]
 
 #: The ``DataFrame.attrs`` key under which pilot provenance travels.
 PROVENANCE_KEY = "pilot_register"
@@ -154,3 +154,36 @@ def pilot_provenance(data) -> dict | None:
     found = {"sources": [], "person_level": bool(measures & person) or not measures,
              "min_count": None, "synthetic": any("SYNTHETI" in t.upper() for t in texts)}
     return _merge([prov, found])
+
+
+def is_synthetic(data) -> bool:
+    """True when a table holds synthetic data: a true ``synthetic`` column, a ``source_table``
+    starting with "synthetic" (any case), or ``attrs["synthetic"]``.
+
+    Parameters
+    ----------
+    data : object
+        Usually a pandas.DataFrame; anything else is not synthetic.
+
+    Returns
+    -------
+    bool
+        Whether any of the three marks is present.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_synthetic(pd.DataFrame({"value": [1.0], "synthetic": [True]}))  # SYNTHETIC
+    True
+    >>> is_synthetic(pd.DataFrame({"value": [1.0], "source_table": ["85039NED"]}))
+    False
+    """
+    if not isinstance(data, pd.DataFrame):
+        return False
+    if data.attrs.get("synthetic") or (data.attrs.get("pilot_register") or {}).get("synthetic"):
+        return True
+    if "synthetic" in data.columns and data["synthetic"].fillna(False).astype(bool).any():
+        return True
+    if "source_table" in data.columns:
+        return bool(data["source_table"].dropna().astype(str).str.lower().str.startswith("synthetic").any())
+    return False

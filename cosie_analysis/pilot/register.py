@@ -10,8 +10,11 @@ A *pilot register* is a long table with one row per unit, period and measure (se
 This module gathers the public names of the modules that do the work, in the order of the flow:
 
 * :mod:`~cosie_analysis.pilot.identifiers`: direct-identifier screening (``bsn_11_test``, ...);
-* :mod:`~cosie_analysis.pilot.parse`: reading CSV and every part of a workbook as text; strict
-  periods and numbers; the data dictionary (``load_measures``) and ``template_path``;
+* :mod:`~cosie_analysis.pilot.parse`: reading every part of a workbook as text; strict periods and
+  numbers; the data dictionary (``load_measures``) and ``template_path``;
+* :mod:`~cosie_analysis.pilot.source`: any register source (CSV streamed) in chunks of rows;
+* :mod:`~cosie_analysis.pilot.screen` and :mod:`~cosie_analysis.pilot.table`: identifiers in the cells,
+  problems between rows;
 * :mod:`~cosie_analysis.pilot.check`: :func:`validate_register` and :func:`read_register`;
 * :mod:`~cosie_analysis.pilot.build`: :func:`register_to_observations`, :func:`register_observations`;
 * :mod:`~cosie_analysis.pilot.synthetic`: :func:`synthetic_register` and its ``PLANTED_EFFECTS``;
