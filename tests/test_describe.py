@@ -156,3 +156,19 @@ def test_pool_rule_in_words():
         "uitkomst vóór corona | gevraagde donors")
     assert pool_rule_words(wide, "en") == wide
     assert pool_rule_words("a rule of my own", "nl") == "a rule of my own"
+
+
+def test_synthetic_control_describe_names_the_town():
+    from cosie_analysis.estimate.synth import synthetic_control
+
+    try:
+        from tests.synthetic import factor_panel
+    except ImportError:  # pragma: no cover
+        from synthetic import factor_panel
+    data = factor_panel(4, n_units=12, effect=-3.0)  # SYNTHETIC: -3 for SY0001 from 2020
+    data = data.assign(region_name="Synthetisch " + data["region_code"].str[-2:])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sc = synthetic_control(data, treated="SY0001", leave_one_out=False)
+    assert sc.describe("nl").startswith("Synthetisch 01: na het begin van corona gemiddeld −3,05 (−13,9%)")
+    assert ", (" not in sc.describe("nl") and ", (" not in sc.describe("en")

@@ -131,7 +131,11 @@ class SyntheticControlResult(Result):
     def describe(self, lang: str = "nl") -> str:
         """A short paragraph from the numbers, in Dutch or English."""
         check_lang(lang)
-        return " ".join(_describe_row(tr, g[g["phase"] == "post"].iloc[0], self.method, lang)
+        names = {}  # the treated towns by name, where the pool table knows it
+        if self.pools is not None and {"region_code", "region_name"} <= set(self.pools.columns):
+            names = dict(zip(self.pools["region_code"], self.pools["region_name"], strict=True))
+        return " ".join(_describe_row(names.get(tr) if isinstance(names.get(tr), str) else tr,
+                                      g[g["phase"] == "post"].iloc[0], self.method, lang)
                         for tr, g in self.table.groupby("treated", sort=False))
 
 
@@ -146,9 +150,9 @@ def _describe_row(tr: str, r: pd.Series, method: str, lang: str) -> str:
             ci=ci_label(r["conf_level"], lang), interval=format_ci(r["ci_lower"], r["ci_upper"], lang),
             se=num(r["std_err"]), p=format_p(r["p_value"], lang)) + rule
     if r["test_note"] == "exact_pre_fit":
-        test = f"({word('no_test', lang)})"
+        test = f" ({word('no_test', lang)})"
     else:
-        test = word("sc_ratio_test", lang).format(ratio=num(r["rmspe_ratio"]), rank=int(r["rank"]), n=int(r["n_units"]),
+        test = ", " + word("sc_ratio_test", lang).format(ratio=num(r["rmspe_ratio"]), rank=int(r["rank"]), n=int(r["n_units"]),
                                                   p=num(r["p_value"], 3), p_min=num(r["p_min"], 3))
     post = word("sc_post_test", lang).format(n=int(r["n_comparable"]), k=format_number(r["fit_ratio_max"], 0, lang),
                                              rank=int(r["rank_post"]), p=format_p(r["p_post"], lang))

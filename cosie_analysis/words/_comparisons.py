@@ -31,7 +31,7 @@ WORDS = {
         "pool_part_all": "alle eenheden van het regioniveau van de behandelde eenheid",
         "sc_head": "{unit}: na het begin van corona gemiddeld {estimate} ({relative}) t.o.v. de ",
         "sc_sdid": "synthetische verschil-in-verschillen ({ci} {interval}, placebo-SE {se}, {p}).",
-        "sc_sc": "synthetische controle; RMSPE vóór {rmspe}, {test}.",
+        "sc_sc": "synthetische controle; RMSPE vóór {rmspe}{test}.",
         "sc_ratio_test": ("verhouding na/vóór {ratio}, rang {rank} van {n} (permutatie-p = {p}; kleinst mogelijke "
                           "p = {p_min})"),
         "sc_post_test": (" Rang van de RMSPE na, onder {n} eenheden met een vergelijkbare pre-fit (factor {k}): "
@@ -66,7 +66,7 @@ WORDS = {
         "pool_part_all": "all units of the treated unit's region_level",
         "sc_head": "{unit}: after corona began, on average {estimate} ({relative}) against the ",
         "sc_sdid": "synthetic difference-in-differences ({ci} {interval}, placebo SE {se}, {p}).",
-        "sc_sc": "synthetic control; RMSPE before {rmspe}, {test}.",
+        "sc_sc": "synthetic control; RMSPE before {rmspe}{test}.",
         "sc_ratio_test": ("post/pre ratio {ratio}, rank {rank} of {n} (permutation p = {p}; smallest possible "
                           "p = {p_min})"),
         "sc_post_test": (" Rank of the post-period RMSPE among {n} units with a comparable pre-period fit "
