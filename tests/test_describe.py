@@ -125,21 +125,21 @@ def test_synthetic_control_and_sdid_describe_nl_and_en():
         sc = synthetic_control(data, treated="SY0001", leave_one_out=False)
         sdid = synthetic_did(data, treated="SY0001", leave_one_out=False)
     assert sc.describe("nl") == (
-        "SY0001: na het begin van corona gemiddeld −3,05 (−13,9%) t.o.v. de synthetische controle; RMSPE vóór "
+        "Synthetisch 01: na het begin van corona gemiddeld −3,05 (−13,9%) t.o.v. de synthetische controle; RMSPE vóór "
         "0,04, verhouding na/vóór 72,77, rang 1 van 12 (permutatie-p = 0,083; kleinst mogelijke p = 0,083). Rang van "
         "de RMSPE na, onder 2 eenheden met een vergelijkbare pre-fit (factor 5): 1 (p = 0,500). Donorkeuze: alle "
         "eenheden van het regioniveau van de behandelde eenheid (11 donors).")
     assert sc.describe("en") == (
-        "SY0001: after corona began, on average −3.05 (−13.9%) against the synthetic control; RMSPE before 0.04, "
-        "post/pre ratio 72.77, rank 1 of 12 (permutation p = 0.083; smallest possible p = 0.083). Rank of the "
+        "Synthetisch 01: after corona began, on average −3.05 (−13.9%) against the synthetic control; RMSPE before "
+        "0.04, post/pre ratio 72.77, rank 1 of 12 (permutation p = 0.083; smallest possible p = 0.083). Rank of the "
         "post-period RMSPE among 2 units with a comparable pre-period fit (factor 5): 1 (p = 0.500). Donor pool: all "
         "units of the treated unit's region_level (11 donors).")
     assert sdid.describe("nl") == (
-        "SY0001: na het begin van corona gemiddeld −3,26 (−14,7%) t.o.v. de synthetische verschil-in-verschillen "
-        "(95%-BI [−5,84; −0,68], placebo-SE 1,31, p = 0,013). Donorkeuze: alle eenheden van het regioniveau van de "
-        "behandelde eenheid (11 donors).")
+        "Synthetisch 01: na het begin van corona gemiddeld −3,26 (−14,7%) t.o.v. de synthetische "
+        "verschil-in-verschillen (95%-BI [−5,84; −0,68], placebo-SE 1,31, p = 0,013). Donorkeuze: alle eenheden "
+        "van het regioniveau van de behandelde eenheid (11 donors).")
     assert sdid.describe("en") == (
-        "SY0001: after corona began, on average −3.26 (−14.7%) against the synthetic difference-in-differences "
+        "Synthetisch 01: after corona began, on average −3.26 (−14.7%) against the synthetic difference-in-differences "
         "(95% CI [−5.84, −0.68], placebo SE 1.31, p = 0.013). Donor pool: all units of the treated unit's "
         "region_level (11 donors).")
 
@@ -166,9 +166,11 @@ def test_synthetic_control_describe_names_the_town():
     except ImportError:  # pragma: no cover
         from synthetic import factor_panel
     data = factor_panel(4, n_units=12, effect=-3.0)  # SYNTHETIC: -3 for SY0001 from 2020
-    data = data.assign(region_name="Synthetisch " + data["region_code"].str[-2:])
+    data = data.assign(region_name="Testdorp " + data["region_code"].str[-2:])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         sc = synthetic_control(data, treated="SY0001", leave_one_out=False)
-    assert sc.describe("nl").startswith("Synthetisch 01: na het begin van corona gemiddeld −3,05 (−13,9%)")
+    assert sc.describe("nl").startswith("Testdorp 01: na het begin van corona gemiddeld −3,05 (−13,9%)")
+    unnamed = synthetic_control(data.drop(columns="region_name"), treated="SY0001", leave_one_out=False)
+    assert unnamed.describe("en").startswith("SY0001: after corona began")
     assert ", (" not in sc.describe("nl") and ", (" not in sc.describe("en")

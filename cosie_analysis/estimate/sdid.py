@@ -19,6 +19,7 @@ from cosie_analysis.estimate._common import (
     check_conf_level,
     check_data,
     panel_of,
+    region_names,
     to_list,
 )
 from cosie_analysis.estimate._donors import resolve_donors
@@ -304,6 +305,7 @@ def synthetic_did(
         scheme=scheme,
         leave_one_out=pd.DataFrame(loo_rows, columns=["treated", "dropped_donor", "weight", "phase", "estimate"]),
         pools=pool_frame,
+        names={t: n for t, n in region_names(data, unit).items() if t in treated_l},
         time_weights=pd.concat(time_w, ignore_index=True),
         formula="SDID: min over unit weights (simplex, ridge zeta_omega) and time weights (simplex, ridge "
         "zeta_lambda), each with an intercept; tau = weighted double difference",

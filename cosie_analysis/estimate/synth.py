@@ -21,6 +21,7 @@ from cosie_analysis.estimate._common import (
     check_data,
     check_lang,
     panel_of,
+    region_names,
     to_list,
 )
 from cosie_analysis.estimate._donors import pool_rule_words, resolve_donors
@@ -63,6 +64,8 @@ class SyntheticControlResult(Result):
     pools : pandas.DataFrame or None
         The :func:`~cosie_analysis.estimate.pools.donor_pool` frames behind the default pools
         (every candidate with the reason it was kept or left out); None for pools given as codes.
+    names : dict
+        Unit code -> region name, when ``data`` has ``region_name`` (used by :meth:`describe`).
     time_weights : pandas.DataFrame or None
         Synthetic DiD only: ``treated``, ``period``, ``weight`` of the pre-periods.
     model : pandas.DataFrame
@@ -78,6 +81,7 @@ class SyntheticControlResult(Result):
     scheme: Any = "measures"
     leave_one_out: pd.DataFrame | None = field(default=None, repr=False)
     pools: pd.DataFrame | None = field(default=None, repr=False)
+    names: dict = field(default_factory=dict, repr=False)
     time_weights: pd.DataFrame | None = field(default=None, repr=False)
     formula: str = "min_w ||y_treated,pre - Y_donors,pre w||^2  s.t. w >= 0, sum(w) = 1"
 
@@ -131,9 +135,7 @@ class SyntheticControlResult(Result):
     def describe(self, lang: str = "nl") -> str:
         """A short paragraph from the numbers, in Dutch or English."""
         check_lang(lang)
-        names = {}  # the treated towns by name, where the pool table knows it
-        if self.pools is not None and {"region_code", "region_name"} <= set(self.pools.columns):
-            names = dict(zip(self.pools["region_code"], self.pools["region_name"], strict=True))
+        names = self.names  # the treated towns by name where the data named them
         return " ".join(_describe_row(names.get(tr) if isinstance(names.get(tr), str) else tr,
                                       g[g["phase"] == "post"].iloc[0], self.method, lang)
                         for tr, g in self.table.groupby("treated", sort=False))
@@ -356,7 +358,7 @@ def synthetic_control(
         method=METHODS[method], unit=unit, weights=pd.DataFrame(wrows, columns=["treated", "donor", "weight"]),
         gaps=_gap_frame(pairs, W.columns.to_numpy(), panel, gap_parts), placebos=pd.DataFrame(prows), scheme=scheme,
         leave_one_out=pd.DataFrame(loo_rows, columns=["treated", "dropped_donor", "weight", "phase", "estimate"]),
-        pools=pool_frame)
+        pools=pool_frame, names={t: n for t, n in region_names(data, unit).items() if t in treated_l})
 
 
 SC_COLUMNS = ["treated", "indicator", "phase", "estimate", "relative_effect", "std_err", "ci_lower", "ci_upper",
