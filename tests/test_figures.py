@@ -121,7 +121,7 @@ def test_save_table_rounds_and_localises(tmp_path):
     assert "| Houten     |        1,23 |      0,012 |   5 |           |" in text  # not available: empty, not "."
     assert text.rstrip().endswith("Bron: CBS")
     latex = tex.read_text()
-    assert "\\toprule" in latex and "\\bottomrule" in latex and "-2,50" in latex and "p\\_value" in latex
+    assert "\\toprule" in latex and "\\bottomrule" in latex and "-2,50" in latex and "p-waarde & " in latex
 
 
 @pytest.mark.realdata
