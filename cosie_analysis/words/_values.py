@@ -46,7 +46,7 @@ VALUE_LABELS = {
         "support_start": "start steunregeling", "support_change": "wijziging steunregeling",
         "support_end": "einde steunregeling",
         # pilots and derived indicators
-        "houten": "Houten", "nieuwegein": "Nieuwegein",
+        "houten": "Houten", "nieuwegein": "Nieuwegein", "total": "totaal", "persons": "personen",
         "outflow_to_work_per_100_recipients": "uitstroom naar werk per 100 bijstandsontvangers",
     },
     "en": {
@@ -75,7 +75,7 @@ VALUE_LABELS = {
         "milestone": "milestone", "relaxation": "relaxation", "tightening": "tightening",
         "support_start": "support scheme starts", "support_change": "support scheme changes",
         "support_end": "support scheme ends",
-        "houten": "Houten", "nieuwegein": "Nieuwegein",
+        "houten": "Houten", "nieuwegein": "Nieuwegein", "total": "total", "persons": "persons",
         "outflow_to_work_per_100_recipients": "outflow to work per 100 recipients",
     },
 }  # fmt: skip
