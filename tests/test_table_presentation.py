@@ -157,7 +157,8 @@ _PERIOD = re.compile(r"^\d{4}(JJ00|MM\d\d|KW0\d)$")
 def english_left(table: pd.DataFrame, names=None) -> list[str]:
     """What of ``table`` a Dutch reader would still see in English or as a code."""
     shown = present(table, lang="nl", names=names)
-    left = [f"header {c!r}" for c in shown.rounded.columns if not _PERIOD.match(str(c)) and c not in COLUMN_LABELS["nl"]]
+    columns = shown.rounded.columns
+    left = [f"header {c!r}" for c in columns if not _PERIOD.match(str(c)) and c not in COLUMN_LABELS["nl"]]
     for col in shown.rounded.columns:
         if col in shown.digits:
             continue

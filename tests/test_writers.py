@@ -69,7 +69,8 @@ def test_xlsx_and_docx_hold_the_csv_numbers(tmp_path):
     assert cells[1] == ["Houten (synthetic)", "1.234,57", "< 0,001", "12", ""]
     assert cells[3][3] == "1.500", "thousands point in Dutch"
     for col, j in (("estimate", 1), ("p_value", 2), ("n", 3)):
-        parsed = [float(r[j].replace(".", "").replace(",", ".").replace("\u2212", "-").removeprefix("< ")) for r in cells[1:]]
+        parsed = [float(r[j].replace(".", "").replace(",", ".").replace("\u2212", "-").removeprefix("< "))
+                  for r in cells[1:]]
         want = expected[col].astype(float)
         np.testing.assert_allclose(parsed, want.clip(lower=0.001) if col == "p_value" else want)  # "< 0,001"
 

@@ -147,7 +147,8 @@ def _digits(table: pd.DataFrame, decimals: int | Mapping[str, int] | None) -> di
         elif isinstance(decimals, int) and decimals_for(table[col]) > 0:
             digits[col] = decimals
         else:
-            group = periods if col in periods else [c for c in numeric if _GROUP_OF.get(c, c) == _GROUP_OF.get(col, col)]
+            key = _GROUP_OF.get(col, col)
+            group = periods if col in periods else [c for c in numeric if _GROUP_OF.get(c, c) == key]
             digits[col] = decimals_for(pd.concat([table[c].astype(float) for c in group]))
     return digits
 
