@@ -197,7 +197,7 @@ def test_representative_result_frames_leave_no_english_in_dutch():
 def test_the_report_tables_leave_no_english_in_dutch(real_data_dir, monkeypatch):
     """Every table of the report's cheaper builders (all but the multiverse and the synthetic controls,
     whose result columns the representative frames above cover), presented in Dutch."""
-    from cosie_analysis.report.build import table_names
+    from cosie_analysis.report.present import table_names
     from cosie_analysis.report.figures import FIGURES, report_context
 
     monkeypatch.setenv("COSIE_DATA_DIR", str(real_data_dir))

@@ -25,10 +25,11 @@ from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.paths import reports_dir
 from cosie_analysis.report.export import FIGURE_FORMATS, TABLE_FORMATS, save_figure, save_table
 from cosie_analysis.report.figures import COMMAND, FIGURES, LANGS, ReportContext, report_context
+from cosie_analysis.report.present import table_names
 from cosie_analysis.style import report_style, text
 from cosie_analysis.words import pick
 
-__all__ = ["build_report", "figure_inputs", "table_names", "write_index"]
+__all__ = ["build_report", "figure_inputs", "write_index"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 _WORKER: dict = {}  # the context of a worker process (set before forking, or by the initializer)
@@ -141,28 +142,6 @@ def _draw(name: str, lang: str, out: Path, ctx: ReportContext, palette: str | No
             names=ctx.once(("table_names", lang), lambda: table_names(ctx.obs, lang)),
         )
     return files
-
-
-def table_names(obs, lang: str) -> dict[str, str]:
-    """The names a report table shows for codes: region code -> region name, indicator -> its label.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> obs = pd.DataFrame({"region_code": ["GM0321"], "region_name": ["Houten"], "indicator": ["x"],
-    ...                     "label_nl": ["Een maat"], "label_en": ["A measure"]})  # synthetic
-    >>> table_names(obs, "en")
-    {'GM0321': 'Houten', 'x': 'A measure'}
-    """
-    names: dict[str, str] = {}
-    if {"region_code", "region_name"} <= set(obs.columns):
-        regions = obs[["region_code", "region_name"]].dropna().drop_duplicates("region_code")
-        names.update(zip(regions["region_code"].astype(str), regions["region_name"].astype(str), strict=True))
-    label = f"label_{lang}"
-    if {"indicator", label} <= set(obs.columns):
-        labels = obs[["indicator", label]].dropna().drop_duplicates("indicator")
-        names.update(zip(labels["indicator"].astype(str), labels[label].astype(str), strict=True))
-    return names
 
 
 def _build_figure(

@@ -32,7 +32,7 @@ import pandas as pd
 
 from cosie_analysis.words import MONTHS, column_label, format_number, value_label
 
-__all__ = ["Presented", "decimals_for", "is_p_column", "period_label", "present"]
+__all__ = ["Presented", "decimals_for", "is_p_column", "period_label", "present", "table_names"]
 
 _PERIOD = re.compile(r"^(\d{4})(?:(JJ)00|MM(0[1-9]|1[0-2])|KW0([1-4]))$")
 _QUARTER = {"nl": "K", "en": "Q"}
@@ -256,3 +256,27 @@ def present(table: pd.DataFrame, *, lang: str, decimals: int | Mapping[str, int]
                     for c in rounded.columns)
     formats = {col: _excel_format(str(col), d, lang) for col, d in digits.items()}
     return Presented(rounded=rounded, shown=shown.astype(str), headers=headers, digits=digits, excel_formats=formats)
+
+
+def table_names(obs, lang: str) -> dict[str, str]:
+    """The names a report table shows for codes (``names`` of :func:`present`): region code -> region
+    name, indicator -> its label in ``lang``, from an observation table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> obs = pd.DataFrame({"region_code": ["GM0321"], "region_name": ["Houten"], "indicator": ["x"],
+    ...                     "label_nl": ["Een maat"], "label_en": ["A measure"]})  # synthetic
+    >>> table_names(obs, "en")
+    {'GM0321': 'Houten', 'x': 'A measure'}
+    """
+    names: dict[str, str] = {}
+    if {"region_code", "region_name"} <= set(obs.columns):
+        regions = obs[["region_code", "region_name"]].dropna().drop_duplicates("region_code")
+        names.update(zip(regions["region_code"].astype(str), regions["region_name"].astype(str), strict=True))
+    label = f"label_{lang}"
+    if {"indicator", label} <= set(obs.columns):
+        labels = obs[["indicator", label]].dropna().drop_duplicates("indicator")
+        names.update(zip(labels["indicator"].astype(str), labels[label].astype(str), strict=True))
+    return names
+
