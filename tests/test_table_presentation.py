@@ -115,8 +115,9 @@ def test_period_labels_and_decimals():
     assert [period_label(c, "nl") for c in ("2015JJ00", "2020MM03", "2020KW01", "2020MM13", "GM0321")] == [
         "2015", "mrt 2020", "2020 K1", "2020MM13", "GM0321"]
     assert [period_label(c, "en") for c in ("2020MM12", "2021KW04")] == ["Dec 2020", "2021 Q4"]
-    # three significant digits of the median absolute value (not of the smallest), at most 4 decimals
-    assert decimals_for([-0.137, -0.1431, 0.0008, 0.05]) == 4
+    # three significant digits of the median absolute value, the smallest not read as 0, at most 4 decimals
+    assert decimals_for([-0.137, -0.1431, 0.0008, 0.05]) == 4 and decimals_for([-0.137, -0.1431, 0.05]) == 3
+    assert decimals_for([-0.0106, -0.2377, 0.0031, 0.0003]) == 4, "a standard error of 0.0003 is not 0.000"
     assert decimals_for([2.46, 4.75, -1.36]) == 2 and decimals_for([48369.2, 50945.7]) == 0
     assert decimals_for([1.0, 12.0, np.nan]) == 0 and decimals_for([1e-7, 2e-7]) == 4
 

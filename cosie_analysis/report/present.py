@@ -10,8 +10,8 @@ writing it. What a reader of the Markdown, LaTeX, Word and Excel files sees:
   ``mrt 2020``, ``2020KW01`` -> ``2020 K1``; in English ``Mar 2020``, ``2020 Q1``), dates as
   ``1 mrt 2020``, indicator codes by their label and region codes in ``treated``/``donor`` by name
   when ``names`` holds them; a ``region_code`` column gets a ``region_name`` column beside it;
-* one number of decimals per column, chosen from the column's typical magnitude (three significant
-  digits of its median absolute value, at most four decimals) and shared by columns that hold the
+* one number of decimals per column, chosen from the column's magnitude (three significant digits of
+  its median absolute value, more where its smallest value would read as zero, at most four decimals) and shared by columns that hold the
   same quantity (an estimate with its standard error and interval; the years of a wide table);
   whole-number columns as integers, years without a thousands separator, p-values with three
   decimals and ``< 0,001`` below 0.001.
@@ -104,11 +104,12 @@ def _is_year(column: str) -> bool:
 
 def decimals_for(values) -> int:
     """Decimals for a column of numbers: 0 for whole numbers, else three significant digits of the
-    median absolute non-zero value, between 0 and 4.
+    median absolute non-zero value, or more where the smallest non-zero value would read as zero;
+    between 0 and 4.
 
     Examples
     --------
-    >>> decimals_for([1234.5678, -2.5, 0.125]), decimals_for([-0.137, -0.1431, 0.0008, 0.05]), decimals_for([3, 12])
+    >>> decimals_for([1234.5678, -2.5, 0.125]), decimals_for([-0.24, 0.0031, 0.0003]), decimals_for([3, 12])
     (2, 4, 0)
     """
     present = np.asarray(pd.Series(values, dtype=float).dropna(), dtype=float)
@@ -116,7 +117,9 @@ def decimals_for(values) -> int:
     if not len(present) or np.all(np.isclose(present % 1, 0) | np.isclose(present % 1, 1)):
         return 0
     nonzero = np.abs(present[present != 0])
-    return int(min(max(2 - math.floor(math.log10(float(np.median(nonzero)))), 0), 4))
+    typical = 2 - math.floor(math.log10(float(np.median(nonzero))))  # three significant digits
+    smallest = -math.floor(math.log10(float(nonzero.min())))  # and the smallest not shown as zero
+    return int(min(max(typical, smallest, 0), 4))
 
 
 def _numeric(table: pd.DataFrame) -> pd.DataFrame:
