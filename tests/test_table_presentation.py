@@ -115,8 +115,9 @@ def test_period_labels_and_decimals():
     assert [period_label(c, "nl") for c in ("2015JJ00", "2020MM03", "2020KW01", "2020MM13", "GM0321")] == [
         "2015", "mrt 2020", "2020 K1", "2020MM13", "GM0321"]
     assert [period_label(c, "en") for c in ("2020MM12", "2021KW04")] == ["Dec 2020", "2021 Q4"]
-    # three significant digits of the median absolute value, the smallest not read as 0, at most 4 decimals
+    # three significant digits of the median absolute value, two of the smallest, at most 4 decimals
     assert decimals_for([-0.137, -0.1431, 0.0008, 0.05]) == 4 and decimals_for([-0.137, -0.1431, 0.05]) == 3
+    assert decimals_for([2.43, 461647.0, 150742.0]) == 1, "a ratio of 2.43 among large ones is not 2"
     assert decimals_for([-0.0106, -0.2377, 0.0031, 0.0003]) == 4, "a standard error of 0.0003 is not 0.000"
     assert decimals_for([2.46, 4.75, -1.36]) == 2 and decimals_for([48369.2, 50945.7]) == 0
     assert decimals_for([1.0, 12.0, np.nan]) == 0 and decimals_for([1e-7, 2e-7]) == 4
@@ -124,7 +125,7 @@ def test_period_labels_and_decimals():
 
 def test_related_columns_and_wide_period_columns_share_their_decimals():
     # synthetic: a wide table with one CBS year per column, as liveability_nijpels writes it
-    wide = pd.DataFrame({"region_code": ["3431", "3432"], "2002JJ00": [-0.137, -0.107], "2012JJ00": [-0.1431, 0.008],
+    wide = pd.DataFrame({"region_code": ["3431", "3432"], "2002JJ00": [-0.137, -0.107], "2012JJ00": [-0.1431, 0.018],
                          "ci_lower": [-1.018, 0.2], "ci_upper": [1.23, 0.9], "estimate": [0.108, 0.5]})
     shown = present(wide, lang="nl")
     assert shown.headers[:3] == ("regiocode", "2002", "2012")
@@ -186,10 +187,13 @@ def test_representative_result_frames_leave_no_english_in_dutch():
         "family": ["gaussian"], "pool": ["nearest"], "scale": ["rate"], "phase": ["after"],
         "test": ["sc_ratio_rank"], "test_note": ["exact_pre_fit"], "status": ["provisional"],
         "kept": [False], "reason": ["incomplete_series"], "kind": ["support_start"], "pilot": ["houten"],
+        "pool_rule": ["urbanity±1; population×0.5–2; no Wadden islands"],
     })  # fmt: skip
     names = {"GM0321": "Houten (synthetisch)", "crime_1_1_1": "Woninginbraak (synthetisch)"}
     assert english_left(its, names) == []
     assert english_left(multiverse, names) == []
+    assert present(multiverse, lang="nl").shown["pool_rule"].item() == (
+        "stedelijkheid ±1; inwonertal ×0,5–2; geen Waddeneilanden")
     assert english_left(pd.DataFrame({"estimate": [1.0], "phase": ["before"], "level_change": [1.5]})) == [
         "header 'level_change'"], "the check itself finds an untranslated header"
 

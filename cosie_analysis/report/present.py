@@ -9,10 +9,10 @@ writing it. What a reader of the Markdown, LaTeX, Word and Excel files sees:
   tests, status, ``ja``/``nee``), CBS period codes as a reader writes them (``2020MM03`` ->
   ``mrt 2020``, ``2020KW01`` -> ``2020 K1``; in English ``Mar 2020``, ``2020 Q1``), dates as
   ``1 mrt 2020``, indicator codes by their label and region codes in ``treated``/``donor`` by name
-  when ``names`` holds them; a ``region_code`` column gets a ``region_name`` column beside it;
+  when ``names`` holds them, a donor pool rule in words; a ``region_code`` column gets a ``region_name`` column beside it;
 * one number of decimals per column, chosen from the column's magnitude (three significant digits of
-  its median absolute value, more where its smallest value would read as zero, at most four decimals) and shared by columns that hold the
-  same quantity (an estimate with its standard error and interval; the years of a wide table);
+  its median absolute value, or two of its smallest, at most four decimals) and shared by columns
+  that hold the same quantity (an estimate with its standard error and interval; the years of a wide table);
   whole-number columns as integers, years without a thousands separator, p-values with three
   decimals and ``< 0,001`` below 0.001.
 
@@ -104,8 +104,8 @@ def _is_year(column: str) -> bool:
 
 def decimals_for(values) -> int:
     """Decimals for a column of numbers: 0 for whole numbers, else three significant digits of the
-    median absolute non-zero value, or more where the smallest non-zero value would read as zero;
-    between 0 and 4.
+    median absolute non-zero value, or more for two significant digits of the smallest non-zero
+    value (a column spanning several orders of magnitude); between 0 and 4.
 
     Examples
     --------
@@ -118,7 +118,7 @@ def decimals_for(values) -> int:
         return 0
     nonzero = np.abs(present[present != 0])
     typical = 2 - math.floor(math.log10(float(np.median(nonzero))))  # three significant digits
-    smallest = -math.floor(math.log10(float(nonzero.min())))  # and the smallest not shown as zero
+    smallest = 1 - math.floor(math.log10(float(nonzero.min())))  # and two of the smallest
     return int(min(max(typical, smallest, 0), 4))
 
 
@@ -184,6 +184,10 @@ def _cell_text(col: str, value, lang: str, names: Mapping[str, str], named: bool
     if isinstance(value, pd.Timestamp):
         return f"{value.day} {MONTHS[lang][value.month - 1]} {value.year}"
     text = str(value)
+    if col == "pool_rule" and text != "-":
+        from cosie_analysis.estimate._donors import pool_rule_words
+
+        return pool_rule_words(text, lang)
     if named and text in names:
         return names[text]
     if _PERIOD.match(text):
