@@ -9,10 +9,12 @@ writing it. What a reader of the Markdown, LaTeX, Word and Excel files sees:
   tests, status, ``ja``/``nee``), CBS period codes as a reader writes them (``2020MM03`` ->
   ``mrt 2020``, ``2020KW01`` -> ``2020 K1``; in English ``Mar 2020``, ``2020 Q1``), dates as
   ``1 mrt 2020``, indicator codes by their label and region codes in ``treated``/``donor`` by name
-  when ``names`` holds them, a donor pool rule in words; a ``region_code`` column gets a ``region_name`` column beside it;
+  when ``names`` holds them, a donor pool rule in words; a ``region_code`` column gets a
+  ``region_name`` column beside it;
 * one number of decimals per column, chosen from the column's magnitude (three significant digits of
   its median absolute value, or two of its smallest, at most four decimals) and shared by columns
-  that hold the same quantity (an estimate with its standard error and interval; the years of a wide table);
+  that hold the same quantity (an estimate with its standard error and interval; the years of a
+  wide table);
   whole-number columns as integers, years without a thousands separator, p-values with three
   decimals and ``< 0,001`` below 0.001.
 
