@@ -202,8 +202,10 @@ def test_representative_result_frames_leave_no_english_in_dutch():
 def test_the_report_tables_leave_no_english_in_dutch(real_data_dir, monkeypatch):
     """Every table of the report's cheaper builders (all but the multiverse and the synthetic controls,
     whose result columns the representative frames above cover), presented in Dutch."""
-    from cosie_analysis.report.present import table_names
+    import matplotlib.pyplot as plt
+
     from cosie_analysis.report.figures import FIGURES, report_context
+    from cosie_analysis.report.present import table_names
 
     monkeypatch.setenv("COSIE_DATA_DIR", str(real_data_dir))
     ctx = report_context()
@@ -212,8 +214,6 @@ def test_the_report_tables_leave_no_english_in_dutch(real_data_dir, monkeypatch)
     for name in ("national_burglary_its", "pilot_crime_rates", "pilot_phase_comparison", "ranking_change",
                  "nieuwegein_wijken", "liveability_nijpels", "bijstand_baseline", "corona_timeline"):
         built = FIGURES[name].build(ctx, "nl")
-        import matplotlib.pyplot as plt
-
         plt.close(built.fig)
         for table_name, table in built.tables.items():
             left = english_left(table, names)
