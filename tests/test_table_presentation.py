@@ -187,13 +187,15 @@ def test_representative_result_frames_leave_no_english_in_dutch():
         "family": ["gaussian"], "pool": ["nearest"], "scale": ["rate"], "phase": ["after"],
         "test": ["sc_ratio_rank"], "test_note": ["exact_pre_fit"], "status": ["provisional"],
         "kept": [False], "reason": ["incomplete_series"], "kind": ["support_start"], "pilot": ["houten"],
-        "pool_rule": ["urbanity±1; population×0.5–2; no Wadden islands"],
+        "pool_rule": ["urbanity±1; population×0.5–2; no Wadden islands"], "offence": ["2.2.1"],
+        "conf_level": [0.95],
     })  # fmt: skip
     names = {"GM0321": "Houten (synthetisch)", "crime_1_1_1": "Woninginbraak (synthetisch)"}
     assert english_left(its, names) == []
     assert english_left(multiverse, names) == []
-    assert present(multiverse, lang="nl").shown["pool_rule"].item() == (
-        "stedelijkheid ±1; inwonertal ×0,5–2; geen Waddeneilanden")
+    shown = present(multiverse, lang="nl").shown
+    assert shown["pool_rule"].item() == "stedelijkheid ±1; inwonertal ×0,5–2; geen Waddeneilanden"
+    assert shown[["offence", "conf_level"]].values.tolist() == [["Vernieling", "0,95"]]
     assert english_left(pd.DataFrame({"estimate": [1.0], "phase": ["before"], "level_change": [1.5]})) == [
         "header 'level_change'"], "the check itself finds an untranslated header"
 

@@ -9,7 +9,7 @@ writing it. What a reader of the Markdown, LaTeX, Word and Excel files sees:
   tests, status, ``ja``/``nee``), CBS period codes as a reader writes them (``2020MM03`` ->
   ``mrt 2020``, ``2020KW01`` -> ``2020 K1``; in English ``Mar 2020``, ``2020 Q1``), dates as
   ``1 mrt 2020``, indicator codes by their label and region codes in ``treated``/``donor`` by name
-  when ``names`` holds them, a donor pool rule in words; a ``region_code`` column gets a
+  when ``names`` holds them, offence codes (``1.1.1``) and donor pool rules in words; a ``region_code`` column gets a
   ``region_name`` column beside it;
 * one number of decimals per column, chosen from the column's magnitude (three significant digits of
   its median absolute value, or two of its smallest, at most four decimals) and shared by columns
@@ -32,7 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cosie_analysis.words import MONTHS, column_label, format_number, value_label
+from cosie_analysis.data.regions import MAIN_OFFENCES
+from cosie_analysis.words import MONTHS, column_label, format_number, pick, value_label
 
 __all__ = ["Presented", "decimals_for", "is_p_column", "period_label", "present", "table_names"]
 
@@ -149,6 +150,8 @@ def _digits(table: pd.DataFrame, decimals: int | Mapping[str, int] | None) -> di
             digits[col] = 0
         elif is_p_column(str(col)):
             digits[col] = 3
+        elif col == "conf_level":
+            digits[col] = 2
         elif isinstance(decimals, int) and decimals_for(table[col]) > 0:
             digits[col] = decimals
         else:
@@ -190,6 +193,8 @@ def _cell_text(col: str, value, lang: str, names: Mapping[str, str], named: bool
         from cosie_analysis.estimate._donors import pool_rule_words
 
         return pool_rule_words(text, lang)
+    if col == "offence" and text in MAIN_OFFENCES:
+        return pick(*MAIN_OFFENCES[text], lang)
     if named and text in names:
         return names[text]
     if _PERIOD.match(text):
