@@ -222,3 +222,8 @@ def test_the_report_tables_leave_no_english_in_dutch(real_data_dir, monkeypatch)
             if left:
                 found[table_name] = left
     assert found == {}
+
+
+def test_value_and_column_labels_exist_in_both_languages():
+    assert sorted(set(VALUE_LABELS["nl"]) ^ set(VALUE_LABELS["en"])) == []
+    assert sorted(set(COLUMN_LABELS["nl"]) ^ set(COLUMN_LABELS["en"])) == []
