@@ -118,10 +118,10 @@ def test_save_table_rounds_and_localises(tmp_path):
     assert csv.read_text().splitlines() == ["region,estimate,p_value,n,missing", "Houten,1.23,0.012,5,",
                                             "Nieuwegein,-2.5,0.5,6,1.5"]
     text = md.read_text()
-    assert "| Houten     |       1,23 |     0,012 |   5 |           |" in text  # not available: empty, not "."
+    assert "| Houten     |        1,23 |      0,012 |   5 |           |" in text  # not available: empty, not "."
     assert text.rstrip().endswith("Bron: CBS")
     latex = tex.read_text()
-    assert "\\toprule" in latex and "\\bottomrule" in latex and "-2,50" in latex and "p\\_value" in latex
+    assert "\\toprule" in latex and "\\bottomrule" in latex and "-2,50" in latex and "p-waarde & " in latex
 
 
 @pytest.mark.realdata

@@ -25,6 +25,7 @@ from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.paths import reports_dir
 from cosie_analysis.report.export import FIGURE_FORMATS, TABLE_FORMATS, save_figure, save_table
 from cosie_analysis.report.figures import COMMAND, FIGURES, LANGS, ReportContext, report_context
+from cosie_analysis.report.present import table_names
 from cosie_analysis.style import report_style, text
 from cosie_analysis.words import pick
 
@@ -129,16 +130,9 @@ def _draw(name: str, lang: str, out: Path, ctx: ReportContext, palette: str | No
         )
         plt.close(built.fig)  # type: ignore[arg-type]  # FigureOutput.fig is typed object
     for table_stem, table in zip(table_stems, built.tables.values(), strict=True):
-        files += save_table(
-            table,
-            table_stem,
-            lang=lang,
-            source=built.source,
-            published=True,
-            formats=TABLE_FORMATS,
-            caption=pick(spec.caption_nl, spec.caption_en, lang),
-            out_dir=out / "tables",
-        )
+        names = ctx.once(("table_names", lang), lambda: table_names(ctx.obs, lang))  # codes -> names, in lang
+        files += save_table(table, table_stem, lang=lang, source=built.source, published=True, formats=TABLE_FORMATS,
+                            caption=pick(spec.caption_nl, spec.caption_en, lang), out_dir=out / "tables", names=names)
     return files
 
 

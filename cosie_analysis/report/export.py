@@ -21,8 +21,9 @@ import pandas as pd
 from cosie_analysis._io import atomic_write
 from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.report import writers
+from cosie_analysis.report.present import present
 from cosie_analysis.paths import reports_dir
-from cosie_analysis.style import format_number, text
+from cosie_analysis.style import text
 
 __all__ = ["save_figure", "save_table", "FIGURE_FORMATS", "MM_PER_INCH", "TABLE_FORMATS"]
 
@@ -211,26 +212,11 @@ def _draw_footer(fig, caption: str | None, source: str | None, *, lang: str, wid
                  color="#444444", gid="source_line")
 
 
-def _decimals_for(column: str, values: pd.Series, default: int) -> int:
-    """p-values 3 decimals; whole numbers 0; otherwise ``default``, or more (at most 4) when that
-    would print the column's smallest non-zero value as 0 (log-scale slopes, small p floors)."""
-    if column in ("p_value", "p_adjusted", "p_permutation", "p_min"):
-        return 3
-    present = np.asarray(values.dropna(), dtype=float)
-    if pd.api.types.is_integer_dtype(values) or (len(present) and np.all(np.isclose(present % 1, 0))):
-        return 0
-    nonzero = np.abs(present[np.isfinite(present) & (present != 0)])
-    if len(nonzero):
-        needed = 1 - int(np.floor(np.log10(nonzero.min())))  # two significant digits of the smallest
-        return int(min(max(default, needed), 4))
-    return default
-
-
 def save_table(
     df: pd.DataFrame,
     name: str,
     *,
-    decimals: int | Mapping[str, int] = 2,
+    decimals: int | Mapping[str, int] | None = None,
     lang: str = "nl",
     caption: str | None = None,
     source: str | None = None,
@@ -238,6 +224,7 @@ def save_table(
     out_dir: str | Path | None = None,
     formats: Sequence[str] = ("csv", "tex", "md"),
     significance: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Save a table as CSV, LaTeX, Markdown, Excel or Word, rounded sensibly, after disclosure control.
 
@@ -247,12 +234,18 @@ def save_table(
         The table; not modified.
     name : str
         Stable file name without extension.
-    decimals : int or mapping
-        Decimals for float columns (default 2); p-values get 3 and whole-number columns 0 unless a
-        mapping names the column.
+    decimals : int or mapping, optional
+        Default: one number of decimals per column, from its magnitude (three significant digits of
+        its median absolute value, at most 4; shared by an estimate, its standard error and interval);
+        p-values get 3 (``< 0,001`` below 0.001), whole-number columns 0. An int fixes the decimals
+        of every column of fractional numbers; a mapping those of the columns it names.
     lang : {"nl", "en"}
-        Decimal comma (nl) or point (en) in LaTeX, Markdown and Word; column headers in that language
-        in Excel and Word. The CSV always uses a point; Excel stores numbers with a number format.
+        The language of everything a reader sees in LaTeX, Markdown, Word and Excel: headers
+        (:data:`cosie_analysis.words.COLUMN_LABELS`), categorical values
+        (:func:`cosie_analysis.words.value_label`), CBS periods (``2020MM03`` -> ``mrt 2020``),
+        decimal comma (nl) or point (en); see :mod:`cosie_analysis.report.present`. The CSV keeps
+        the column names, codes and values as identifiers, with a decimal point, for reuse in
+        analysis; Excel stores numbers as numbers with a number format.
     caption, source : str, optional
         The caption above the table (LaTeX caption, first row in Excel, caption paragraph in Word)
         and the source line below it.
@@ -269,6 +262,12 @@ def save_table(
         Name of a p-value column (e.g. ``"p_adjusted"``): adds a ``significance`` column right after it
         with ``*`` (p < 0.05), ``**`` (p < 0.01) and ``***`` (p < 0.001), and a note explaining them.
         The marks never touch the numbers.
+    names : mapping, optional
+        Names in ``lang`` of the codes the table holds: region codes (``{"GM0321": "Houten"}``) and
+        indicator codes (their label). A ``region_code`` column then gets a ``region_name`` column
+        beside it (in every format, the CSV too), and ``indicator``, ``treated`` and ``donor``
+        cells show the name instead of the code (not in the CSV). The report passes the names of
+        the observation table.
 
     Returns
     -------
@@ -304,7 +303,7 @@ def save_table(
         table = _with_marks(table, significance)
         notes = notes + [text("significance_note", lang)]
     prepared = _prepare(table, name, decimals=decimals, lang=lang, caption=caption, source=source, notes=notes,
-                        missing="." if protected else "")
+                        missing="." if protected else "", names=names)
     writers = {out_dir / f"{name}.{_SUFFIX[fmt]}": (lambda w: (lambda p: w(prepared, p)))(_WRITERS[fmt])
                for fmt in formats}
     atomic_write(writers)
@@ -328,27 +327,13 @@ def _with_marks(table: pd.DataFrame, column: str) -> pd.DataFrame:
     return out
 
 
-def _prepare(table: pd.DataFrame, name: str, *, decimals, lang: str, caption, source, notes, missing: str):
-    """Round the numeric columns and render every cell as localised text, once for all writers."""
-    digits = {}
-    for col in table.columns:
-        if pd.api.types.is_float_dtype(table[col]) or pd.api.types.is_integer_dtype(table[col]):
-            chosen = decimals.get(col) if isinstance(decimals, Mapping) else None
-            default = decimals if isinstance(decimals, int) else 2
-            digits[col] = chosen if chosen is not None else _decimals_for(col, table[col], default)
-    rounded = table.copy()
-    for col, d in digits.items():
-        rounded[col] = rounded[col].round(d) if d else rounded[col].round(0).astype("Int64")
-    shown = rounded.copy()
-    for col, d in digits.items():
-        # "." marks a cell suppressed by disclosure control; elsewhere an empty cell means "not available"
-        shown[col] = [format_number(float(v), d, lang) if pd.notna(v) else missing for v in rounded[col]]
-    for col in shown.columns:
-        if col not in digits:
-            shown[col] = ["" if _isna(v) else str(v) for v in rounded[col]]
-    shown = shown.astype(str)
+def _prepare(table: pd.DataFrame, name: str, *, decimals, lang: str, caption, source, notes, missing: str,
+             names: Mapping[str, str] | None = None):
+    """Round the numeric columns and render every cell for a reader, once for all writers."""
+    shown = present(table, lang=lang, decimals=decimals, names=names, missing=missing)
     lines = ([f"{text('source', lang)}: {source}"] if source else []) + list(notes)
     if notes:
         caption = " ".join([caption or ""] + list(notes)).strip()
-    return writers.PreparedTable(rounded=rounded, shown=shown, digits=digits, name=name, lang=lang, caption=caption,
-                                 lines=tuple(lines), missing=missing)
+    return writers.PreparedTable(rounded=shown.rounded, shown=shown.shown, digits=shown.digits, name=name, lang=lang,
+                                 caption=caption, lines=tuple(lines), missing=missing, headers=shown.headers,
+                                 excel_formats=shown.excel_formats)

@@ -81,6 +81,8 @@ class PreparedTable:
     caption: str | None = None
     lines: Sequence[str] = field(default_factory=tuple)  # the source line and the notes, in order
     missing: str = ""
+    headers: Sequence[str] = ()  # the column headers a reader sees; default the labels of the columns
+    excel_formats: Mapping[str, str] = field(default_factory=dict)  # xlsx number format per numeric column
 
 
 def escape_formula(value):
@@ -136,7 +138,7 @@ def significance_marks(p: pd.Series) -> pd.Series:
 
 
 def _headers(table: PreparedTable) -> list[str]:
-    return [column_label(str(c), table.lang) for c in table.shown.columns]
+    return list(table.headers) or [column_label(str(c), table.lang) for c in table.shown.columns]
 
 
 # --------------------------------------------------------------------------- text formats
@@ -158,7 +160,7 @@ def write_csv(table: PreparedTable, path: Path) -> None:
 def write_markdown(table: PreparedTable, path: Path) -> None:
     """A pipe table (numbers right-aligned), the caption above and the source and notes below."""
     shown = table.shown.map(escape_markdown)
-    shown.columns = [escape_markdown(c) for c in table.shown.columns]
+    shown.columns = [escape_markdown(c) for c in _headers(table)]
     align = ["right" if c in table.digits else "left" for c in table.shown.columns]
     body = shown.to_markdown(index=False, colalign=align, disable_numparse=True)
     footer = ("\n\n" + "\n\n".join(table.lines) + "\n") if table.lines else "\n"
@@ -180,7 +182,7 @@ def write_latex(table: PreparedTable, path: Path) -> None:
         r"\label{tab:" + label + "}",
         r"\begin{tabular}{" + align + "}",
         r"\toprule",
-        row(table.shown.columns),
+        row(_headers(table)),
         r"\midrule",
     ]
     lines += [row(cells) for cells in table.shown.itertuples(index=False)]
@@ -212,7 +214,8 @@ def write_xlsx(table: PreparedTable, path: Path) -> None:
     ws.title = "tabel" if table.lang == "nl" else "table"
     ws.cell(row=1, column=1, value=escape_formula(table.caption or table.name)).font = Font(bold=True)
     header_row = 3
-    for j, label in enumerate(_headers(table), start=1):
+    headers = _headers(table)
+    for j, label in enumerate(headers, start=1):
         cell = ws.cell(row=header_row, column=j, value=escape_formula(label))
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="right" if table.shown.columns[j - 1] in table.digits else "left")
@@ -223,7 +226,7 @@ def write_xlsx(table: PreparedTable, path: Path) -> None:
             cell = ws.cell(row=header_row + 1 + i, column=j)
             if col in table.digits and pd.notna(value):
                 cell.value = float(value) if table.digits[col] else int(value)
-                cell.number_format = _excel_format(table.digits[col])
+                cell.number_format = table.excel_formats.get(col) or _excel_format(table.digits[col])
             elif col in table.digits:
                 cell.value = shown or None
                 cell.alignment = Alignment(horizontal="right")
@@ -234,7 +237,7 @@ def write_xlsx(table: PreparedTable, path: Path) -> None:
         ws.cell(row=below + k, column=1, value=escape_formula(line)).font = Font(italic=True, size=9)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     for j, col in enumerate(table.shown.columns, start=1):
-        width = max([len(str(col))] + [len(str(v)) for v in table.shown[col]]) + 2
+        width = max([len(headers[j - 1])] + [len(str(v)) for v in table.shown[col]]) + 2
         ws.column_dimensions[ws.cell(row=header_row, column=j).column_letter].width = min(width, 60)
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -26,6 +26,7 @@ from cosie_analysis.errors import ParameterError
 from cosie_analysis.words._comparisons import WORDS as _COMPARISONS
 from cosie_analysis.words._figures import COLUMN_LABELS, WORDS as _FIGURES
 from cosie_analysis.words._general import WORDS as _GENERAL
+from cosie_analysis.words._values import VALUE_LABELS
 
 __all__ = [
     "LANGS",
@@ -34,6 +35,7 @@ __all__ = [
     "PHASE_WORDS",
     "WORDS",
     "COLUMN_LABELS",
+    "VALUE_LABELS",
     "check_lang",
     "column_label",
     "format_ci",
@@ -42,6 +44,7 @@ __all__ = [
     "format_pct",
     "phase_name",
     "pick",
+    "value_label",
     "word",
 ]
 
@@ -81,6 +84,38 @@ def column_label(column: str, lang: str = "nl") -> str:
     """
     check_lang(lang)
     return COLUMN_LABELS[lang].get(column, column)
+
+
+def value_label(value: object, lang: str = "nl", *, column: str | None = None) -> str:
+    """How a categorical cell reads in a report table: a phase name, a term, a method, yes/no.
+
+    Parameters
+    ----------
+    value : object
+        The cell: an identifier such as ``"level_change"``, a phase, or a boolean.
+    lang : {"nl", "en"}, default "nl"
+        The language.
+    column : str, optional
+        The cell's column; in a ``phase`` column the phases are named with :func:`phase_name`.
+
+    Returns
+    -------
+    str
+        The label from :data:`VALUE_LABELS` (booleans as ``ja``/``nee`` or ``yes``/``no``); a value
+        without one is returned as text, unchanged.
+
+    Examples
+    --------
+    >>> value_label("level_change", "nl"), value_label(True, "en"), value_label("after", "nl", column="phase")
+    ('niveausprong', 'yes', 'na corona')
+    >>> value_label("Houten", "nl")
+    'Houten'
+    """
+    check_lang(lang)
+    key = str(value)
+    if column == "phase" and key in PHASE_LABELS[lang]:
+        return phase_name(key, lang)
+    return VALUE_LABELS[lang].get(key, key)
 
 
 def word(key: str, lang: str = "nl") -> str:

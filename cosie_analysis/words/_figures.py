@@ -62,8 +62,9 @@ WORDS = {
 }  # fmt: skip
 
 
-# --- H-report: column headers of exported tables (xlsx, docx); unknown columns keep their name ---
-#: Header of a result column in each language, for spreadsheets and Word tables.
+# --- H-report / H-tables: column headers of exported tables (every format but the CSV, which keeps the
+# column identifiers); every column of the report's tables has one (tests/test_table_presentation.py) ---
+#: Header of a result column in each language, for the report's tables.
 COLUMN_LABELS = {
     "nl": {
         "region_code": "regiocode", "region_name": "regio", "indicator": "indicator", "period": "periode",
@@ -72,6 +73,36 @@ COLUMN_LABELS = {
         "p_adjusted": "p-waarde (gecorrigeerd)", "n": "n", "method": "methode", "mean": "gemiddelde",
         "significance": "significantie", "source_table": "brontabel", "unit": "eenheid", "status": "status",
         "offence": "delict", "population": "inwoners", "offences": "misdrijven", "rank": "rang",
+        # H-tables: the other columns of the report's tables
+        "adjust": "correctie meervoudig toetsen", "before_mean": "gemiddelde vóór corona",
+        "conf_level": "betrouwbaarheid", "cov_type": "standaardfouten", "date": "datum",
+        "description_nl": "omschrijving", "description_en": "omschrijving (Engels)", "df": "vrijheidsgraden",
+        "disclosure": "onthulling", "disputed": "betwist", "distance": "afstand", "donor": "donor",
+        "donor_name": "donorgemeente", "estimator": "schatter", "family": "modelfamilie",
+        "fit_ratio_max": "max. verhouding pre-fit", "hac_lags": "HAC-vertragingen", "hac_rule": "HAC-regel",
+        "horizon": "horizon (perioden)", "horizon_supported": "horizon met steun (perioden)",
+        "inhabitants": "inwoners", "kept": "gekozen", "key_date": "kerndatum", "kind": "soort",
+        "loo_max": "max. zonder één donor", "loo_min": "min. zonder één donor", "max": "maximum",
+        "median": "mediaan", "min": "minimum", "n_addresses": "aantal adressen",
+        "n_comparable": "aantal vergelijkbare placebo's", "n_donors": "aantal donors",
+        "n_donors_used": "aantal donors met gewicht", "n_mentioning": "aantal vermeldingen",
+        "n_municipalities": "aantal gemeenten", "n_phase": "n in fase", "n_pre": "n vóór corona",
+        "n_ranked": "aantal gerangschikt", "n_sources": "aantal bronnen", "n_units": "aantal eenheden",
+        "p_min": "kleinst mogelijke p", "p_post": "p-waarde (RMSPE na corona)", "pc4": "postcode",
+        "phase_rule": "grensregel", "phase_scheme": "faseschema", "pilot": "pilot", "pool": "donorkeuze",
+        "pool_rule": "regel donorpool", "rank_post": "rang RMSPE na corona", "reason": "reden",
+        "reason_text": "toelichting", "relative_change": "relatieve verandering",
+        "relative_ci_lower": "ondergrens interval (relatief)", "relative_ci_upper": "bovengrens interval (relatief)",
+        "relative_effect": "relatief effect", "relative_std_err": "standaardfout (relatief)",
+        "rmspe_post": "RMSPE na corona", "rmspe_pre": "RMSPE vóór corona",
+        "rmspe_pre_cv": "RMSPE vóór corona (kruisvalidatie)", "rmspe_ratio": "RMSPE-verhouding",
+        "rule": "grensregel", "scale": "schaal", "scheme": "faseschema", "sd": "standaardafwijking",
+        "seasonality": "seizoen", "share": "aandeel", "share_of_pc4": "aandeel van de postcode",
+        "source_key": "CBS-code", "source_url": "bron (url)", "statistic": "toetsgrootheid",
+        "synthetic": "synthetisch", "term": "term", "test": "toets", "test_note": "opmerking bij toets",
+        "theme": "thema", "town": "gemeente", "treated": "behandelde gemeente", "trend": "trend",
+        "urbanity": "stedelijkheid", "weight": "gewicht", "wijk_code": "wijkcode", "year": "jaar",
+        "total": "totaal",
     },
     "en": {
         "region_code": "region code", "region_name": "region", "indicator": "indicator", "period": "period",
@@ -80,5 +111,33 @@ COLUMN_LABELS = {
         "p_adjusted": "p-value (adjusted)", "n": "n", "method": "method", "mean": "mean",
         "significance": "significance", "source_table": "source table", "unit": "unit", "status": "status",
         "offence": "offence", "population": "inhabitants", "offences": "offences", "rank": "rank",
+        "adjust": "multiple-testing correction", "before_mean": "mean before corona",
+        "conf_level": "confidence level", "cov_type": "standard errors", "date": "date",
+        "description_nl": "description (Dutch)", "description_en": "description", "df": "degrees of freedom",
+        "disclosure": "disclosure", "disputed": "disputed", "distance": "distance", "donor": "donor",
+        "donor_name": "donor municipality", "estimator": "estimator", "family": "model family",
+        "fit_ratio_max": "max. pre-fit ratio", "hac_lags": "HAC lags", "hac_rule": "HAC rule",
+        "horizon": "horizon (periods)", "horizon_supported": "supported horizon (periods)",
+        "inhabitants": "inhabitants", "kept": "kept", "key_date": "key date", "kind": "kind",
+        "loo_max": "max. leaving one donor out", "loo_min": "min. leaving one donor out", "max": "maximum",
+        "median": "median", "min": "minimum", "n_addresses": "addresses",
+        "n_comparable": "comparable placebos", "n_donors": "donors", "n_donors_used": "donors with weight",
+        "n_mentioning": "mentions", "n_municipalities": "municipalities", "n_phase": "n in phase",
+        "n_pre": "n before corona", "n_ranked": "ranked", "n_sources": "sources", "n_units": "units",
+        "p_min": "smallest possible p", "p_post": "p-value (post-corona RMSPE)", "pc4": "postcode",
+        "phase_rule": "boundary rule", "phase_scheme": "phase scheme", "pilot": "pilot", "pool": "donor pool",
+        "pool_rule": "donor pool rule", "rank_post": "rank of post-corona RMSPE", "reason": "reason",
+        "reason_text": "explanation", "relative_change": "relative change",
+        "relative_ci_lower": "interval lower (relative)", "relative_ci_upper": "interval upper (relative)",
+        "relative_effect": "relative effect", "relative_std_err": "standard error (relative)",
+        "rmspe_post": "RMSPE after corona", "rmspe_pre": "RMSPE before corona",
+        "rmspe_pre_cv": "RMSPE before corona (cross-validated)", "rmspe_ratio": "RMSPE ratio",
+        "rule": "boundary rule", "scale": "scale", "scheme": "phase scheme", "sd": "standard deviation",
+        "seasonality": "seasonality", "share": "share", "share_of_pc4": "share of the postcode",
+        "source_key": "CBS code", "source_url": "source (url)", "statistic": "test statistic",
+        "synthetic": "synthetic", "term": "term", "test": "test", "test_note": "test note",
+        "theme": "theme", "town": "municipality", "treated": "treated municipality", "trend": "trend",
+        "urbanity": "urbanity", "weight": "weight", "wijk_code": "district code", "year": "year",
+        "total": "total",
     },
 }  # fmt: skip
