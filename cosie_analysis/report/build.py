@@ -124,7 +124,8 @@ def _draw(name: str, lang: str, out: Path, ctx: ReportContext, palette: str | No
             lang=lang,
             height_mm=built.height_mm,
             provenance=provenance,
-            published=True,
+            data=getattr(built, "data", None),  # the protected series behind a figure of pilot-register data
+            published=getattr(built, "published", True),
             out_dir=out / "figures",
         )
         plt.close(built.fig)  # type: ignore[arg-type]  # FigureOutput.fig is typed object
@@ -134,7 +135,7 @@ def _draw(name: str, lang: str, out: Path, ctx: ReportContext, palette: str | No
             table_stem,
             lang=lang,
             source=built.source,
-            published=True,
+            published=getattr(built, "published", True),
             formats=TABLE_FORMATS,
             caption=pick(spec.caption_nl, spec.caption_en, lang),
             out_dir=out / "tables",
