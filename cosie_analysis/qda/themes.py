@@ -172,7 +172,7 @@ class ThemeFrequencies(Result):
         for pilot, d in prot.groupby("pilot", sort=True):
             share = d.pivot(index="theme", columns="phase", values="share")
             n = d.loc[d["phase"] == "total", "n_sources"].iloc[0]
-            count = format_number(n, 0, lang) if np.isfinite(n) else "."
+            count = format_number(n, 0, lang) if np.isfinite(n) else f"< {prot.attrs['disclosure']['threshold']}"
             intro = word("qda_themes_intro", lang).format(n=count, pilot=pilot.capitalize())
             diff = (share["during"] - share["before"]).dropna()
             if diff.empty:
@@ -319,7 +319,7 @@ class CoOccurrence(Result):
         check_lang(lang)
         out = []
         for pilot, d in self.protected().groupby("pilot", sort=True):
-            d = d.dropna(subset=["n_both"])
+            d = d[d["n_both"] > 0]  # suppressed (NaN) and zero pairs do not count
             if d.empty:
                 out.append(word("qda_cooccurrence_none", lang).format(pilot=pilot.capitalize()))
                 continue
