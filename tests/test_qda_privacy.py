@@ -146,8 +146,8 @@ def test_theme_describe_quotes_only_protected_numbers(which, codings, unmarked):
 def test_too_few_stories_say_so_instead_of_a_share(tmp_path):
     few = read_codings(write_example_qdpx(tmp_path / "few.qdpx", seed=1, per_phase=3))
     tf = theme_frequencies(dataclasses.replace(few, synthetic=False))
-    assert tf.describe("en") == ("< 10 stories (Houten), each story counted once per theme. Houten: too few stories per "
-                                 "phase to show the share of any theme before and during corona. < 10 stories "
+    assert tf.describe("en") == ("< 10 stories (Houten), each story counted once per theme. Houten: too few stories "
+                                 "per phase to show the share of any theme before and during corona. < 10 stories "
                                  "(Nieuwegein), each story counted once per theme. Nieuwegein: too few stories per "
                                  "phase to show the share of any theme before and during corona.")
     co = co_occurrence(dataclasses.replace(few, synthetic=False))
