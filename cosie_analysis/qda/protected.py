@@ -47,8 +47,10 @@ def protect_theme_counts(table: pd.DataFrame, *, synthetic: bool = False,
         phase  n_mentioning     share disclosure
     0  before           NaN       NaN    primary
     1  during          30.0  0.750000      shown
-    2   after          10.0  0.250000      shown
+    2   after           NaN       NaN  secondary
     3   total          50.0  0.416667      shown
+
+    Before alone would follow from the total minus the shown cells, so "after" is suppressed too.
     """
     rules = rules or DisclosureRules()
     t = table.assign(phase=table["phase"].astype(object))
