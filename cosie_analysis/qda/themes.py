@@ -125,7 +125,6 @@ class ThemeFrequencies(Result):
         import matplotlib.pyplot as plt
 
         from cosie_analysis._sdc import mark_suppressed
-        from cosie_analysis.style import PHASE_COLORS
         from cosie_analysis.words import phase_name, word
 
         check_lang(lang)
@@ -140,8 +139,8 @@ class ThemeFrequencies(Result):
         for j, phase in enumerate(PHASES):
             p = d[d["phase"] == phase]
             yy = p["theme"].map(y).to_numpy() + (1 - j) * 0.22  # before on top
-            ax.plot(p["share"], yy, "o", markersize=5, color=edge[phase], markerfacecolor=PHASE_COLORS[phase],
-                    label=phase_name(phase, lang), gid=f"share:{phase}")
+            ax.plot(p["share"], yy, "o", markersize=5, color=edge[phase], label=phase_name(phase, lang),
+                    gid=f"share:{phase}")  # filled: the open grey circles are the suppressed cells
             hidden += [(0.0, v) for v, s in zip(yy, p["share"], strict=True) if not np.isfinite(s)]
         if hidden:
             mark_suppressed(ax, [0.0] * len(hidden), y=[v for _, v in hidden], lang=lang)
