@@ -72,6 +72,15 @@ def test_houten_joint_display_draws_protected_register_counts(tmp_path, monkeypa
     check_exportable(out.data, published=False)  # passes: protected
     with pytest.raises(DisclosureError, match="published=True, but the table holds rows from a pilot register"):
         check_exportable(out.data, published=True)
+    from cosie_analysis.report.export import save_figure
+
+    # what the report build does with it: saved as unpublished, with the protected series checked and noted
+    with pytest.raises(DisclosureError, match="published=True, but the table holds rows from a pilot register"):
+        save_figure(out.fig, "jd_en", data=out.data, published=True, formats=("png",), out_dir=tmp_path / "f")
+    (png,) = save_figure(out.fig, "jd_en", source=out.source, data=out.data, published=out.published, lang="en",
+                         formats=("png",), out_dir=tmp_path / "f")
+    source_line = next(t.get_text() for t in out.fig.texts if t.get_gid() == "source_line")
+    assert png.is_file() and "rounded to a multiple of 5" in source_line.replace("\n", " ")
     plt.close(out.fig)
 
 
