@@ -135,7 +135,7 @@ def _draw(name: str, lang: str, out: Path, ctx: ReportContext, palette: str | No
             table_stem,
             lang=lang,
             source=built.source,
-            published=getattr(built, "published", True),
+            published=True,
             formats=TABLE_FORMATS,
             caption=pick(spec.caption_nl, spec.caption_en, lang),
             out_dir=out / "tables",
