@@ -348,9 +348,10 @@ def test_every_name_is_still_importable_from_report_disclosure():
     """The module became a package (checks, table, figure); its public names stay where notebooks find them."""
     import cosie_analysis.report.disclosure as disclosure
 
-    names = ["DISCLOSURE_COLUMN", "DISCLOSURE_STATUSES", "PERSON_LEVEL_UNITS", "STRUCTURAL_COLUMNS", "SUPPRESSED_MARK",
+    names = ["DISCLOSURE_COLUMN", "DISCLOSURE_STATUSES", "PERSON_LEVEL_UNITS", "SERIES_FREQUENCIES", "STRUCTURAL_COLUMNS",
+             "SUPPRESSED_MARK",
              "DisclosureError", "DisclosureRules", "check_exportable", "display_table", "export_notes",
              "mark_suppressed", "mark_synthetic", "prepare_figure", "prepare_table", "protect", "protect_for_export",
-             "round_to_base", "suppress_small_n"]
+             "protect_series", "round_to_base", "suppress_small_n"]
     assert sorted(disclosure.__all__) == sorted(names)
     assert all(hasattr(disclosure, n) for n in names)

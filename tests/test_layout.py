@@ -16,7 +16,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "cosie_analysis"
 
 #: The layers in flow order; a module belongs to the first entry its dotted name starts with.
 LAYERS = (
-    ("errors", "paths", "_io", "_checks", "_progress", "_format", "words"),  # base: no I/O, no statistics
+    ("errors", "paths", "_io", "_checks", "_progress", "_format", "words", "_sdc"),  # base: no I/O, no statistics
+    # (_sdc: the disclosure-control arithmetic, so that qda/ and report/ protect counts with one code)
     ("data",),  # sources -> data/raw: registry, fetch, readers, schema, periods, regions
     ("style",),  # the house style: palette, number formats (no plotting)
     ("phases",),  # the corona timeline and phase assignment (reads only its own resource)

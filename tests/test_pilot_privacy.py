@@ -308,3 +308,21 @@ def test_no_malformed_register_produces_a_traceback(tmp_path):
             assert isinstance(validate_register(path), list)
         except CosieError:
             pass
+
+
+@pytest.mark.parametrize("pilot", ["houten", "nieuwegein"])
+def test_synthetic_register_round_trips_through_a_csv_file(tmp_path, pilot):
+    """Written as it is (no column selection), the generator's frame is a valid register file, and
+    reading the file back gives the same frame; it used to carry period_start, period_end and
+    frequency, which a register file may not hold."""
+    frame = synthetic_register(pilot, seed=5)
+    copy = frame.copy(deep=True)
+    path = tmp_path / "data" / "raw" / "pilot" / f"{pilot}.csv"
+    path.parent.mkdir(parents=True)
+    frame.to_csv(path, index=False)
+    assert list(frame.columns) == list(REGISTER_COLUMNS)
+    assert validate_register(path) == []
+    back = read_register(path)
+    pd.testing.assert_frame_equal(back[list(frame.columns)], frame)
+    pd.testing.assert_frame_equal(back, read_register(frame))
+    pd.testing.assert_frame_equal(frame, copy)

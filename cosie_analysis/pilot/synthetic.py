@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.errors import ParameterError, check_choice
-from cosie_analysis.pilot.check import PILOTS, read_register
+from cosie_analysis.pilot.check import PILOTS, REGISTER_COLUMNS, read_register
 from cosie_analysis.pilot.parse import FIRST_YEAR
 
 __all__ = ["PLANTED_EFFECTS", "synthetic_register"]
@@ -43,9 +43,13 @@ def synthetic_register(pilot: str, seed: int = 0, *, start: str = "2018-01", end
     Returns
     -------
     pandas.DataFrame
-        The layout of :func:`read_register`, ``synthetic`` True in every row, ``attrs`` holding
-        ``synthetic=True``, ``seed`` and ``planted_effects``. Write it with
-        ``frame[list(REGISTER_COLUMNS)].to_csv(path, index=False)`` to get a valid register file.
+        A register in the file layout: the columns of ``REGISTER_COLUMNS`` in that order (``pilot``,
+        ``unit_id``, ``period``, ``measure``, ``value``, ``unit``, ``group``, ``synthetic``), with the
+        dtypes :func:`read_register` gives them; ``synthetic`` True in every row, ``attrs`` holding
+        ``synthetic=True``, ``seed`` and ``planted_effects``. It holds no column derived from
+        ``period`` (``period_start``, ``period_end``, ``frequency``: :func:`read_register` adds
+        those), so ``frame.to_csv(path, index=False)`` writes a valid register file, and reading it
+        back gives the same rows: ``read_register(path)[frame.columns]`` equals ``frame``.
 
         * houten: person-level events dated by day: ``matches`` (group betaald werk /
           vrijwilligerswerk, about 30% paid) and ``intakes`` (about 10 a month), one new pseudonym
@@ -65,7 +69,7 @@ def synthetic_register(pilot: str, seed: int = 0, *, start: str = "2018-01", end
     --------
     >>> reg = synthetic_register("houten", seed=1, start="2020-01", end="2020-03")  # SYNTHETIC
     >>> reg.shape, bool(reg["synthetic"].all())
-    ((48, 11), True)
+    ((48, 8), True)
     >>> sorted(reg["measure"].unique())
     ['intakes', 'matches']
     """
@@ -118,7 +122,7 @@ def synthetic_register(pilot: str, seed: int = 0, *, start: str = "2018-01", end
                 rows.append(("nieuwegein", f"H{h:03d}", str(year), "liveability_score", score, "grade", ""))
     frame = pd.DataFrame(rows, columns=["pilot", "unit_id", "period", "measure", "value", "unit", "group"])
     frame["synthetic"] = True
-    out = read_register(frame, first_year=min(FIRST_YEAR, int(months[0].year)))
+    out = read_register(frame, first_year=min(FIRST_YEAR, int(months[0].year)))[list(REGISTER_COLUMNS)].copy()
     out.attrs = {"source": f"synthetic_register({pilot!r}, seed={seed})", "synthetic": True, "seed": int(seed),
                  "planted_effects": {pilot: dict(effect)}}
     return out

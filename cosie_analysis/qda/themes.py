@@ -110,28 +110,42 @@ class ThemeFrequencies(Result):
     def plot_data(self, pilot: str | None = None) -> pd.DataFrame:
         return _rows_of(self.table, pilot)
 
+    def protected(self, rules=None) -> pd.DataFrame:
+        """The counts and shares that may be shown: :func:`cosie_analysis.qda.protected.protect_theme_counts`."""
+        from cosie_analysis.qda.protected import protect_theme_counts
+
+        return protect_theme_counts(self.table, synthetic=self.synthetic, rules=rules)
+
     def plot(self, ax=None, *, pilot: str | None = None, lang: str = "nl"):
-        """Share per theme and phase, dot and interval, phases side by side; one pilot."""
+        """Protected share per theme and phase, phases side by side, one pilot; open grey circles where suppressed.
+
+        The shares are those of :meth:`protected` (counts of stories are counts of people); the
+        intervals of ``summary()`` are not drawn, as they would reveal the raw counts.
+        """
         import matplotlib.pyplot as plt
 
-        from cosie_analysis.style import PHASE_COLORS
+        from cosie_analysis._sdc import mark_suppressed
         from cosie_analysis.words import phase_name, word
 
         check_lang(lang)
         pilot = _one_pilot(self.table, pilot)
-        d = self.plot_data(pilot)
+        d = self.protected()
+        d = d[(d["pilot"] == pilot) & (d["phase"] != "total")]
         ax = ax or plt.subplots(layout="constrained")[1]
         themes = sorted(d["theme"].unique(), reverse=True)
         y = {t: i for i, t in enumerate(themes)}
         edge = {"before": "#4d4d4d", "during": "#d95f02", "after": "#1b9e77"}
+        hidden = []
         for j, phase in enumerate(PHASES):
             p = d[d["phase"] == phase]
             yy = p["theme"].map(y).to_numpy() + (1 - j) * 0.22  # before on top
-            ax.errorbar(p["estimate"], yy, xerr=[p["estimate"] - p["ci_lower"], p["ci_upper"] - p["estimate"]],
-                        fmt="o", markersize=4, capsize=1.5, linewidth=0.9, color=edge[phase],
-                        markerfacecolor=PHASE_COLORS[phase], label=phase_name(phase, lang))
+            ax.plot(p["share"], yy, "o", markersize=5, color=edge[phase], label=phase_name(phase, lang),
+                    gid=f"share:{phase}")  # filled: the open grey circles are the suppressed cells
+            hidden += [(0.0, v) for v, s in zip(yy, p["share"], strict=True) if not np.isfinite(s)]
+        if hidden:
+            mark_suppressed(ax, [0.0] * len(hidden), y=[v for _, v in hidden], lang=lang)
         ax.set_yticks(range(len(themes)), themes)
-        ax.set_xlim(0, 1)
+        ax.set_xlim(-0.02, 1)
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{100 * v:.0f}%"))
         ax.set_xlabel(word("qda_share_axis", lang))
         ax.legend(loc="lower right", frameon=False, fontsize=7)
@@ -141,33 +155,35 @@ class ThemeFrequencies(Result):
         return ax
 
     def describe(self, lang: str = "nl") -> str:
-        """Per pilot, the theme whose share changed most from before to during corona, with its test."""
-        from cosie_analysis.words import (
-            format_ci,
-            format_number,
-            format_p,
-            format_pct,
-            word,
-        )
+        """Per pilot, the theme whose protected share changed most from before to during corona, with its test.
+
+        Every count and share quoted comes from :meth:`protected` (counts of stories are counts of
+        people): the number of stories rounded to 5, shares of the protected counts and their
+        difference; the p-value is that of Fisher's test in ``changes()``. A theme qualifies only
+        when its share before and during corona can both be shown.
+        """
+        from cosie_analysis.words import format_number, format_p, format_pct, word
 
         check_lang(lang)
         out = []
-        ch = self.changes_table[self.changes_table["contrast"] == "during - before"].dropna(subset=["estimate"])
-        for pilot, c in ch.groupby("pilot", sort=True):
-            top = c.loc[c["estimate"].abs().idxmax()]
-            mine = (self.table["pilot"] == pilot) & (self.table["theme"] == top["theme"])
-            share = self.table[mine].set_index("phase")
-            n = int(self.table[self.table["pilot"] == pilot].drop_duplicates("phase")["n_sources"].sum())
-            out.append(word("qda_themes_intro", lang).format(n=n, pilot=pilot.capitalize()) + " " +
-                       word("qda_theme_sentence", lang).format(
-                           pilot=pilot.capitalize(), theme=top["theme"],
-                           before=format_pct(share.loc["before", "estimate"], lang, decimals=0, sign=False),
-                           during=format_pct(share.loc["during", "estimate"], lang, decimals=0, sign=False),
-                           after=format_pct(share.loc["after", "estimate"], lang, decimals=0, sign=False),
-                           diff=("+" if top["estimate"] > 0 else "") + format_number(100 * top["estimate"], 0, lang)
-                           + " " + word("qda_points", lang),
-                           ci=format_ci(100 * top["ci_lower"], 100 * top["ci_upper"], lang, decimals=0),
-                           p=format_p(top["p_adjusted"], lang)))
+        prot = self.protected()
+        ch = self.changes_table[self.changes_table["contrast"] == "during - before"].set_index(["pilot", "theme"])
+        for pilot, d in prot.groupby("pilot", sort=True):
+            share = d.pivot(index="theme", columns="phase", values="share")
+            n = d.loc[d["phase"] == "total", "n_sources"].iloc[0]
+            count = format_number(n, 0, lang) if np.isfinite(n) else f"< {prot.attrs['disclosure']['threshold']}"
+            intro = word("qda_themes_intro", lang).format(n=count, pilot=pilot.capitalize())
+            diff = (share["during"] - share["before"]).dropna()
+            if diff.empty:
+                out.append(intro + " " + word("qda_no_theme_shown", lang).format(pilot=pilot.capitalize()))
+                continue
+            theme = diff.abs().sort_index().idxmax()  # the first theme in order on ties
+            pct = {ph: format_pct(share.loc[theme, ph], lang, decimals=0, sign=False)
+                   if np.isfinite(share.loc[theme, ph]) else "." for ph in PHASES}
+            out.append(intro + " " + word("qda_theme_sentence_protected", lang).format(
+                pilot=pilot.capitalize(), theme=theme, **pct,
+                diff=("+" if diff[theme] > 0 else "") + format_number(100 * diff[theme], 0, lang) + " "
+                + word("qda_points", lang), p=format_p(ch.loc[(pilot, theme), "p_adjusted"], lang)))
         return (f"[{word('synthetic', lang)}] " if self.synthetic else "") + " ".join(out)
 
 
@@ -240,8 +256,10 @@ def theme_frequencies(
         t["estimate"] = np.where(has_sources, t["n_mentioning"] / t["n_sources"].where(has_sources, 1), np.nan)
     t["ci_lower"], t["ci_upper"] = _wilson(t["n_mentioning"], t["n_sources"], conf_level)
     t["method"] = f"share of sources mentioning the theme ({level}, coders={coders}); Wilson interval"
+    changes = _changes(t, conf_level, adjust)
+    t.attrs["person_level"] = changes.attrs["person_level"] = True  # counts of stories: export only protected()
     return ThemeFrequencies(t, codings.phase_scheme, codings.phase_rule, conf_level, "theme frequencies",
-                            changes_table=_changes(t, conf_level, adjust), level=level, coders=coders,
+                            changes_table=changes, level=level, coders=coders,
                             synthetic=codings.synthetic)
 
 
@@ -254,44 +272,61 @@ class CoOccurrence(Result):
     def plot_data(self, pilot: str | None = None) -> pd.DataFrame:
         return _rows_of(self.table, pilot)
 
+    def protected(self, rules=None) -> pd.DataFrame:
+        """The counts that may be shown: :func:`cosie_analysis.qda.protected.protect_cooccurrence`."""
+        from cosie_analysis.qda.protected import protect_cooccurrence
+
+        return protect_cooccurrence(self.table, synthetic=self.synthetic, rules=rules)
+
     def plot(self, ax=None, *, pilot: str | None = None, lang: str = "nl"):
-        """A triangle heat map of the number of sources with both themes, for one pilot."""
+        """A triangle heat map of the protected number of stories with both themes, for one pilot ("." suppressed)."""
         import matplotlib.pyplot as plt
 
+        from cosie_analysis._sdc import SUPPRESSED_MARK
         from cosie_analysis.words import format_number, word
 
         check_lang(lang)
         pilot = _one_pilot(self.table, pilot)
-        d = self.plot_data(pilot)
+        d = _rows_of(self.protected(), pilot)
         themes = sorted(set(d["theme_a"]) | set(d["theme_b"]))
         idx = {t: i for i, t in enumerate(themes)}
         grid = np.full((len(themes), len(themes)), np.nan)
-        for a, b, n in zip(d["theme_a"], d["theme_b"], d["n_both"], strict=True):
+        hidden = np.zeros_like(grid, dtype=bool)
+        for a, b, n, flag in zip(d["theme_a"], d["theme_b"], d["n_both"], d["disclosure"], strict=True):
             grid[max(idx[a], idx[b]), min(idx[a], idx[b])] = n
+            hidden[max(idx[a], idx[b]), min(idx[a], idx[b])] = flag != "shown"
         ax = ax or plt.subplots(layout="constrained")[1]
         im = ax.imshow(grid, cmap="Blues", vmin=0)
+        top = np.nanmax(grid) if np.isfinite(grid).any() else 1.0
         for (i, j), v in np.ndenumerate(grid):
-            if np.isfinite(v):
-                ax.text(j, i, format_number(v, 0, lang), ha="center", va="center", fontsize=7,
-                        color="white" if v > np.nanmax(grid) * 0.6 else "black")
+            if np.isfinite(v) or hidden[i, j]:
+                ax.text(j, i, format_number(v, 0, lang) if np.isfinite(v) else SUPPRESSED_MARK, ha="center",
+                        va="center", fontsize=7, color="white" if np.isfinite(v) and v > top * 0.6 else "black")
         ax.set_xticks(range(len(themes)), themes, rotation=40, ha="right")
         ax.set_yticks(range(len(themes)), themes)
         ax.grid(False)
-        plt.colorbar(im, ax=ax, label=word("qda_both", lang), shrink=0.8)
+        plt.colorbar(im, ax=ax, label=word("qda_both", lang) + " (" + word("qda_suppressed_note", lang) + ")",
+                     shrink=0.8)
         if self.synthetic:
             ax.set_title(word("synthetic", lang), fontsize=7, color="#b2182b", loc="right")
         return ax
 
     def describe(self, lang: str = "nl") -> str:
-        from cosie_analysis.words import word
+        """Per pilot, the pair of themes most often in the same story, in protected counts (rounded to 5)."""
+        from cosie_analysis.words import format_number, word
 
         check_lang(lang)
         out = []
-        for pilot, d in self.table.groupby("pilot", sort=True):
+        for pilot, d in self.protected().groupby("pilot", sort=True):
+            d = d[d["n_both"] > 0]  # suppressed (NaN) and zero pairs do not count
+            if d.empty:
+                out.append(word("qda_cooccurrence_none", lang).format(pilot=pilot.capitalize()))
+                continue
             top = d.sort_values(["n_both", "theme_a", "theme_b"], ascending=[False, True, True]).iloc[0]
+            total = format_number(top["n_sources"], 0, lang) if np.isfinite(top["n_sources"]) else "."
             out.append(word("qda_cooccurrence_sentence", lang).format(
-                pilot=pilot.capitalize(), a=top["theme_a"], b=top["theme_b"], n=int(top["n_both"]),
-                total=int(top["n_sources"])))
+                pilot=pilot.capitalize(), a=top["theme_a"], b=top["theme_b"], n=format_number(top["n_both"], 0, lang),
+                total=total))
         return (f"[{word('synthetic', lang)}] " if self.synthetic else "") + " ".join(out)
 
 
@@ -341,7 +376,9 @@ def co_occurrence(codings: Codings, *, level: str = "code", coders: str = "any")
             rows.append({"pilot": pilot, "theme_a": a, "theme_b": b, "n_both": both, "n_a": na, "n_b": nb,
                          "n_sources": int(n_src), "jaccard": both / either if either else np.nan,
                          "method": f"sources mentioning both ({level}, coders={coders})"})
-    return CoOccurrence(pd.DataFrame(rows), codings.phase_scheme, codings.phase_rule, np.nan, "co-occurrence",
+    table = pd.DataFrame(rows)
+    table.attrs["person_level"] = True  # counts of stories: export only protected()
+    return CoOccurrence(table, codings.phase_scheme, codings.phase_rule, np.nan, "co-occurrence",
                         synthetic=codings.synthetic)
 
 

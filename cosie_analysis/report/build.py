@@ -125,7 +125,8 @@ def _draw(name: str, lang: str, out: Path, ctx: ReportContext, palette: str | No
             lang=lang,
             height_mm=built.height_mm,
             provenance=provenance,
-            published=True,
+            data=getattr(built, "data", None),  # the protected series behind a figure of pilot-register data
+            published=getattr(built, "published", True),
             out_dir=out / "figures",
         )
         plt.close(built.fig)  # type: ignore[arg-type]  # FigureOutput.fig is typed object

@@ -199,17 +199,21 @@ def _draw_footer(fig, caption: str | None, source: str | None, *, lang: str, wid
     lines = textwrap.wrap(caption, width=max(int(width_mm / 1.45), 20)) if caption else []
     if not lines and not source:
         return
-    band = (_SOURCE_BAND_MM + _CAPTION_LINE_MM * len(lines)) / height_mm
+    # a long source line (e.g. with the disclosure note) is wrapped too, not cut off at the edge
+    source_lines = textwrap.wrap(f"{text('source', lang)}: {source}", width=max(int(width_mm / 1.35), 20)) \
+        if source else []
+    more = _CAPTION_LINE_MM * max(len(source_lines) - 1, 0)
+    band = (_SOURCE_BAND_MM + more + _CAPTION_LINE_MM * len(lines)) / height_mm
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
         engine.set(rect=(0, band, 1, 1 - band))
     if lines:
-        y = (_SOURCE_BAND_MM if source else 1.5) / height_mm
+        y = (_SOURCE_BAND_MM + more if source else 1.5) / height_mm
         fig.text(0.01, y, "\n".join(lines), ha="left", va="bottom", fontsize=7, color="#222222", gid="caption",
                  linespacing=1.25)
     if source:
-        fig.text(0.01, 0.012, f"{text('source', lang)}: {source}", ha="left", va="bottom", fontsize=6.5,
-                 color="#444444", gid="source_line")
+        fig.text(0.01, 0.012, "\n".join(source_lines), ha="left", va="bottom", fontsize=6.5,
+                 color="#444444", gid="source_line", linespacing=1.25)
 
 
 def save_table(

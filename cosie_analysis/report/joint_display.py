@@ -18,7 +18,15 @@ import pandas as pd
 from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.qda.read import Codings
 from cosie_analysis.qda.themes import ThemeFrequencies, theme_frequencies
-from cosie_analysis.report.disclosure import DisclosureRules, mark_synthetic, protect
+from cosie_analysis.report.disclosure import (
+    DISCLOSURE_COLUMN,
+    DisclosureError,
+    DisclosureRules,
+    check_exportable,
+    mark_suppressed,
+    mark_synthetic,
+    protect_series,
+)
 
 __all__ = ["JOINT_INDICATORS", "JointDisplayOutput", "export_themes", "joint_display", "plot_joint_display",
            "protected_themes",
@@ -47,6 +55,10 @@ class JointDisplayOutput:
     source_tables: list[str]
     height_mm: float = 110
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: False when the figure shows pilot-register data (not published statistics); ``data`` is then
+    #: the protected series behind it, for the export's disclosure check.
+    published: bool = True
+    data: pd.DataFrame | None = None
 
 
 def protected_themes(themes: ThemeFrequencies, *, rules: DisclosureRules | None = None) -> pd.DataFrame:
@@ -89,23 +101,7 @@ def protected_themes(themes: ThemeFrequencies, *, rules: DisclosureRules | None 
     >>> bool(t["synthetic"].all())
     True
     """
-    rules = rules or DisclosureRules()
-    t = themes.summary()
-    counts = protect(t[["pilot", "theme", "phase", "n_mentioning"]], count="n_mentioning", over="phase",
-                     by=["pilot", "theme"], rules=rules)
-    src = t.drop_duplicates(["pilot", "phase"])[["pilot", "phase", "n_sources"]]
-    denom = protect(src, count="n_sources", over="phase", by="pilot", rules=rules).rename(
-        columns={"disclosure": "disclosure_sources"})
-    out = counts.merge(denom[["pilot", "phase", "n_sources", "disclosure_sources"]].astype({"phase": object}),
-                       on=["pilot", "phase"], how="left") if len(counts) else counts
-    out["phase"] = out["phase"].astype(object)
-    ok = out["n_sources"].ge(rules.min_denominator) & out["n_mentioning"].notna()
-    out["share"] = np.where(ok, out["n_mentioning"] / out["n_sources"].where(ok, 1.0), np.nan)
-    out = out[["pilot", "theme", "phase", "n_mentioning", "n_sources", "share", "disclosure"]].copy()
-    if themes.synthetic:  # labelled in every row, so a CSV on its own still says so
-        out["synthetic"] = True
-    out.attrs = {**counts.attrs, "synthetic": themes.synthetic}
-    return out
+    return themes.protected(rules=rules)
 
 
 def _strip(ax, table: pd.DataFrame, spans: pd.DataFrame, *, lang: str) -> None:
@@ -114,9 +110,10 @@ def _strip(ax, table: pd.DataFrame, spans: pd.DataFrame, *, lang: str) -> None:
     from matplotlib import colormaps
     from matplotlib.patches import Rectangle
 
+    from cosie_analysis.style.palette import active_palette
     from cosie_analysis.words import format_number
 
-    cmap = colormaps["Blues"]
+    cmap = colormaps["Greys" if active_palette().name.startswith("grey") else "Blues"]  # greyscale set: grey shades
     themes = sorted(table["theme"].unique(), reverse=True)
     for i, theme in enumerate(themes):
         rows = table[(table["theme"] == theme)].set_index("phase")
@@ -186,6 +183,7 @@ def plot_joint_display(
     if not isinstance(codings, Codings):
         raise ParameterError(f"`codings` must be a Codings object from read_codings(); got {type(codings).__name__}.")
     check_choice("pilot", pilot, sorted(codings.sources["pilot"].unique()))
+    _check_indicator(indicator, rules or DisclosureRules())
     table = protected_themes(theme_frequencies(codings), rules=rules)
     table = table[(table["pilot"] == pilot) & (table["phase"] != "total")]
     src = codings.sources
@@ -194,8 +192,12 @@ def plot_joint_display(
                                       gridspec_kw={"height_ratios": [2.2, max(1.6, 0.45 * table["theme"].nunique())]})
     d = indicator.sort_values("period_start")
     st = region_style({"houten": "GM0321", "nieuwegein": "GM0356"}[pilot])
-    top.plot(midpoints(d), d["value"], color=st["color"], marker="o" if len(d) < 30 else None, markersize=3,
-             linewidth=1.2, gid="series:indicator")
+    protected = DISCLOSURE_COLUMN in d.columns
+    top.plot(midpoints(d), d["value"], color=st["color"], marker="o" if len(d) < 30 or protected else None,
+             markersize=3, linewidth=1.2, gid="series:indicator")
+    if protected and d[DISCLOSURE_COLUMN].ne("shown").any():
+        mark_suppressed(top, list(midpoints(d[d[DISCLOSURE_COLUMN].ne("shown")])), y=0.0, lang=lang)
+        top.legend(loc="lower left", frameon=False, fontsize=7)
     lo, hi = (pd.Timestamp(w) for w in _WINDOW)
     top.set_xlim(lo, hi)
     top.margins(y=0.18)  # room for the phase names above the series
@@ -210,10 +212,36 @@ def plot_joint_display(
     return fig, table
 
 
-def _indicator(obs: pd.DataFrame | None, pilot: str) -> tuple[pd.DataFrame, dict, str, list[str]]:
-    """The quantitative series of a pilot's joint display, its axis label, source line and tables."""
+def _check_indicator(indicator: pd.DataFrame, rules: DisclosureRules) -> None:
+    """Refuse a series of pilot-register counts of people that did not pass :func:`protect_series`."""
+    from cosie_analysis.pilot.provenance import pilot_provenance
+
+    prov = pilot_provenance(indicator)
+    if prov is None:
+        return
+    if DISCLOSURE_COLUMN not in indicator.columns and prov["person_level"]:
+        raise DisclosureError(
+            "plot_joint_display(): `indicator` holds counts of people from a pilot register that were not "
+            f"protected. Rule: a count from 1 to {rules.threshold - 1} is not drawn and every other count is "
+            f"rounded to a multiple of {rules.rounding_base}, in figures as in tables. Pass "
+            "cosie_analysis.report.disclosure.protect_series(indicator), which also sums months into quarters or "
+            "years where they are too small.")
+    check_exportable(indicator, published=False)  # a `disclosure` column must match its values
+
+
+def _indicator(obs: pd.DataFrame | None, pilot: str,
+               rules: DisclosureRules | None = None) -> tuple[pd.DataFrame, dict, str, list[str]]:
+    """The quantitative series of a pilot's joint display, its axis label, source line and tables.
+
+    The register's counts of people are summed per month and protected (:func:`protect_series`:
+    summed into quarters or years where months are too small, small counts suppressed, the rest
+    rounded); the label names the frequency drawn.
+    """
+    from cosie_analysis.words import word
+
     indicator, region, origin = JOINT_INDICATORS[pilot]
     if origin == "register":
+        from cosie_analysis.pilot.provenance import carry_provenance
         from cosie_analysis.pilot.register import (
             register_observations,
             register_to_observations,
@@ -225,9 +253,12 @@ def _indicator(obs: pd.DataFrame | None, pilot: str) -> tuple[pd.DataFrame, dict
         if obs.empty:
             obs = register_to_observations(synthetic_register(pilot))
         d = obs[obs["indicator"].str.startswith(indicator)]
-        d = d.groupby(["period", "period_start", "period_end", "region_code", "source_table"],
-                      as_index=False)["value"].sum()
-        return d, {"nl": "bemiddelingen per maand", "en": "job matches per month"}, "pilot register", ["pilot register"]
+        d = carry_provenance(d.groupby(["period", "period_start", "period_end", "region_code", "source_table"],
+                                       as_index=False)["value"].sum().assign(indicator=indicator), obs)
+        d = protect_series(d, rules=rules)
+        freq = d["frequency"].iloc[0] if len(d) else "month"
+        ylabel = {lang: word(f"joint_matches_{freq}", lang) for lang in ("nl", "en")}
+        return d, ylabel, "pilot register", ["pilot register"]
     if obs is None:
         from cosie_analysis.observations import load_observations
 
@@ -265,14 +296,16 @@ def joint_display(codings: Codings, *, pilot: str, lang: str = "nl", observation
     >>> out = ca.joint_display(ca.load_codings(), pilot="houten")  # SYNTHETIC until your own export  # doctest: +SKIP
     """
     check_choice("pilot", pilot, list(JOINT_INDICATORS))
-    series, ylabel, source, tables = _indicator(observations, pilot)
+    series, ylabel, source, tables = _indicator(observations, pilot, rules)
     fig, table = plot_joint_display(codings, series, pilot=pilot, ylabel=ylabel[lang], lang=lang, rules=rules)
     stories = {"nl": "verhalen: SYNTHETISCH voorbeeldproject" if codings.synthetic else "verhalen: eigen QDA-export",
                "en": "stories: SYNTHETIC example project" if codings.synthetic else "stories: own QDA export"}[lang]
     if source == "pilot register" and lang == "nl":
         source = "pilotregister"
+    register = JOINT_INDICATORS[pilot][2] == "register"
     return JointDisplayOutput(fig, f"{source}; {stories}", tables + ["qda"],
-                              height_mm=60 + 9 * table["theme"].nunique(), tables={f"qda_themes_{pilot}": table})
+                              height_mm=60 + 9 * table["theme"].nunique(), tables={f"qda_themes_{pilot}": table},
+                              published=not register, data=series if register else None)
 
 
 def _build(ctx, lang: str, pilot: str) -> JointDisplayOutput:

@@ -78,6 +78,17 @@ WORDS = {
         "sdc_note": ("'{mark}' = onderdrukt (minder dan {threshold}, of om terugrekenen te voorkomen); aantallen "
                      "afgerond op een veelvoud van {base}; totalen zijn de som van de afgeronde cellen; percentages "
                      "alleen bij een noemer van minstens {min_denominator}."),
+        # --- h-privacy2: protected counts of stories (qda) and of the register in the joint display ---
+        "qda_theme_sentence_protected": ("{pilot}: '{theme}' in {before} van de verhalen vóór corona, {during} "
+                                         "tijdens en {after} na corona (aandelen uit de beschermde aantallen); "
+                                         "tijdens tegen vóór {diff}, {p} (Fisher, Holm-gecorrigeerd)."),
+        "qda_no_theme_shown": ("{pilot}: te weinig verhalen per fase om het aandeel van een thema vóór en tijdens "
+                               "corona te tonen."),
+        "qda_cooccurrence_none": "{pilot}: geen twee thema's komen samen in genoeg verhalen voor om te tonen.",
+        "qda_protected_note": ("Aantallen verhalen beschermd: minder dan {threshold} niet getoond, afgerond op "
+                               "{base}."),
+        "joint_matches_month": "bemiddelingen per maand", "joint_matches_quarter": "bemiddelingen per kwartaal",
+        "joint_matches_year": "bemiddelingen per jaar",
     },
     "en": {
         "comparison": "Comparison group (other WIL municipalities)", "nederland": "Netherlands",
@@ -149,5 +160,15 @@ WORDS = {
         "sdc_note": ("'{mark}' = suppressed (fewer than {threshold}, or to prevent recalculation); counts rounded "
                      "to a multiple of {base}; totals are sums of the rounded cells; percentages only with a "
                      "denominator of at least {min_denominator}."),
+        # --- h-privacy2: protected counts of stories (qda) and of the register in the joint display ---
+        "qda_theme_sentence_protected": ("{pilot}: '{theme}' in {before} of the stories before corona, {during} "
+                                         "during and {after} after corona (shares of the protected counts); during "
+                                         "vs before {diff}, {p} (Fisher, Holm-adjusted)."),
+        "qda_no_theme_shown": ("{pilot}: too few stories per phase to show the share of any theme before and "
+                               "during corona."),
+        "qda_cooccurrence_none": "{pilot}: no two themes occur together in enough stories to show.",
+        "qda_protected_note": "Counts of stories protected: fewer than {threshold} not shown, rounded to {base}.",
+        "joint_matches_month": "job matches per month", "joint_matches_quarter": "job matches per quarter",
+        "joint_matches_year": "job matches per year",
     },
 }  # fmt: skip

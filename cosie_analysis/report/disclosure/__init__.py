@@ -31,13 +31,16 @@ The parts: the rules and their arithmetic (:func:`protect`, :func:`suppress_smal
 :mod:`cosie_analysis.report.sdc`; the export gate (:func:`check_exportable`, :func:`protect_for_export`)
 in :mod:`~cosie_analysis.report.disclosure.checks`; protected tables as text with their notes in
 :mod:`~cosie_analysis.report.disclosure.table`; marks and checks for figures in
-:mod:`~cosie_analysis.report.disclosure.figure`. Every name is importable from here.
+:mod:`~cosie_analysis.report.disclosure.figure`; a count series for a figure, summed into quarters or
+years where months are too small (:func:`protect_series`), in
+:mod:`~cosie_analysis.report.disclosure.series`. Every name is importable from here.
 """
 
 from __future__ import annotations
 
 from cosie_analysis.report.disclosure.checks import STRUCTURAL_COLUMNS, check_exportable, protect_for_export
 from cosie_analysis.report.disclosure.figure import mark_suppressed, mark_synthetic, prepare_figure
+from cosie_analysis.report.disclosure.series import SERIES_FREQUENCIES, protect_series
 from cosie_analysis.report.disclosure.table import display_table, export_notes, prepare_table
 from cosie_analysis.report.sdc import (
     DISCLOSURE_COLUMN,
@@ -55,6 +58,7 @@ __all__ = [
     "DISCLOSURE_COLUMN",
     "DISCLOSURE_STATUSES",
     "PERSON_LEVEL_UNITS",
+    "SERIES_FREQUENCIES",
     "STRUCTURAL_COLUMNS",
     "SUPPRESSED_MARK",
     "DisclosureError",
@@ -68,6 +72,7 @@ __all__ = [
     "prepare_table",
     "protect",
     "protect_for_export",
+    "protect_series",
     "round_to_base",
     "suppress_small_n",
 ]

@@ -4,65 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from cosie_analysis._checks import check_lang
+from cosie_analysis._sdc import DisclosureError, mark_suppressed  # mark_suppressed re-exported here
 from cosie_analysis.report.disclosure.checks import check_exportable
 from cosie_analysis.report.disclosure.table import export_notes
-from cosie_analysis.report.sdc import SUPPRESSED_MARK, DisclosureError
-from cosie_analysis.words import word
 
 if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
 __all__ = ["mark_suppressed", "mark_synthetic", "prepare_figure"]
-
-
-def mark_suppressed(ax: Axes, x, *, y=0.0, lang: str = "nl") -> Axes:
-    """Mark suppressed cells in a figure: open grey markers at ``(x, y)`` and a legend entry.
-
-    Plot the suppressed values as missing (NaN: a gap in a line, no bar), then call this with their
-    x positions. The markers have ``gid="suppressed"`` and the label "onderdrukt (.)" /
-    "suppressed (.)"; call ``ax.legend()`` afterwards to show it.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-        The axes to mark.
-    x : scalar or sequence
-        The x positions of the suppressed values (in the axes' data coordinates).
-    y : float or sequence of float, default 0.0
-        Where to put the markers; broadcast to the shape of ``x``.
-    lang : {"nl", "en"}, default "nl"
-        Language of the legend label.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The same axes.
-
-    Examples
-    --------
-    >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots()
-    >>> _ = ax.plot([2019, 2020, 2021], [23.0, float("nan"), 31.0])  # SYNTHETIC; 2020 suppressed
-    >>> ax = mark_suppressed(ax, [2020], lang="en")
-    >>> [(c.get_label(), c.get_gid()) for c in ax.collections]
-    [('suppressed (.)', 'suppressed')]
-    >>> plt.close(fig)
-    """
-    check_lang(lang)
-    xs = np.atleast_1d(np.asarray(x, dtype=object))
-    if len(xs) == 0:
-        return ax
-    ys = np.broadcast_to(np.asarray(y, dtype=float), xs.shape)
-    label = word("sdc_suppressed", lang).format(mark=SUPPRESSED_MARK)
-    ax.scatter(list(xs), ys, marker="o", s=30, facecolors="none", edgecolors="0.45", linewidths=1.0,
-               zorder=5, label=label, gid="suppressed", clip_on=False)
-    return ax
 
 
 def mark_synthetic(fig: Figure, *, lang: str = "nl") -> Text:
