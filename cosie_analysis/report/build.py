@@ -130,10 +130,12 @@ def _draw(name: str, lang: str, out: Path, ctx: ReportContext, palette: str | No
             out_dir=out / "figures",
         )
         plt.close(built.fig)  # type: ignore[arg-type]  # FigureOutput.fig is typed object
+    published = getattr(built, "published", True)  # False for pilot-register data: its tables are checked too
     for table_stem, table in zip(table_stems, built.tables.values(), strict=True):
         names = ctx.once(("table_names", lang), lambda: table_names(ctx.obs, lang))  # codes -> names, in lang
-        files += save_table(table, table_stem, lang=lang, source=built.source, published=True, formats=TABLE_FORMATS,
-                            caption=pick(spec.caption_nl, spec.caption_en, lang), out_dir=out / "tables", names=names)
+        files += save_table(table, table_stem, lang=lang, source=built.source, published=published,
+                            formats=TABLE_FORMATS, caption=pick(spec.caption_nl, spec.caption_en, lang),
+                            out_dir=out / "tables", names=names)
     return files
 
 
