@@ -35,8 +35,8 @@ WORDS = {
         # --- H-figwords: honest phase means, exact pre-fit note, Dutch names of the phase schemes ---
         "fig_yearly_value": "één jaar", "fig_phase_mean": "gemiddelde",
         "fig_interval_rule": "95%-interval (bij ≥ 3 jaren)",
-        "fig_exact_prefit": ("exacte pre-fit: meer donors ({donors}) dan jaren vóór corona ({years});\n"
-                             "de fit zegt niets over de kwaliteit van de controle"),
+        "fig_exact_prefit": ("exacte pre-fit: meer donors ({donors})\ndan perioden vóór corona ({periods});\n"
+                             "de fit zegt niets over de\nkwaliteit van de controle"),
         "fig_scheme_label": '{display} ("{name}")',
         "scheme_measures": "maatregelen", "scheme_support": "steunregelingen", "scheme_lifted": "opheffing",
     },
@@ -69,8 +69,8 @@ WORDS = {
         # --- H-figwords: honest phase means, exact pre-fit note, Dutch names of the phase schemes ---
         "fig_yearly_value": "one year", "fig_phase_mean": "mean",
         "fig_interval_rule": "95% interval (with ≥ 3 years)",
-        "fig_exact_prefit": ("exact pre-fit: more donors ({donors}) than years before corona ({years});\n"
-                             "the fit says nothing about the quality of the control"),
+        "fig_exact_prefit": ("exact pre-fit: more donors ({donors})\nthan periods before corona ({periods});\n"
+                             "the fit says nothing about\nthe quality of the control"),
         "fig_scheme_label": '"{name}"',
         "scheme_measures": "measures", "scheme_support": "support", "scheme_lifted": "lifted",
     },
