@@ -94,7 +94,7 @@ FIGURES: dict[str, FigureSpec] = {
                    "Thema's in verhalen per coronafase naast de Leefbaarometer 3.0 van postcode 3431 (Nijpelsplantsoen), Nieuwegein ('.' = te weinig verhalen). De verhalen zijn synthetische voorbeelddata zolang er geen eigen codering in data/raw/qda/ staat.",
                    "Themes in stories per corona phase beside Leefbaarometer 3.0 for postcode 3431 (Nijpelsplantsoen), Nieuwegein ('.' = too few stories). The stories are synthetic example data until your own coding export is in data/raw/qda/."),
         FigureSpec("corona_timeline", corona_timeline,
-                   "De coronaperiode volgens de drie faseschema's ('measures', 'support', 'lifted'), de deelfasen en de belangrijkste data.",
+                   "De coronaperiode volgens de drie faseschema's: maatregelen ('measures', van de eerste tot de laatste landelijke maatregel), steunregelingen ('support', de periode van de inkomenssteun Tozo/NOW) en opheffing ('lifted', tot het vervallen van de meeste maatregelen); tussen haakjes de naam voor --scheme. Verder de deelfasen en de belangrijkste data.",
                    "The corona period under the three phase schemes ('measures', 'support', 'lifted'), the sub-phases and the key dates."),
     ]
 }
