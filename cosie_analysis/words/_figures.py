@@ -22,7 +22,7 @@ WORDS = {
         "fig_nijpels_note": ("Postcode {pc4} ligt deels in Jutphaas-Wijkersloot: {last}% van de adressen in "
                              "{last_year} ({first}% in {first_year})."),
         "fig_bijstand_density": "bijstandsontvangers per 1.000\ninwoners van 15 jaar of ouder",
-        "fig_outflow_to_work": "uitstroom naar werk per 100 bijstandsontvangers",
+        "fig_outflow_to_work": "uitstroom naar werk per\n100 bijstandsontvangers",
         "fig_box_legend": ("alle gemeenten: kwartielen en mediaan, snorharen tot 1,5 x de\n"
                            "interkwartielafstand (uitschieters niet getekend)"),
         "fig_subphases": "deelfasen", "fig_date": "%d-%m-%y",
