@@ -89,18 +89,18 @@ def pilot_phase_comparison(ctx: ReportContext, lang: str) -> FigureOutput:
     axes = axes.ravel()
     pdata = result.plot_data()
     for ax, (key, names) in zip(axes, MAIN_OFFENCES.items(), strict=True):
-        plot_phase_comparison(pdata[pdata["source_key"] == key], values=values[values["source_key"] == key],
-                              min_n=3, lang=lang, ax=ax,
+        panel = pdata[pdata["source_key"] == key]
+        plot_phase_comparison(panel, values=values[values["source_key"] == key], min_n=3, lang=lang, ax=ax,
                               ylabel=word("fig_offences_per_1000", lang) if ax in (axes[0], axes[3]) else None)
         ax.set_title(pick(*names, lang), loc="left")
         ax.tick_params(axis="x", labelsize=6)
-        if not (pdata["mean_ci_lower"] < 0)[pdata["n"] >= 3].any():  # rates: from zero, unless an interval is cut
+        if not (panel["mean_ci_lower"] < 0)[panel["n"] >= 3].any():  # rates from zero, unless that cuts an interval
             ax.set_ylim(bottom=0)
     handles, labels = axes[0].get_legend_handles_labels()
-    key_style = {"color": "0.45", "linestyle": "none"}
-    key = [Line2D([], [], marker="o", markersize=2, markeredgewidth=0, alpha=0.55, **key_style),
-           Line2D([], [], marker="o", markersize=4, **key_style),
-           Line2D([], [], marker="_", markersize=8, markeredgewidth=1.2, **key_style)]
+    grey = {"color": "0.45", "linestyle": "none"}
+    key_handles = [Line2D([], [], marker="o", markersize=2, markeredgewidth=0, alpha=0.55, **grey),  # type: ignore[arg-type]
+                   Line2D([], [], marker="o", markersize=4, **grey),  # type: ignore[arg-type]
+                   Line2D([], [], marker="_", markersize=8, markeredgewidth=1.2, **grey)]  # type: ignore[arg-type]
     key_labels = [word("fig_yearly_value", lang), word("fig_phase_mean", lang), word("fig_interval_rule", lang)]
     for ax in axes:
         if ax.get_legend():
@@ -108,7 +108,7 @@ def pilot_phase_comparison(ctx: ReportContext, lang: str) -> FigureOutput:
     # the legend fills columns first: interleave so that the regions form the first row, the key the second
     items = []
     for i, region in enumerate(zip(handles, labels, strict=True)):
-        items += [region] + ([(key[i], key_labels[i])] if i < len(key) else [])
+        items += [region] + ([(key_handles[i], key_labels[i])] if i < len(key_handles) else [])
     fig.legend(*zip(*items, strict=True), loc="outside upper center", ncol=len(handles), frameon=False)
     return FigureOutput(fig, word("src_police_rates", lang).format(crime="47018NED", population="70072NED"),
                         ["47018NED", "70072NED"], height_mm=115, tables={"pilot_phase_comparison": result.summary()})
