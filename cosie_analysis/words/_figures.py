@@ -37,7 +37,6 @@ WORDS = {
         "fig_interval_rule": "95%-interval (bij ≥ 3 jaren)",
         "fig_exact_prefit": ("exacte pre-fit: meer donors ({donors})\ndan perioden vóór corona ({periods});\n"
                              "de fit zegt niets over de\nkwaliteit van de controle"),
-        "fig_scheme_label": '{display} ("{name}")',
         "scheme_measures": "maatregelen", "scheme_support": "steunregelingen", "scheme_lifted": "opheffing",
     },
     "en": {
@@ -71,7 +70,6 @@ WORDS = {
         "fig_interval_rule": "95% interval (with ≥ 3 years)",
         "fig_exact_prefit": ("exact pre-fit: more donors ({donors})\nthan periods before corona ({periods});\n"
                              "the fit says nothing about\nthe quality of the control"),
-        "fig_scheme_label": '"{name}"',
         "scheme_measures": "measures", "scheme_support": "support", "scheme_lifted": "lifted",
     },
 }  # fmt: skip
