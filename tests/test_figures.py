@@ -68,6 +68,63 @@ def test_plot_phase_comparison_positions_and_intervals():
     assert np.allclose(houten.lines[0].get_ydata(), [1, 2, 3])
 
 
+def test_plot_phase_comparison_draws_no_interval_below_min_n_and_shows_the_values():
+    # SYNTHETIC: one region, 8 values before, 2 during, 4 after; the t interval on the two "during"
+    # values (1 degree of freedom) reaches below zero and must not be drawn
+    years = {"before": [2.0, 2.5, 3.0, 2.2, 2.8, 2.4, 2.6, 2.5], "during": [0.5, 2.5], "after": [2.0, 2.2, 2.4, 2.1]}
+    values = pd.DataFrame([{"region_code": "GM0321", "phase": p, "value": v} for p, vs in years.items() for v in vs])
+    before = values.copy()
+    g = values.groupby("phase", sort=False)["value"]
+    frame = pd.DataFrame({"phase": list(years), "n": g.size().to_numpy(), "mean": g.mean().to_numpy()})
+    from scipy import stats
+
+    half = stats.t.ppf(0.975, frame["n"] - 1) * g.std().to_numpy() / np.sqrt(frame["n"])
+    frame = frame.assign(region_code="GM0321", mean_ci_lower=frame["mean"] - half, mean_ci_upper=frame["mean"] + half)
+    assert frame.loc[1, "mean_ci_lower"] < 0  # the interval the figure must leave out
+    ax = plot_phase_comparison(frame, values=values, lang="en")
+    pd.testing.assert_frame_equal(values, before)
+    bars = [c for c in ax.containers if c.get_label() == "Houten"][0].lines[2][0]
+    segments = bars.get_segments()
+    drawn = [seg for seg in segments if seg.size and np.isfinite(seg).all()]  # NaN: an empty segment
+    assert len(drawn) == 2  # before (n = 8) and after (n = 4); not during (n = 2)
+    assert min(seg[:, 1].min() for seg in drawn) >= 0
+    np.testing.assert_allclose(sorted(seg[0, 1] for seg in drawn), sorted(frame.loc[[0, 2], "mean_ci_lower"]))
+    dots = [line for line in ax.get_lines() if line.get_gid() == "values:GM0321"][0]
+    np.testing.assert_allclose(dots.get_ydata(), values["value"])
+    assert "_values" not in ax.get_legend_handles_labels()[1]
+    everything = plot_phase_comparison(frame, min_n=2, lang="en")
+    bars = [c for c in everything.containers if c.get_label() == "Houten"][0].lines[2][0]
+    assert sum(bool(seg.size) and np.isfinite(seg).all() for seg in bars.get_segments()) == 3
+
+
+def test_synthetic_control_paths_say_when_the_pre_fit_is_exact():
+    import warnings
+
+    import cosie_analysis as ca
+    from cosie_analysis.plotting import plot_synthetic_control
+
+    # SYNTHETIC: 12 units, 4 years before corona: 11 donors > 4 pre-periods, and SY02 (middle level)
+    # lies inside the donors' hull, so its fit is exact (SY03, at the edge, is not)
+    rng = np.random.default_rng(5)
+    data = pd.DataFrame([{"region_code": f"SY{u:02d}", "period": f"{y}JJ00", "value": 10 + u % 5 + rng.normal()}
+                         for u in range(12) for y in range(2016, 2024)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        res = ca.synthetic_control(data, treated="SY02")
+    assert (res.summary()["test_note"] == "exact_pre_fit").all()
+    notes = [t for t in plot_synthetic_control(res, lang="nl").texts if t.get_gid() == "note:exact_pre_fit"]
+    assert len(notes) == 1 and notes[0].get_text().startswith("exacte pre-fit: meer donors (11)")
+    assert "perioden vóór corona (4)" in notes[0].get_text()
+    gaps = plot_synthetic_control(res, kind="gaps", lang="nl")
+    assert not [t for t in gaps.texts if t.get_gid() == "note:exact_pre_fit"]  # the note sits on the paths
+    with warnings.catch_warnings():  # same donors, a unit at the edge of their hull: no exact fit, no note
+        warnings.simplefilter("ignore", UserWarning)
+        res = ca.synthetic_control(data, treated="SY03")
+    assert (res.summary()["test_note"] != "exact_pre_fit").all()
+    assert not [t for t in plot_synthetic_control(res, lang="en").texts if t.get_gid() == "note:exact_pre_fit"]
+    plt.close("all")
+
+
 def test_plot_ranking_highlights_the_pilots():
     rng = np.random.default_rng(3)
     data = pd.DataFrame({"region_code": [f"GM{i:04d}" for i in range(300, 400)], "value": rng.normal(size=100)})

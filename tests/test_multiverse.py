@@ -140,7 +140,15 @@ def test_specification_curve_draws_every_row(mv):
     labels = [t.get_text() for t in bottom.get_yticklabels()]
     assert "estimator: synthetic DiD" in labels and "scale: count" in labels and "phase scheme: support" in labels
     dutch = [t.get_text() for t in mv.plot(lang="nl").axes[1].get_yticklabels()]
-    assert "schatter: synthetische DiD" in dutch and "schaal: aantal" in dutch and "faseschema: support" in dutch
+    assert "methode: synthetische verschil-in-verschillen" in dutch and "schaal: aantal" in dutch
+    assert "faseschema: steunregelingen" in dutch, "phase schemes show their Dutch display name"
+    assert not any(w in " ".join(dutch) for w in ("DiD", "ITS", "augmented", "support", "measures", "lifted"))
+    from matplotlib.colors import to_rgb
+
+    from cosie_analysis.style import region_style
+
+    sig = [c for c in fig.axes[0].collections if c.get_label().startswith("p <")]
+    assert len(sig) == 1 and np.allclose(sig[0].get_facecolor()[0, :3], to_rgb(region_style("highlight")["color"]))
     pd.testing.assert_series_equal(
         mv.plot_data()["relative_effect"],
         mv.summary()["relative_effect"].sort_values(ignore_index=True),

@@ -56,3 +56,33 @@ def test_multiverse_figure_has_both_pilots(context, use_real_data):
     table = out.tables["multiverse_burglary"]
     assert table.groupby("treated").size().to_dict() == {"GM0321": 120, "GM0356": 120}
     assert len(out.fig.axes) == 4
+
+
+def test_exact_pre_fit_is_said_on_the_panel(context, use_real_data):
+    from cosie_analysis.data.regions import PILOTS
+    from cosie_analysis.report.figures import report_figure
+
+    out = report_figure("synthetic_control_burglary", lang="en", context=context)
+    summary = out.tables["synthetic_control_burglary"]
+    sc = summary[summary["method"] == "synthetic_control"]
+    paths = out.fig.axes[0::2]  # left column: observed against synthetic, one row per town
+    for ax, town in zip(paths, PILOTS, strict=True):
+        exact = (sc.loc[sc["treated"] == town, "test_note"] == "exact_pre_fit").any()
+        notes = [t.get_text() for t in ax.texts if t.get_gid() == "note:exact_pre_fit"]
+        assert len(notes) == int(exact), town
+    assert any(t.get_gid() == "note:exact_pre_fit" for ax in paths for t in ax.texts), "Nieuwegein's fit is exact"
+
+
+def test_phase_comparison_draws_no_interval_below_zero_nor_on_two_years(context, use_real_data):
+    from cosie_analysis.report.figures import report_figure
+
+    out = report_figure("pilot_phase_comparison", lang="nl", context=context)
+    table = out.tables["pilot_phase_comparison"]
+    assert (table.loc[table["phase"] == "during", "n"] == 2).all()  # why the figure leaves those out
+    for ax in out.fig.axes:
+        for container in ax.containers:
+            segments = [s for s in container.lines[2][0].get_segments() if s.size and np.isfinite(s).all()]
+            assert len(segments) == 2  # before and after; not during (two years)
+            assert min(s[:, 1].min() for s in segments) >= 0
+        assert ax.get_ylim()[0] == 0
+        assert sum(str(line.get_gid()).startswith("values:") for line in ax.get_lines()) == len(ax.containers) == 4

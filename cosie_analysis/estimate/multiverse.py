@@ -67,6 +67,7 @@ class MultiverseResult(Result):
 
         ``axes``: a pair (curve, matrix) to draw on; default a new figure with two Axes.
         Returns the Figure."""
+        from cosie_analysis.style import region_style
         from cosie_analysis.words import format_number, word
 
         check_lang(lang)
@@ -99,7 +100,7 @@ class MultiverseResult(Result):
         alpha = format_number(0.05, 2, lang)
         top.scatter(x[~sig], 100 * d["relative_effect"][~sig], s=6, color="0.45", zorder=3,
                     label=word("p_not_below", lang).format(alpha=alpha))
-        top.scatter(x[sig], 100 * d["relative_effect"][sig], s=6, color="C3", zorder=3,
+        top.scatter(x[sig], 100 * d["relative_effect"][sig], s=6, color=region_style("highlight")["color"], zorder=3,
                     label=word("p_below", lang).format(alpha=alpha))
         top.legend(fontsize="x-small", loc="upper left", frameon=False)
         top.axhline(0, color="0.3", linewidth=0.8)
@@ -295,11 +296,13 @@ def _scheme_name(scheme) -> str:
 
 
 def _choice_label(choice: str, option, lang: str) -> str:
-    """``"schatter: synthetische DiD"``: a row of the choice matrix in words.
+    """``"methode: synthetische controle"``: a row of the choice matrix in words.
 
-    Names that the words table does not hold (e.g. phase scheme names) are shown as they are.
+    Phase schemes show their display name (``scheme_<name>``); names that the words table does not
+    hold (e.g. a user-defined scheme) are shown as they are.
     """
     from cosie_analysis.words import WORDS
 
     words = WORDS[lang]
-    return f"{words.get('mv_' + choice, choice)}: {words.get('mv_' + str(option), option)}"
+    prefix = "scheme_" if choice == "scheme" else "mv_"
+    return f"{words.get('mv_' + choice, choice)}: {words.get(prefix + str(option), option)}"

@@ -24,22 +24,32 @@ def plot_phase_comparison(
     labels: Mapping[str, str] | None = None,
     lang: str = "nl",
     ylabel: str | None = None,
+    values: pd.DataFrame | None = None,
+    min_n: int = 3,
     palette=None,
     ax=None,
 ):
-    """Mean per phase with its confidence interval, one dodged series per region.
+    """Mean per phase, one dodged series per region; its interval only where the phase has enough
+    values, and optionally the values themselves.
 
     Parameters
     ----------
     result : PhaseSummary or pandas.DataFrame
         A :func:`cosie_analysis.phase_summary` result, or its ``plot_data()`` frame (columns ``hue``,
-        ``phase``, ``mean``, ``mean_ci_lower``, ``mean_ci_upper``).
+        ``phase``, ``mean``, ``mean_ci_lower``, ``mean_ci_upper`` and, to apply ``min_n``, ``n``).
     hue : str
         The column telling the series apart.
     labels : mapping, optional
         ``hue`` value -> legend label (default: ``region_name`` where present, else the role or value).
     lang : {"nl", "en"}
     ylabel : str, optional
+    values : pandas.DataFrame, optional
+        The observations behind the means (columns ``hue``, ``phase`` and ``value``), drawn as small
+        dots beside their mean (gid ``values:<hue value>``); not modified.
+    min_n : int, default 3
+        The interval is drawn only for a phase with at least this many values: a t interval on
+        two values (one degree of freedom) is about 13 standard errors wide and can reach below
+        zero for a rate. Without an ``n`` column every interval is drawn.
     palette : {"okabe-ito", "grey"} or mapping, optional
         As in :func:`plot_timeseries`.
     ax : matplotlib Axes, optional
@@ -59,10 +69,14 @@ def plot_phase_comparison(
     >>> ax.get_legend_handles_labels()[1], [t.get_text().split()[0] for t in ax.get_xticklabels()]
     (['SY01', 'SY02'], ['before', 'during', 'after'])
     """
+    from cosie_analysis._checks import check_data
+
     check_lang(lang)
     data = result.plot_data() if hasattr(result, "plot_data") else result
     if hue not in data:
         raise ParameterError(f"`hue` column {hue!r} not found; columns: {list(data.columns)}.")
+    if values is not None:
+        check_data(values, {"hue": hue, "phase": "phase", "value": "value"}, function="plot_phase_comparison")
     ax = _axes(ax)
     keys = region_order(pd.unique(data[hue]))
     styles = region_styles(keys, palette)
@@ -72,11 +86,20 @@ def plot_phase_comparison(
     order = {p: i for i, p in enumerate(PHASE_WORDS["en"])}
     for j, key in enumerate(keys):
         g = data[data[hue] == key]
-        xs = g["phase"].astype(str).map(order).to_numpy(dtype=float) - 0.35 + width * (j + 0.5)
+        shift = -0.35 + width * (j + 0.5)
+        xs = g["phase"].astype(str).map(order).to_numpy(dtype=float) + shift
         style = styles[str(key)]
-        ax.errorbar(xs, g["mean"], yerr=[g["mean"] - g["mean_ci_lower"], g["mean_ci_upper"] - g["mean"]],
+        shown = g["n"].to_numpy() >= min_n if "n" in g else np.ones(len(g), dtype=bool)
+        lower = np.where(shown, g["mean"] - g["mean_ci_lower"], np.nan)
+        upper = np.where(shown, g["mean_ci_upper"] - g["mean"], np.nan)
+        ax.errorbar(xs, g["mean"], yerr=[lower, upper],
                     color=style["color"], marker=style["marker"], linestyle="none", capsize=2, markersize=4,
-                    label=(labels or {}).get(key, _role_label(str(key), lang)), gid=f"series:{key}")
+                    label=(labels or {}).get(key, _role_label(str(key), lang)), gid=f"series:{key}", zorder=3)
+        if values is not None:
+            v = values[values[hue] == key]
+            vx = v["phase"].astype(str).map(order).to_numpy(dtype=float) + shift + width * 0.3
+            ax.plot(vx, v["value"].to_numpy(dtype=float), linestyle="none", marker=style["marker"], markersize=2,
+                    color=style["color"], alpha=0.55, markeredgewidth=0, gid=f"values:{key}", label="_values")
     ax.set_xticks(range(3), [PHASE_WORDS[lang][p] + "\ncorona" for p in PHASE_WORDS["en"]])
     ax.set_xlim(-0.5, 2.5)
     ax.grid(axis="x", visible=False)

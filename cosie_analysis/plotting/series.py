@@ -203,4 +203,24 @@ def plot_synthetic_control(result, *, kind: str = "paths", treated: str | None =
         if line.get_label() in (tr, PILOTS.get(tr)):
             line.set_color(style["color"])
             line.set_label(PILOTS.get(tr, tr))
+    if kind == "paths":
+        _exact_fit_note(result.table, tr, lang, ax)
     return format_axes(ax, lang=lang, ylabel=ylabel, date_axis=True)
+
+
+def _exact_fit_note(table: pd.DataFrame, treated, lang: str, ax) -> None:
+    """Say on the panel itself when the pre-period fit is exact: an overlay that looks like a good
+    control only shows that the donors outnumber the pre-periods."""
+    from cosie_analysis.style import format_number
+
+    if "test_note" not in table:
+        return
+    exact = table[(table["treated"] == treated) & (table["test_note"] == "exact_pre_fit")]
+    if exact.empty:
+        return
+    r = exact.iloc[0]
+    note = word("fig_exact_prefit", lang).format(donors=format_number(r["n_donors"], 0, lang),
+                                                 periods=format_number(r["n_pre"], 0, lang))
+    ax.text(0.98, 0.97, note, transform=ax.transAxes, ha="right", va="top", ma="left", fontsize=6, color="#333333",
+            gid="note:exact_pre_fit", bbox={"facecolor": "white", "edgecolor": "#999999", "linewidth": 0.5,
+                                             "boxstyle": "round,pad=0.3", "alpha": 0.9})

@@ -91,7 +91,8 @@ def multiverse_burglary(ctx: ReportContext, lang: str) -> FigureOutput:
     # fixed margins, not constrained layout: its solver left last-bit differences in the axes
     # positions of this figure between runs (SVG clip-path ids changed); fixed margins are exact
     fig = plt.figure()
-    outer = fig.add_gridspec(2, 1, left=0.27, right=0.98, top=0.96, bottom=0.08, hspace=0.22)
+    left = 0.33 if lang == "nl" else 0.27  # room for the choice labels; the Dutch method names are longer
+    outer = fig.add_gridspec(2, 1, left=left, right=0.98, top=0.96, bottom=0.08, hspace=0.22)
     axes = []
     for half in (outer[0], outer[1]):  # a town each: its curve above the panel of its choices
         inner = half.subgridspec(2, 1, height_ratios=[1.0, 1.9], hspace=0.06)

@@ -33,7 +33,7 @@ def national_crime_monthly(ctx: ReportContext, lang: str) -> FigureOutput:
     plot_timeseries(crime, x="period_start", lang=lang, labels=label, markers=False, scheme=ctx.scheme, ax=axes[0],
                     ylabel=word("fig_offences_per_month", lang))
     plot_timeseries(disorder, x="period_start", lang=lang, labels=label, markers=False, scheme=ctx.scheme, ax=axes[1],
-                    key_dates=False, phase_labels=False,
+                    phase_labels=False,
                     ylabel=word("fig_disorder_per_month", lang))
     for ax in axes:
         ax.get_legend().remove()
@@ -74,19 +74,42 @@ def pilot_crime_rates(ctx: ReportContext, lang: str) -> FigureOutput:
 
 
 def pilot_phase_comparison(ctx: ReportContext, lang: str) -> FigureOutput:
+    """Phase means with the yearly values behind them; a t interval only for phases with 3 or more
+    years ("during" has two: a t interval on one degree of freedom is 13 standard errors wide and
+    reached below zero)."""
+    from matplotlib.lines import Line2D
+
+    from cosie_analysis.estimate._common import with_phases
     from cosie_analysis.estimate.summaries import phase_summary
 
     rates = pooled_rates(ctx.obs, list(MAIN_OFFENCES), pilot_groups())
     result = phase_summary(rates, by=("region_code", "source_key"), scheme=ctx.scheme, rule=ctx.rule)
+    values, _, _ = with_phases(rates.dropna(subset=["value"]), "period", ctx.scheme, ctx.rule)
     fig, axes = _subplots(2, 3)
     axes = axes.ravel()
     pdata = result.plot_data()
     for ax, (key, names) in zip(axes, MAIN_OFFENCES.items(), strict=True):
-        plot_phase_comparison(pdata[pdata["source_key"] == key], lang=lang, ax=ax,
+        panel = pdata[pdata["source_key"] == key]
+        plot_phase_comparison(panel, values=values[values["source_key"] == key], min_n=3, lang=lang, ax=ax,
                               ylabel=word("fig_offences_per_1000", lang) if ax in (axes[0], axes[3]) else None)
         ax.set_title(pick(*names, lang), loc="left")
         ax.tick_params(axis="x", labelsize=6)
-    _shared_legend(fig, list(axes), lang, phases=False)
+        if not (panel["mean_ci_lower"] < 0)[panel["n"] >= 3].any():  # rates from zero, unless that cuts an interval
+            ax.set_ylim(bottom=0)
+    handles, labels = axes[0].get_legend_handles_labels()
+    grey = {"color": "0.45", "linestyle": "none"}
+    key_handles = [Line2D([], [], marker="o", markersize=2, markeredgewidth=0, alpha=0.55, **grey),  # type: ignore[arg-type]
+                   Line2D([], [], marker="o", markersize=4, **grey),  # type: ignore[arg-type]
+                   Line2D([], [], marker="_", markersize=8, markeredgewidth=1.2, **grey)]  # type: ignore[arg-type]
+    key_labels = [word("fig_yearly_value", lang), word("fig_phase_mean", lang), word("fig_interval_rule", lang)]
+    for ax in axes:
+        if ax.get_legend():
+            ax.get_legend().remove()
+    # the legend fills columns first: interleave so that the regions form the first row, the key the second
+    items = []
+    for i, region in enumerate(zip(handles, labels, strict=True)):
+        items += [region] + ([(key_handles[i], key_labels[i])] if i < len(key_handles) else [])
+    fig.legend(*zip(*items, strict=True), loc="outside upper center", ncol=len(handles), frameon=False)
     return FigureOutput(fig, word("src_police_rates", lang).format(crime="47018NED", population="70072NED"),
                         ["47018NED", "70072NED"], height_mm=115, tables={"pilot_phase_comparison": result.summary()})
 

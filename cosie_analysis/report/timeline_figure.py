@@ -31,7 +31,9 @@ def corona_timeline(ctx: ReportContext, lang: str) -> FigureOutput:
         y = len(rows) - i + 1
         ax.barh(y, num(scheme.during_end) - num(scheme.during_start), left=num(scheme.during_start), height=0.6,
                 **fill("during"), edgecolor="#666666", linewidth=0.5)
-        ax.text(num(scheme.during_start) - 8, y, f'"{scheme.name}"', ha="right", va="center", fontsize=7)
+        display = word(f"scheme_{scheme.name}", lang)  # the identifier (for --scheme) after a translated name
+        name = f'"{scheme.name}"' if display == scheme.name else f'{display} ("{scheme.name}")'
+        ax.text(num(scheme.during_start) - 8, y, name, ha="right", va="center", fontsize=7)
     subs = SCHEMES["measures"].subphases
     for j, sub in enumerate(subs):
         ax.barh(1, num(sub.end) - num(sub.start), left=num(sub.start), height=0.6,

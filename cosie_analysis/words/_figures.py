@@ -21,9 +21,10 @@ WORDS = {
         "fig_lbm3_axis": "Leefbaarometer 3.0: afwijking van NL-gemiddelde",
         "fig_nijpels_note": ("Postcode {pc4} ligt deels in Jutphaas-Wijkersloot: {last}% van de adressen in "
                              "{last_year} ({first}% in {first_year})."),
-        "fig_bijstand_density": "bijstandsontvangers per 1.000 inwoners",
-        "fig_outflow_to_work": "uitstroom naar werk per 100 bijstandsontvangers",
-        "fig_box_legend": "alle gemeenten: kwartielen en mediaan, snorharen tot 1,5 x IQR (uitschieters niet getekend)",
+        "fig_bijstand_density": "bijstandsontvangers per 1.000\ninwoners van 15 jaar of ouder",
+        "fig_outflow_to_work": "uitstroom naar werk per\n100 bijstandsontvangers",
+        "fig_box_legend": ("alle gemeenten: kwartielen en mediaan, snorharen tot 1,5 x de\n"
+                           "interkwartielafstand (uitschieters niet getekend)"),
         "fig_subphases": "deelfasen", "fig_date": "%d-%m-%y",
         "src_police": "Politie, via CBS, tabel {table}", "src_police_two": "Politie, via CBS, tabel {a} en {b}",
         "src_police_rates": "Politie, via CBS, tabel {crime}; CBS {population}",
@@ -31,6 +32,12 @@ WORDS = {
         "src_liveability": "Leefbaarometer 3.0 (BZK); VNG/CBS postcode-wijk",
         "src_bijstand": "CBS, tabel {tables} (aantallen afgerond op tientallen)",
         "src_timeline": "zie tabel corona_timeline voor de bron per gebeurtenis",
+        # --- H-figwords: honest phase means, exact pre-fit note, Dutch names of the phase schemes ---
+        "fig_yearly_value": "één jaar", "fig_phase_mean": "gemiddelde",
+        "fig_interval_rule": "95%-interval (bij ≥ 3 jaren)",
+        "fig_exact_prefit": ("exacte pre-fit: meer donors ({donors})\ndan perioden vóór corona ({periods});\n"
+                             "de fit zegt niets over de\nkwaliteit van de controle"),
+        "scheme_measures": "maatregelen", "scheme_support": "steunregelingen", "scheme_lifted": "opheffing",
     },
     "en": {
         "fig_provisional": "provisional (open symbol)", "fig_all_municipalities": "all municipalities",
@@ -48,7 +55,7 @@ WORDS = {
         "fig_dutch_mean": "Dutch mean", "fig_lbm3_axis": "Leefbaarometer 3.0: deviation from Dutch mean",
         "fig_nijpels_note": ("Postcode {pc4} lies partly in Jutphaas-Wijkersloot: {last}% of its addresses in "
                              "{last_year} ({first}% in {first_year})."),
-        "fig_bijstand_density": "social assistance recipients per 1,000 inhabitants",
+        "fig_bijstand_density": "social assistance recipients per\n1,000 inhabitants aged 15 and over",
         "fig_outflow_to_work": "outflow to work per 100 recipients",
         "fig_box_legend": "all municipalities: quartiles and median, whiskers to 1.5 x IQR (outliers not drawn)",
         "fig_subphases": "sub-phases", "fig_date": "%d %b %y",
@@ -58,6 +65,12 @@ WORDS = {
         "src_liveability": "Leefbaarometer 3.0 (BZK); VNG/CBS postcode to district",
         "src_bijstand": "CBS, tables {tables} (counts rounded to tens)",
         "src_timeline": "see table corona_timeline for each event's source",
+        # --- H-figwords: honest phase means, exact pre-fit note, Dutch names of the phase schemes ---
+        "fig_yearly_value": "one year", "fig_phase_mean": "mean",
+        "fig_interval_rule": "95% interval (with ≥ 3 years)",
+        "fig_exact_prefit": ("exact pre-fit: more donors ({donors})\nthan periods before corona ({periods});\n"
+                             "the fit says nothing about\nthe quality of the control"),
+        "scheme_measures": "measures", "scheme_support": "support", "scheme_lifted": "lifted",
     },
 }  # fmt: skip
 
