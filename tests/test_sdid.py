@@ -21,6 +21,7 @@ from cosie_analysis.errors import ParameterError
 from cosie_analysis.estimate.comparison import diff_in_diff
 from cosie_analysis.estimate.sdid import simplex_ridge, synthetic_did
 from cosie_analysis.estimate.synth import SC_COLUMNS, synthetic_control
+from cosie_analysis.words import format_pct
 
 try:
     from tests.synthetic import factor_panel
@@ -140,7 +141,9 @@ def test_log_scale_recovers_a_multiplicative_effect_that_level_misses():
     assert row["log"]["relative_effect"] == pytest.approx(np.expm1(row["log"]["estimate"]), rel=1e-12)
     b, obs = row["level"]["estimate"], w.loc["SY00", m].mean()
     assert row["level"]["relative_effect"] == pytest.approx(b / (obs - b), rel=1e-9)
-    assert "np.log(y)" in did["log"].formula and "%" in did["log"].describe("en")
+    assert "np.log(y)" in did["log"].formula  # on logs describe() quotes the relative effect
+    assert format_pct(row["log"]["relative_effect"], "nl") in did["log"].describe("nl")
+    assert "%" not in did["level"].describe("en")
 
 
 def test_log_scale_sdid_placebos_by_hand():
