@@ -21,6 +21,7 @@ from cosie_analysis.errors import ParameterError
 from cosie_analysis.estimate.comparison import diff_in_diff
 from cosie_analysis.estimate.sdid import simplex_ridge, synthetic_did
 from cosie_analysis.estimate.synth import SC_COLUMNS, synthetic_control
+from cosie_analysis.words import format_pct
 
 try:
     from tests.synthetic import factor_panel
@@ -64,7 +65,7 @@ def test_sdid_recovers_a_planted_effect_with_the_schema():
     res = synthetic_did(data, treated="SY0001")
     pd.testing.assert_frame_equal(data, before)
     t = res.summary()
-    assert list(t.columns) == SC_COLUMNS
+    assert list(t.columns) == [*SC_COLUMNS, "scale"] and (t["scale"] == "level").all()
     post = t.set_index("phase").loc["post"]
     assert post["estimate"] == pytest.approx(-3.0, abs=0.4)  # noise sd 0.3 over 6 post years
     assert post["std_err"] > 0 and post["ci_lower"] < -3.0 < post["ci_upper"]
@@ -97,6 +98,88 @@ def test_sdid_placebo_se_by_hand():
     assert post["std_err"] == pytest.approx(np.std(taus), rel=1e-9)
     with pytest.raises(ParameterError, match="at least 3 donors"):
         synthetic_did(data, treated="SY0001", donors=["SY0002", "SY0003"])
+
+
+def multiplicative_panel(seed: int = 3) -> pd.DataFrame:
+    """SYNTHETIC DATA: 15 donors at 1.6-2.4 and a treated unit SY00 at 1.0, all falling by a common 7%
+    a year 2012-2023 (to 0.45 of 2012), with 2% multiplicative noise; SY00 is 20% lower from 2020 on."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(16):
+        level = 1.0 if u == 0 else 1.6 + 0.8 * (u - 1) / 14
+        for y in range(2012, 2024):
+            effect = 0.8 if (u == 0 and y >= 2020) else 1.0
+            value = level * 0.93 ** (y - 2012) * effect * np.exp(0.02 * rng.normal())
+            rows.append(dict(region_code=f"SY{u:02d}", period=f"{y}JJ00", value=value))
+    return pd.DataFrame(rows)
+
+
+def test_log_scale_recovers_a_multiplicative_effect_that_level_misses():
+    data = multiplicative_panel()
+    before = data.copy(deep=True)
+    post = {
+        s: synthetic_did(data, treated="SY00", donors="all", scale=s).summary().set_index("phase").loc["post"]
+        for s in ("level", "log")
+    }
+    pd.testing.assert_frame_equal(data, before)
+    assert post["log"]["scale"] == "log" and post["level"]["scale"] == "level"
+    assert post["log"]["relative_effect"] == pytest.approx(-0.20, abs=0.03)
+    assert post["level"]["relative_effect"] > -0.12  # additive trends: the donors' steeper fall hides most of it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # one treated unit
+        did = {s: diff_in_diff(data, treated="SY00", n_permutations=50, scale=s) for s in ("level", "log")}
+    row = {s: r.summary().query("term == 'post'").iloc[0] for s, r in did.items()}
+    assert row["log"]["relative_effect"] == pytest.approx(-0.20, abs=0.03)
+    assert row["level"]["relative_effect"] > 0.5  # TWFE on levels even flips the sign
+    # by hand on the balanced panel: the pooled TWFE coefficient is the double difference of means
+    w = data.pivot(index="region_code", columns="period", values="value")
+    m = w.columns >= "2020"
+    for s, f in (("level", np.asarray), ("log", np.log)):
+        v = f(w.to_numpy())
+        dd = (v[0, m].mean() - v[0, ~m].mean()) - (v[1:, m].mean() - v[1:, ~m].mean())
+        assert row[s]["estimate"] == pytest.approx(dd, rel=1e-9)
+    assert row["log"]["relative_effect"] == pytest.approx(np.expm1(row["log"]["estimate"]), rel=1e-12)
+    b, obs = row["level"]["estimate"], w.loc["SY00", m].mean()
+    assert row["level"]["relative_effect"] == pytest.approx(b / (obs - b), rel=1e-9)
+    assert "np.log(y)" in did["log"].formula  # on logs describe() quotes the relative effect
+    assert format_pct(row["log"]["relative_effect"], "nl") in did["log"].describe("nl")
+    assert "%" not in did["level"].describe("en")
+
+
+def test_log_scale_sdid_placebos_by_hand():
+    data = multiplicative_panel(4)[lambda d: d["region_code"] < "SY08"]  # SYNTHETIC DATA, 7 donors
+    res = synthetic_did(data, treated="SY00", donors="all", scale="log")
+    post = res.summary().set_index("phase").loc["post"]
+    from cosie_analysis.estimate.sdid import _noise, _sdid_fit
+
+    w = data.pivot(index="region_code", columns="period", values="value")
+    Y0 = w.drop(index="SY00").to_numpy().T
+    pre, m = (w.columns < "2020"), (w.columns >= "2020")
+    sigma = _noise(np.log(Y0), pre)
+    fit = [_sdid_fit(Y0[:, j], np.delete(Y0, j, axis=1), pre, m, m.sum() ** 0.25 * sigma, 1e-6 * sigma, "log")
+           for j in range(Y0.shape[1])]
+    assert post["std_err"] == pytest.approx(np.std([f[3] for f in fit]), rel=1e-9)
+    gaps = res.gaps  # the counterfactual is exp of the log path, in outcome units
+    gp = gaps[gaps["phase"] != "before"]
+    assert gp["gap"].mean() == pytest.approx(post["estimate"])
+    assert gp["gap"].sum() / gp["synthetic"].sum() == pytest.approx(post["relative_effect"])
+
+
+def test_log_scale_refuses_non_positive_values():
+    data = multiplicative_panel()
+    data.loc[(data["region_code"] == "SY05") & (data["period"] == "2015JJ00"), "value"] = 0.0
+    msg = ("needs values > 0; unit 'SY05' has 0.0 in period '2015JJ00' (1 value(s) <= 0 in all). Use "
+           "scale='level' or leave such units out of the donors.")
+    with pytest.raises(ParameterError) as err:
+        synthetic_did(data, treated="SY00", donors="all", scale="log")
+    assert str(err.value) == "synthetic_did(scale='log') " + msg
+    with pytest.raises(ParameterError) as err, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        diff_in_diff(data, treated="SY00", donors="all", scale="log")
+    assert str(err.value) == "diff_in_diff(scale='log') " + msg
+    with pytest.raises(ParameterError, match="scale"):
+        synthetic_did(data, treated="SY00", scale="logarithmic")
+    synthetic_did(data, treated="SY00", donors="all")  # levels accept the zero
 
 
 @pytest.fixture(scope="module")

@@ -357,3 +357,23 @@ def panel_of(data, *, value, period, unit, indicator, scheme, rule, treated, fun
     return Panel(wide, phase, pd.Series(per["_start"].to_numpy(), index=per[period].to_numpy()), ind,
                   scheme_name, rule_name)
 
+
+
+#: The scales a comparison design can assume parallel trends on: "level" (additive) or "log" (proportional).
+SCALES = ("level", "log")
+
+
+def check_scale(wide: pd.DataFrame, units, scale: str, function: str) -> None:
+    """Check ``scale`` and, for "log", that every value of ``units`` (rows of ``wide``) is positive."""
+    check_choice("scale", scale, SCALES)
+    if scale != "log":
+        return
+    sub = wide.loc[list(units)]
+    bad = sub.to_numpy(float) <= 0
+    if bad.any():
+        i, j = (int(k[0]) for k in np.nonzero(bad))
+        raise ParameterError(
+            f"{function}(scale='log') needs values > 0; unit {sub.index[i]!r} has {float(sub.iat[i, j])!r} in period "
+            f"{sub.columns[j]!r} ({int(bad.sum())} value(s) <= 0 in all). Use scale='level' or leave such units "
+            "out of the donors."
+        )

@@ -14,8 +14,10 @@ def _ev_name(k: int) -> str:
     return f"ev_m{-k}" if k < 0 else f"ev_p{k}"
 
 
-def _did_design(W: pd.DataFrame, panel, treated_l, reference):
-    """The long unit x period frame with the treatment indicators, the formulas, the event terms."""
+def _did_design(W: pd.DataFrame, panel, treated_l, reference, scale: str = "level"):
+    """The long unit x period frame with the treatment indicators, the formulas, the event terms.
+
+    ``y`` stays in outcome units; with ``scale="log"`` the formulas model ``np.log(y)``."""
     periods = list(W.columns)
     pos = {p: i for i, p in enumerate(periods)}
     before = [p for p in periods if panel.phase[p] == "before"]
@@ -40,9 +42,9 @@ def _did_design(W: pd.DataFrame, panel, treated_l, reference):
         long[_ev_name(k)] = long["treated_unit"] * (rel == k).astype(int)
         ev_terms.append((k, _ev_name(k)))
     has = [ph for ph in ("during", "after") if (long["phase"] == ph).any()]
-    fe = " + C(unit) + C(period)"
-    formulas = {"twfe": "y ~ " + " + ".join(f"treated_{ph}" for ph in has) + fe, "post": "y ~ treated_post" + fe,
-                "event_study": "y ~ " + " + ".join(n for _, n in ev_terms) + fe}
+    fe, lhs = " + C(unit) + C(period)", "np.log(y) ~ " if scale == "log" else "y ~ "
+    formulas = {"twfe": lhs + " + ".join(f"treated_{ph}" for ph in has) + fe, "post": lhs + "treated_post" + fe,
+                "event_study": lhs + " + ".join(n for _, n in ev_terms) + fe}
     return long, formulas, ev_terms, ref
 
 
@@ -56,14 +58,21 @@ def _did_fit(long: pd.DataFrame, formulas: dict, cov_type: str) -> dict:
     return {k: smf.ols(f, long).fit(**kw) for k, f in formulas.items()}
 
 
-def _did_table(models, perm, ev_terms, ref, panel, periods, conf_level, adjust) -> pd.DataFrame:
+def _relative(b: float, observed_mean: float, scale: str) -> float:
+    """The effect relative to the counterfactual: ``exp(b) - 1`` on logs; on levels ``b`` over the
+    counterfactual mean ``observed_mean - b`` (a term's residuals sum to zero over its cells)."""
+    return float(np.expm1(b)) if scale == "log" else b / (observed_mean - b)
+
+
+def _did_table(models, perm, ev_terms, ref, panel, periods, conf_level, adjust, long, scale) -> pd.DataFrame:
     """The TWFE and event-study rows with their p-values, permutation p and adjusted p."""
     alpha, pos = 1 - conf_level, {p: i for i, p in enumerate(periods)}
 
     def coef_row(res, name, **extra):
-        ci = res.conf_int(alpha=alpha).loc[name]
-        return dict(estimate=float(res.params[name]), std_err=float(res.bse[name]), ci_lower=float(ci.iloc[0]),
-                    ci_upper=float(ci.iloc[1]), p_value=float(res.pvalues[name]), **extra)
+        ci, b = res.conf_int(alpha=alpha).loc[name], float(res.params[name])
+        return dict(estimate=b, std_err=float(res.bse[name]), ci_lower=float(ci.iloc[0]), ci_upper=float(ci.iloc[1]),
+                    relative_effect=_relative(b, float(long.loc[long[name] == 1, "y"].mean()), scale),
+                    p_value=float(res.pvalues[name]), **extra)
 
     rows = []
     for ph in ("during", "after", "post"):
@@ -80,6 +89,7 @@ def _did_table(models, perm, ev_terms, ref, panel, periods, conf_level, adjust) 
                              relative_period=k, period=p, p_permutation=np.nan, family="event"))
     rows.append({"design": "event_study", "term": "event", "phase": str(panel.phase[ref]), "relative_period": 0,
                  "period": ref, "estimate": 0.0, "std_err": np.nan, "ci_lower": np.nan, "ci_upper": np.nan,
+                 "relative_effect": 0.0,
                  "p_value": np.nan, "p_permutation": np.nan, "family": "event"})
     table = pd.DataFrame(rows)
     table["p_adjusted"] = adjust_within(table, "family", adjust)

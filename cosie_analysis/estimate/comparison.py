@@ -17,10 +17,12 @@ import pandas as pd
 from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.estimate._common import (
     ADJUST_METHODS,
+    SCALES,
     Result,
     check_conf_level,
     check_data,
     check_lang,
+    check_scale,
     panel_of,
     to_list,
 )
@@ -33,7 +35,7 @@ from cosie_analysis.estimate.synth import (  # noqa: F401
     _sc_weights,
     synthetic_control,
 )
-from cosie_analysis.words import format_ci, format_number, format_p, phase_name, word
+from cosie_analysis.words import format_ci, format_number, format_p, format_pct, phase_name, word
 
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
@@ -139,9 +141,12 @@ class DiDResult(Result):
         ci = ci_label(self.conf_level, lang)
         n_treated = int(t["n_treated"].iloc[0])
         few = n_treated <= FEW_TREATED  # cluster-robust errors are not worth quoting: the permutation p is the test
+        log = "scale" in t.columns and t["scale"].iloc[0] == "log"  # on logs: the effect in % of the counterfactual
         parts = [word("est_did_part_few" if few else "est_did_part", lang).format(
             term=word("est_did_post", lang) if r["term"] == "post" else phase_name(r["term"], lang),
-            estimate=format_number(r["estimate"], 2, lang), ci=f"{ci} {format_ci(r['ci_lower'], r['ci_upper'], lang)}",
+            estimate=format_pct(r["relative_effect"], lang) if log else format_number(r["estimate"], 2, lang),
+            ci=f"{ci} " + (format_ci(np.expm1(r["ci_lower"]), np.expm1(r["ci_upper"]), lang, pct=True) if log
+                           else format_ci(r["ci_lower"], r["ci_upper"], lang)),
             p=format_p(r["p_value"], lang), p_perm=format_p(r["p_permutation"], lang))
             for _, r in t[t["design"] == "twfe"].iterrows()]
         n_donors = int(t["n_donors"].iloc[0])
@@ -170,6 +175,7 @@ def diff_in_diff(
     conf_level: float = 0.95,
     adjust: str = "holm",
     controls: Sequence[str] | None = None,
+    scale: str = "level",
 ) -> DiDResult:
     """Difference-in-differences: two-way fixed effects and an event study, with permutation inference.
 
@@ -214,6 +220,12 @@ def diff_in_diff(
         model, across all event-study coefficients; the pooled "post" row stands alone.
     controls : sequence of str, optional
         Old name of ``donors`` (DeprecationWarning; removed in the next release).
+    scale : {"level", "log"}, default "level"
+        The scale on which trends are assumed parallel. "level": additive, the model above on the
+        outcome. "log": proportional; the same models (and the permutations) on ``log(value)``,
+        for rates that rise or fall by a common factor across units at different levels. Needs
+        every value of the treated units and donors > 0 (else ParameterError naming the unit and
+        period).
 
     Returns
     -------
@@ -225,14 +237,20 @@ def diff_in_diff(
         - ``term``; ``phase`` (ordered categorical before < during < after; the "post" row has
           no phase); ``relative_period`` and ``period`` (event study: periods after the
           reference period; NaN/None for TWFE rows);
-        - ``estimate``, ``std_err``, ``ci_lower``, ``ci_upper``, ``p_value``, ``p_adjusted``;
+        - ``estimate``, ``std_err``, ``ci_lower``, ``ci_upper``, ``p_value``, ``p_adjusted``: the
+          coefficient, on the scale of the model: outcome units with ``scale="level"``, log points
+          (difference in ``log(value)``) with ``scale="log"``, where ``exp(ci_lower) - 1`` and
+          ``exp(ci_upper) - 1`` bound ``relative_effect``;
+        - ``relative_effect``: the effect as a proportion of the counterfactual: ``exp(estimate)
+          - 1`` with ``scale="log"``; with ``scale="level"`` ``estimate`` over the counterfactual
+          mean (the treated cells' observed mean minus ``estimate``); 0 for the reference period;
         - ``p_permutation``: share of treatment assignments whose estimate is at least as large in
           absolute value as the actual one (TWFE rows); ``n_permutations``, ``permutation_exact``;
         - ``n`` (unit-period observations), ``n_treated``, ``n_donors``;
         - ``pool_rule``: the rule that chose the donors (the ``pool_rule`` of ``donor_pool``,
           "all units of the treated unit's region_level" or "requested donors");
         - ``method``, ``cov_type``, ``adjust``, ``conf_level``, ``indicator``, ``phase_scheme``,
-          ``phase_rule``.
+          ``phase_rule``; ``scale``: "level" or "log", as passed.
 
     Raises
     ------
@@ -292,6 +310,7 @@ def diff_in_diff(
         cov_type = "model"
     check_choice("cov_type", cov_type, ["cluster", "model"])
     check_choice("adjust", adjust, ADJUST_METHODS)
+    check_choice("scale", scale, SCALES)
     conf_level = check_conf_level(conf_level)
     if not isinstance(n_permutations, (int, np.integer)) or n_permutations < 1:
         raise ParameterError(f"`n_permutations` must be a positive integer; got {n_permutations!r}.")
@@ -309,26 +328,28 @@ def diff_in_diff(
                              f"found {len(pool)} (pool rule: "
                              f"{rule_used}). Widen the pool: `donors='all'`, a list of codes or a wider donor_pool().")
     W = W.loc[treated_l + pool]
+    check_scale(W, W.index, scale, "diff_in_diff")
     if len(treated_l) <= FEW_TREATED:
         warnings.warn(
             f"diff_in_diff(): only {len(treated_l)} treated unit(s); cluster-robust standard errors are unreliable "
             "with so few treated clusters (they understate the uncertainty). Read the permutation p-value "
             "(column p_permutation) reported beside them.", UserWarning, stacklevel=2)
-    long, formulas, ev_terms, ref = _did_design(W, panel, treated_l, reference)
+    long, formulas, ev_terms, ref = _did_design(W, panel, treated_l, reference, scale)
     models = _did_fit(long, formulas, cov_type)
     sets, exact = assignments(len(W), len(treated_l), n_permutations, seed)
     periods = list(W.columns)
     masks = {"during": (panel.phase.reindex(periods) == "during").to_numpy(),
              "after": (panel.phase.reindex(periods) == "after").to_numpy(),
              "post": (panel.phase.reindex(periods) != "before").to_numpy()}
-    perm = perm_estimates(W.to_numpy(float), sets, masks)
-    table = _did_table(models, perm, ev_terms, ref, panel, periods, conf_level, adjust)
+    Y = W.to_numpy(float)
+    perm = perm_estimates(np.log(Y) if scale == "log" else Y, sets, masks)
+    table = _did_table(models, perm, ev_terms, ref, panel, periods, conf_level, adjust, long, scale)
     table["n_permutations"], table["permutation_exact"] = len(sets), exact
     table["n"], table["n_treated"], table["n_donors"] = len(long), len(treated_l), len(pool)
     table["pool_rule"] = rule_used
     table["method"] = np.where(table["design"] == "twfe", "did_twfe", "did_event_study")
     table["cov_type"], table["adjust"], table["conf_level"] = cov_type, adjust, conf_level
-    table["indicator"] = panel.indicator
+    table["indicator"], table["scale"] = panel.indicator, scale
     table["phase_scheme"], table["phase_rule"] = panel.scheme_name, panel.rule_name
     permutations = pd.DataFrame([{"assignment": i, "term": k, "estimate": v} for k, vals in perm.items() for i, v in enumerate(vals)])
     return DiDResult(table=table[DID_COLUMNS], phase_scheme=panel.scheme_name, phase_rule=panel.rule_name,
@@ -338,5 +359,5 @@ def diff_in_diff(
 
 #: The columns of a DiD table, in order.
 DID_COLUMNS = ["design", "term", "phase", "relative_period", "period", "estimate", "std_err", "ci_lower", "ci_upper",
-               "p_value", "p_adjusted", "p_permutation", "n_permutations", "permutation_exact", "n", "n_treated",
-               "n_donors", "pool_rule", "method", "cov_type", "adjust", "conf_level", "indicator", "phase_scheme", "phase_rule"]
+               "relative_effect", "p_value", "p_adjusted", "p_permutation", "n_permutations", "permutation_exact", "n", "n_treated",
+               "n_donors", "pool_rule", "method", "cov_type", "adjust", "conf_level", "indicator", "phase_scheme", "phase_rule", "scale"]

@@ -15,9 +15,11 @@ import pandas as pd
 from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.estimate._common import (
     ADJUST_METHODS,
+    SCALES,
     adjust_within,
     check_conf_level,
     check_data,
+    check_scale,
     panel_of,
     region_names,
     to_list,
@@ -88,12 +90,24 @@ def simplex_ridge(A: np.ndarray, b: np.ndarray, penalty: float) -> np.ndarray:
     return w / s if s > 0 else np.full(n, 1 / n)
 
 
-def _sdid_fit(y1: np.ndarray, Y0: np.ndarray, pre: np.ndarray, post: np.ndarray, zeta_omega: float, zeta_lambda: float):
+def _sdid_fit(
+    y1: np.ndarray,
+    Y0: np.ndarray,
+    pre: np.ndarray,
+    post: np.ndarray,
+    zeta_omega: float,
+    zeta_lambda: float,
+    scale: str = "level",
+):
     """Unit and time weights, the estimate and the counterfactual path of one treated series.
 
     ``Y0`` is periods x donors. Intercepts as in Arkhangelsky et al.: unit weights fit the treated
     pre-period path up to a constant, time weights fit the donors' post-period mean up to a constant.
+    With ``scale="log"`` all of this is done on ``log(value)`` (parallel trends in proportions) and
+    the counterfactual is ``exp`` of the log path; ``tau`` is always the mean gap in outcome units.
     """
+    if scale == "log":
+        y1, Y0 = np.log(y1), np.log(Y0)
     T0, N0 = int(pre.sum()), Y0.shape[1]
     X = Y0[pre]  # T0 x N0
     A = X - X.mean(axis=0)
@@ -105,6 +119,8 @@ def _sdid_fit(y1: np.ndarray, Y0: np.ndarray, pre: np.ndarray, post: np.ndarray,
     sc = Y0 @ omega
     shift = lam @ (y1[pre] - sc[pre])
     synth = sc + shift
+    if scale == "log":
+        y1, synth = np.exp(y1), np.exp(synth)
     tau = float((y1[post] - synth[post]).mean())
     return omega, lam, synth, tau
 
@@ -115,17 +131,19 @@ def _noise(Y0: np.ndarray, pre: np.ndarray) -> float:
     return float(np.std(d, ddof=1)) if d.size > 1 else 0.0
 
 
-def _sdid_phase(y1, Y0, pool, pre, m, sigma, z, leave_one_out):
+def _sdid_phase(y1, Y0, pool, pre, m, sigma, z, leave_one_out, scale):
     """One phase of one treated unit: the estimate, its placebo standard error and normal interval,
     the placebo rank, leave-one-donor-out; returns the summary values, weights, path and LOO rows."""
     from scipy import stats
 
     zo, zl = (int(m.sum())) ** 0.25 * sigma, 1e-6 * sigma
-    omega, lam, synth, tau = _sdid_fit(y1, Y0, pre, m, zo, zl)
-    placebo = np.array([_sdid_fit(Y0[:, j], np.delete(Y0, j, axis=1), pre, m, zo, zl)[3] for j in range(len(pool))])
+    omega, lam, synth, tau = _sdid_fit(y1, Y0, pre, m, zo, zl, scale)
+    placebo = np.array(
+        [_sdid_fit(Y0[:, j], np.delete(Y0, j, axis=1), pre, m, zo, zl, scale)[3] for j in range(len(pool))]
+    )
     se = float(np.sqrt(np.mean((placebo - placebo.mean()) ** 2)))
     loo = [
-        (d, float(x), _sdid_fit(y1, np.delete(Y0, j, axis=1), pre, m, zo, zl)[3])
+        (d, float(x), _sdid_fit(y1, np.delete(Y0, j, axis=1), pre, m, zo, zl, scale)[3])
         for j, (d, x) in enumerate(zip(pool, omega, strict=True))
         if x > 0.01 and leave_one_out
     ]
@@ -177,6 +195,7 @@ def synthetic_did(
     conf_level: float = 0.95,
     phases: Sequence[str] = ("during", "after", "post"),
     leave_one_out: bool = True,
+    scale: str = "level",
 ) -> SyntheticControlResult:
     """Synthetic difference-in-differences for one treated unit (or several, each on its own).
 
@@ -186,13 +205,24 @@ def synthetic_did(
         As in :func:`~cosie_analysis.estimate.synth.synthetic_control` (the same default pool).
     conf_level : float, default 0.95
         Level of the normal interval ``estimate +- z * std_err``.
+    scale : {"level", "log"}, default "level"
+        The scale on which trends are assumed parallel. "level": additive (the donors' change in
+        outcome units carries over, as in Arkhangelsky et al.). "log": proportional; weights,
+        intercept shift and regularisation are fitted on ``log(value)`` and the counterfactual is
+        ``exp`` of that path, so a common decline of 50% halves the treated unit's counterfactual
+        instead of subtracting the donors' absolute drop. Fits rates that fall or rise by a common
+        factor across units at different levels; needs every value of the treated unit and its
+        donors > 0 (else ParameterError naming the unit and period). Either way ``estimate``,
+        ``relative_effect``, the placebos and the gaps are in outcome units.
 
     Returns
     -------
     SyntheticControlResult
         ``method`` "synthetic_did"; ``summary()`` has the columns of ``synthetic_control``, with:
 
-        - ``estimate``: the SDID effect, averaged over the phase's periods;
+        - ``estimate``: the SDID effect, averaged over the phase's periods, in outcome units (the
+          mean of observed minus counterfactual, on either ``scale``); ``relative_effect``: the
+          sum of those gaps over the sum of the counterfactual;
         - ``std_err``: placebo standard error: every donor in turn is the treated unit, fitted from
           the other donors with the same regularisation, and ``std_err`` is the root mean square
           deviation of those placebo estimates (Arkhangelsky et al. 2021, Algorithm 4, with every
@@ -205,18 +235,21 @@ def synthetic_did(
         - ``rmspe_pre``: root mean square of the pre-period gap to the weighted, shifted donors;
           ``rmspe_ratio`` and ``rmspe_pre_cv``: NaN (synthetic control only); ``test_note``: "";
         - ``loo_min``, ``loo_max``: range of the estimate when each donor with weight > 0.01 is
-          left out in turn.
+          left out in turn;
+        - ``scale``: "level" or "log", as passed.
 
         ``weights`` holds the unit weights (``treated``, ``donor``, ``weight``) and ``time_weights``
         the time weights (``treated``, ``period``, ``weight``) of the last phase in ``phases``
         ("post" by default); in ``gaps`` the
-        counterfactual ``synthetic`` is the donor mix plus the time-weighted pre-period difference.
+        counterfactual ``synthetic`` is the donor mix plus the time-weighted pre-period difference
+        (with ``scale="log"``: ``exp`` of that sum computed on the logs).
 
     Notes
     -----
     Regularisation as in the paper: ``zeta_omega = (T_post)^(1/4) * sigma`` for the unit weights
     and ``zeta_lambda = 1e-6 * sigma`` for the time weights, where ``sigma`` is the standard
-    deviation of the donors' first differences before treatment; each phase ("during", "after",
+    deviation of the donors' first differences before treatment (of their logs with
+    ``scale="log"``); each phase ("during", "after",
     "post") is its own post-period. The weights solve ridge-penalised least squares on the simplex
     (:func:`simplex_ridge`, scipy). Pre-periods are the "before" phase (half-open intervals).
 
@@ -235,6 +268,7 @@ def synthetic_did(
     if not treated_l:
         raise ParameterError("`treated` must name at least one unit; got an empty value.")
     check_choice("adjust", adjust, ADJUST_METHODS)
+    check_choice("scale", scale, SCALES)
     conf_level = check_conf_level(conf_level)
     wanted = check_phases(phases)
     check_data(data, {"value": value, "period": period, "unit": unit}, function="synthetic_did")
@@ -276,9 +310,10 @@ def synthetic_did(
             )
         Y0 = Y[[row[d] for d in pool]].T
         y1 = Y[row[tr]]
-        sigma = _noise(Y0, pre)
+        check_scale(W, [tr, *pool], scale, "synthetic_did")
+        sigma = _noise(np.log(Y0) if scale == "log" else Y0, pre)  # the noise on the scale of the fit
         for ph, m in masks.items():
-            row_, omega, lam, synth, loo = _sdid_phase(y1, Y0, pool, pre, m, sigma, z, leave_one_out)
+            row_, omega, lam, synth, loo = _sdid_phase(y1, Y0, pool, pre, m, sigma, z, leave_one_out, scale)
             rows.append(dict(treated=tr, indicator=panel.indicator, phase=ph, pool_rule=rules[tr], **row_))
             loo_rows += [dict(treated=tr, dropped_donor=d, weight=x, phase=ph, estimate=e) for d, x, e in loo]
             if ph == list(masks)[-1]:  # paths and weights of the last phase ("post" by default)
@@ -292,8 +327,9 @@ def synthetic_did(
     table["p_adjusted"] = adjust_within(table, "phase", adjust)
     table["adjust"], table["method"], table["conf_level"] = adjust, "synthetic_did", conf_level
     table["phase_scheme"], table["phase_rule"] = panel.scheme_name, panel.rule_name
+    table["scale"] = scale
     return SyntheticControlResult(
-        table=table[SC_COLUMNS],
+        table=table[[*SC_COLUMNS, "scale"]],
         phase_scheme=panel.scheme_name,
         phase_rule=panel.rule_name,
         conf_level=conf_level,
