@@ -145,7 +145,7 @@ def save_figure(
     if caption:
         info["caption"] = caption
     if notes:
-        source = "; ".join([source] if source else []) + (" — " if source else "") + " ".join(notes)
+        source = "; ".join([source] if source else []) + (" — " if source else "") + "; ".join(notes)
     _draw_footer(fig, caption, source, lang=lang, width_mm=width_mm, height_mm=height_mm)
     if info.get("synthetic") and not any(t.get_gid() == "synthetic" for t in fig.texts):
         fig.text(0.99, 0.012, text("synthetic", lang), ha="right", va="bottom", fontsize=7, color="#C00000",
