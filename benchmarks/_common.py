@@ -24,7 +24,11 @@ def machine() -> str:
         pass
     mem = "?"
     try:
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        kb = int(
+            next(
+                line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+            ).split()[1]
+        )
         mem = f"{kb / 2**20:.0f} GiB"
     except (OSError, StopIteration):
         pass
@@ -40,8 +44,11 @@ def machine() -> str:
         except ImportError:
             pass
     blas = os.environ.get("OPENBLAS_CORETYPE")
-    return (f"nproc {nproc}; CPU {cpu}; memory {mem}; Python {platform.python_version()}; " + ", ".join(versions)
-            + (f"; OPENBLAS_CORETYPE={blas}" if blas else ""))
+    return (
+        f"nproc {nproc}; CPU {cpu}; memory {mem}; Python {platform.python_version()}; "
+        + ", ".join(versions)
+        + (f"; OPENBLAS_CORETYPE={blas}" if blas else "")
+    )
 
 
 def observations():
@@ -54,8 +61,11 @@ def observations():
 
 def crime_by_municipality(obs):
     """Yearly registered crime per municipality, the 12 offence types (counts, not rates)."""
-    d = obs[(obs["region_level"] == "gemeente") & (obs["frequency"] == "year")
-            & obs["indicator"].str.fullmatch(r"crime_\d_\d_\d")]
+    d = obs[
+        (obs["region_level"] == "gemeente")
+        & (obs["frequency"] == "year")
+        & obs["indicator"].str.fullmatch(r"crime_\d_\d_\d")
+    ]
     return d.reset_index(drop=True)
 
 

@@ -32,13 +32,18 @@ def main() -> None:
     run("import cosie_analysis")  # warm the file cache and the .pyc files
     bare = statistics.median(run("pass") for _ in range(args.runs))
     full = statistics.median(run("import cosie_analysis") for _ in range(args.runs))
-    heavy = run("import cosie_analysis, sys; assert not {'pandas', 'statsmodels', 'matplotlib', 'scipy'} & set(sys.modules)")
+    heavy = run(
+        "import cosie_analysis, sys; assert not {'pandas', 'statsmodels', 'matplotlib', 'scipy'} & set(sys.modules)"
+    )
     del heavy
-    print(f"python -c 'pass': {bare * 1000:.0f} ms; python -c 'import cosie_analysis': {full * 1000:.0f} ms "
-          f"(median of {args.runs}); import alone {1000 * (full - bare):.0f} ms -> {full / bare:.2f}x the bare start; "
-          f"goal < 300 ms: {'met' if full - bare < 0.3 else 'NOT met'}; pandas, scipy, statsmodels, matplotlib not loaded")
-    out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import cosie_analysis"], capture_output=True,
-                         text=True, cwd=ROOT).stderr.splitlines()
+    print(
+        f"python -c 'pass': {bare * 1000:.0f} ms; python -c 'import cosie_analysis': {full * 1000:.0f} ms "
+        f"(median of {args.runs}); import alone {1000 * (full - bare):.0f} ms -> {full / bare:.2f}x the bare start; "
+        f"goal < 300 ms: {'met' if full - bare < 0.3 else 'NOT met'}; pandas, scipy, statsmodels, matplotlib not loaded"
+    )
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import cosie_analysis"], capture_output=True, text=True, cwd=ROOT
+    ).stderr.splitlines()
     rows = []
     for line in out[1:]:
         parts = line.split("|")

@@ -109,9 +109,13 @@ def jobs_benchmark() -> None:
         print(f"report step, cold, --jobs 1: {t1:.1f} s wall, {c1:.1f} s CPU")
         print(f"report step, cold, --jobs 2: {t2:.1f} s wall, {c2:.1f} s CPU -> {t2 / t1:.2f}x single-job "
               f"(goal <= 0.6x: {'met' if t2 / t1 <= 0.6 else 'NOT met'}); files byte-identical: {same}")
-        print(f"report step, repeated with nothing changed: {warm:.1f} s (goal < 5 s: {'met' if warm < 5 else 'NOT met'})")
-        print(f"figures {sum(per_figure.values()):.1f} s of the single-job run, the rest {serial:.1f} s; on two idle "
-              f"cores at best {serial + max(loads):.1f} s = {(serial + max(loads)) / t1:.2f}x single-job")
+        print(
+            f"report step, repeated with nothing changed: {warm:.1f} s (goal < 5 s: {'met' if warm < 5 else 'NOT met'})"
+        )
+        print(
+            f"figures {sum(per_figure.values()):.1f} s of the single-job run, the rest {serial:.1f} s; on two idle "
+            f"cores at best {serial + max(loads):.1f} s = {(serial + max(loads)) / t1:.2f}x single-job"
+        )
 
 
 def main() -> None:
@@ -119,7 +123,9 @@ def main() -> None:
         jobs_benchmark()
         return
     if not (ROOT / ".venv" / ".installed").exists():
-        raise SystemExit("Install first: `make report` (or `make test`) creates .venv; this benchmark times the run after that.")
+        raise SystemExit(
+            "Install first: `make report` (or `make test`) creates .venv; this benchmark times the run after that."
+        )
     print(f"machine: {machine()}")
     clear_data()
     t_data, m_data = measure("data")  # cold: fetch from the mirror and build
@@ -127,11 +133,15 @@ def main() -> None:
     t_rep, m_rep = measure("report")  # cold: fetch, build, every figure and table
     t_warm, m_warm = measure("report")  # data current: build skipped, report redrawn
     print(f"make data, cold (fetch --offline + build): {t_data:.1f} s, peak {m_data:.0f} MiB")
-    print(f"make report, cold (end to end from empty data/): {t_rep:.1f} s, peak {m_rep:.0f} MiB "
-          f"-> {t_rep / t_data:.1f}x make data; report step alone about {t_rep - t_data:.1f} s")
+    print(
+        f"make report, cold (end to end from empty data/): {t_rep:.1f} s, peak {m_rep:.0f} MiB "
+        f"-> {t_rep / t_data:.1f}x make data; report step alone about {t_rep - t_data:.1f} s"
+    )
     print(f"make report, warm (data current, build skipped): {t_warm:.1f} s, peak {m_warm:.0f} MiB")
-    print(f"goal < 60 s (cold): {'met' if t_rep < 60 else 'NOT met'} ({t_rep / 60:.2f} of it); "
-          f"goal < 1 GB: {'met' if max(m_rep, m_warm) < 1024 else 'NOT met'} ({max(m_rep, m_warm) / 1024:.2f} of it)")
+    print(
+        f"goal < 60 s (cold): {'met' if t_rep < 60 else 'NOT met'} ({t_rep / 60:.2f} of it); "
+        f"goal < 1 GB: {'met' if max(m_rep, m_warm) < 1024 else 'NOT met'} ({max(m_rep, m_warm) / 1024:.2f} of it)"
+    )
     jobs_benchmark()
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-
 from _common import best_of, machine, observations
 
 TREATED = ["GM0321", "GM0356"]
@@ -22,8 +21,8 @@ TREATED = ["GM0321", "GM0356"]
 
 def unit_by_unit(data, treated):
     """The baseline: every treated unit's placebo pool refitted from scratch, unit by unit."""
-    from cosie_analysis.phases import assign_phase
     from cosie_analysis.estimate.synth import _sc_weights
+    from cosie_analysis.phases import assign_phase
 
     wide = data.pivot(index="region_code", columns="period", values="value").dropna().sort_index(axis=1)
     import pandas as pd

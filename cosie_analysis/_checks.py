@@ -16,6 +16,7 @@ import pandas as pd
 from cosie_analysis.errors import ParameterError
 from cosie_analysis.words import check_lang  # noqa: F401  (re-exported for the estimators)
 
+
 def check_data(data, columns: dict[str, str | None], *, function: str) -> None:
     """Raise ParameterError when ``data`` is not a DataFrame or lacks a role column.
 

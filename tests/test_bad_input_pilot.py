@@ -51,7 +51,10 @@ def test_each_listed_problem_is_named_with_row_and_column(tmp_path):
                   + "houten,P0012,2020-06-22,matches,<10,persons,\n")        # row 13: not a number
     problems = _problems(path)
     expected = [
-        "column `unit`: measure 'waste_collected_kg' is given in mixed units ['kg', 'ton'] (rows 6, 7); use 'kg' throughout.",
+        (
+            "column `unit`: measure 'waste_collected_kg' is given in mixed units "
+            "['kg', 'ton'] (rows 6, 7); use 'kg' throughout."
+        ),
         "row 2 (line 3), column `period`: '22-06-2020' is not a date in the register's format: write YYYY-MM-DD "
         "(2020-06-22 if it means day 22, month 06).",
         "row 3 (line 4), column `measure`: unknown measure (the value is not shown). Did you mean 'matches'?",
@@ -60,18 +63,23 @@ def test_each_listed_problem_is_named_with_row_and_column(tmp_path):
         "row 7 (line 8), column `unit`: unit 'ton' does not match measure 'waste_collected_kg', whose unit is 'kg'",
         "row 8 (line 9), column `value`: 2.5 is not a whole number, but litter_reports is a count.",
         "row 9 (line 10), column `value`: 11 is outside the range 1-10 of liveability_score.",
-        "row 10 (line 11), column `pilot`: unknown pilot (the value is not shown); use one of ['houten', 'nieuwegein'].",
+        (
+            "row 10 (line 11), column `pilot`: unknown pilot (the value is not "
+            "shown); use one of ['houten', 'nieuwegein']."
+        ),
         "row 11 (line 12), column `measure`: measure 'litter_reports' belongs to the nieuwegein pilot, not to houten.",
         "row 12 (line 13), column `value`: empty; every row needs a value here",
         "row 13 (line 14), column `value`: '<10' is not a number.",
     ]
     assert len(problems) == len(expected), "\n".join(problems)
-    for got, want in zip(problems, expected):
+    for got, want in zip(problems, expected, strict=True):
         assert got.startswith(want), f"{got!r} does not start with {want!r}"
 
 
 def test_read_register_raises_once_listing_every_problem(tmp_path):
-    path = _write(tmp_path, HEADER + "houten,P0002,2020-13-01,matches,1,persons,\nhouten,P0003,2020-06-01,matches,-1,persons,\n")
+    path = _write(
+        tmp_path, HEADER + "houten,P0002,2020-13-01,matches,1,persons,\nhouten,P0003,2020-06-01,matches,-1,persons,\n"
+    )
     with pytest.raises(InputFileError) as info:
         read_register(path)
     assert info.value.problems[0].startswith("row 1 (line 2), column `period`: '2020-13-01' is not a valid date")
@@ -81,25 +89,36 @@ def test_read_register_raises_once_listing_every_problem(tmp_path):
 
 
 def test_mixed_period_types_and_outlandish_years(tmp_path):
-    path = _write(tmp_path, HEADER + OK_ROW + "houten,P0002,2020-07,matches,3,persons,vrijwilligerswerk\n"
-                  + "houten,P0003,2102-06-01,intakes,1,persons,\n")
+    path = _write(
+        tmp_path,
+        HEADER
+        + OK_ROW
+        + "houten,P0002,2020-07,matches,3,persons,vrijwilligerswerk\n"
+        + "houten,P0003,2102-06-01,intakes,1,persons,\n",
+    )
     problems = _problems(path)
     assert "column `period`: measure 'matches' of houten mixes period types ['day', 'month']" in problems[0]
     assert problems[1].startswith("row 3 (line 4), column `period`: '2102-06-01' lies in the future (after ")
 
 
 def test_missing_and_unknown_columns(tmp_path):
-    path = _write(tmp_path, "pilot,unit_id,period,measure,waarde,unit,opmerking\nhouten,P0001,2020-06-22,matches,1,persons,x\n")
+    path = _write(
+        tmp_path, "pilot,unit_id,period,measure,waarde,unit,opmerking\nhouten,P0001,2020-06-22,matches,1,persons,x\n"
+    )
     problems = _problems(path)
-    assert problems[0].startswith("column `value`: required column not found. Found: ['pilot', 'unit_id', 'period', "
-                                  "'measure', 'waarde', 'unit', 'opmerking'].")
+    assert problems[0].startswith(
+        "column `value`: required column not found. Found: ['pilot', 'unit_id', 'period', "
+        "'measure', 'waarde', 'unit', 'opmerking']."
+    )
     assert problems[1].startswith("column `waarde`: not part of the register format. Did you mean `value`? Allowed:")
     assert problems[2].startswith("column `opmerking`: not part of the register format. Allowed:")
     assert len(problems) == 3  # the rows are not checked without their columns
 
 
 def test_file_level_problems(tmp_path):
-    assert _problems(_write(tmp_path, "")) == ["file: the file is empty: it needs at least the header line (copy the template)."]
+    assert _problems(_write(tmp_path, "")) == [
+        "file: the file is empty: it needs at least the header line (copy the template)."
+    ]
     latin = tmp_path / "latin1.csv"
     latin.write_bytes((HEADER + "houten,P0001,2020-06-22,matches,1,persons,ideeën\n").encode("latin-1"))
     assert "is not valid UTF-8" in _problems(latin)[0]
@@ -113,21 +132,48 @@ def test_file_level_problems(tmp_path):
 
 
 def test_excel_problems_name_the_excel_row(tmp_path):
-    frame = pd.DataFrame({"pilot": ["houten", "houten"], "unit_id": ["P0001", "P0002"],
-                          "period": ["2020-06-22", "2020-06-31"], "measure": ["matches"] * 2, "value": [1, 1],
-                          "unit": ["persons"] * 2, "group": ["", ""]})
+    frame = pd.DataFrame(
+        {
+            "pilot": ["houten", "houten"],
+            "unit_id": ["P0001", "P0002"],
+            "period": ["2020-06-22", "2020-06-31"],
+            "measure": ["matches"] * 2,
+            "value": [1, 1],
+            "unit": ["persons"] * 2,
+            "group": ["", ""],
+        }
+    )
     path = tmp_path / "register.xlsx"
     frame.to_excel(path, index=False, sheet_name="Blad1")
-    assert _problems(path) == ["row 2 (Excel row 3), column `period`: '2020-06-31' is not a valid date or period: "
-                               "write a day as YYYY-MM-DD, a month as YYYY-MM, a quarter as YYYY-Qn or a year as YYYY."]
+    assert _problems(path) == [
+        "row 2 (Excel row 3), column `period`: '2020-06-31' is not a valid date or period: "
+        "write a day as YYYY-MM-DD, a month as YYYY-MM, a quarter as YYYY-Qn or a year as YYYY."
+    ]
 
 
 # --------------------------------------------------------------------------- direct identifiers
 
 
-@pytest.mark.parametrize("column", ["bsn", "BSN", "burgerservicenummer", "naam", "Voornaam", "achternaam", "name",
-                                    "adres", "straat", "huisnummer", "telefoon", "e-mail", "email", "geboortedatum",
-                                    "Postcode"])
+@pytest.mark.parametrize(
+    "column",
+    [
+        "bsn",
+        "BSN",
+        "burgerservicenummer",
+        "naam",
+        "Voornaam",
+        "achternaam",
+        "name",
+        "adres",
+        "straat",
+        "huisnummer",
+        "telefoon",
+        "e-mail",
+        "email",
+        "geboortedatum",
+        "Postcode",
+    ],
+)
 def test_identifier_like_column_names_are_refused(tmp_path, column):
     path = _write(tmp_path, HEADER.strip() + f",{column}\n" + OK_ROW.strip() + ",x\n")
     problems = validate_register(path)
@@ -143,7 +189,8 @@ def test_a_bsn_like_column_is_refused_and_the_values_are_not_shown(tmp_path, cap
     assert [p.kind for p in problems] == ["identifier", "column"]
     assert str(problems[0]).startswith(
         "row 1 (line 2), column `clientnummer`: 3 value(s) look like a citizen service number "
-        "(BSN: 9 digits that pass the 11-test) (also rows 2, 3); the values are not shown here. Refused:")
+        "(BSN: 9 digits that pass the 11-test) (also rows 2, 3); the values are not shown here. Refused:"
+    )
     assert cli.main(["validate", str(path)]) == 1
     out = capsys.readouterr()
     assert "citizen service number" in out.out and "the file is refused" in out.err
@@ -179,8 +226,15 @@ def test_numbers_that_fail_the_11_test_are_not_taken_for_a_bsn(tmp_path):
     ],
 )
 def test_identifier_values_are_refused(tmp_path, column, value, what):
-    row = {"pilot": "houten", "unit_id": "P0001", "period": "2020-06-22", "measure": "matches", "value": "1",
-           "unit": "persons", "group": ""}
+    row = {
+        "pilot": "houten",
+        "unit_id": "P0001",
+        "period": "2020-06-22",
+        "measure": "matches",
+        "value": "1",
+        "unit": "persons",
+        "group": "",
+    }
     row[column] = value
     path = _write(tmp_path, HEADER + ",".join(row.values()) + "\n")
     problems = validate_register(path)
@@ -197,9 +251,11 @@ def test_ordinary_values_are_not_taken_for_identifiers(tmp_path, group):
 def test_unit_ids_with_spaces_are_refused_without_echo(tmp_path):
     path = _write(tmp_path, HEADER + "houten,Jan Jansen,2020-06-22,matches,1,persons,\n")
     problems = [str(p) for p in validate_register(path)]
-    assert problems == ["row 1 (line 2), column `unit_id`: must be a pseudonym or area code of letters, digits, '-', "
-                        "'_' or '.' without spaces, at most 40 characters (e.g. P0001, FLAT2, WK035601); the value is "
-                        "not shown here."]
+    assert problems == [
+        "row 1 (line 2), column `unit_id`: must be a pseudonym or area code of letters, digits, '-', "
+        "'_' or '.' without spaces, at most 40 characters (e.g. P0001, FLAT2, WK035601); the value is "
+        "not shown here."
+    ]
 
 
 def test_build_refuses_a_bad_register_in_the_pilot_folder(tmp_path):
@@ -207,6 +263,9 @@ def test_build_refuses_a_bad_register_in_the_pilot_folder(tmp_path):
     folder.mkdir()
     _write(folder, HEADER + OK_ROW)
     _write(folder, HEADER + f"houten,{bsn_like(9)},2020-06-22,intakes,1,persons,\n", name="z.csv")
-    with pytest.raises(InputFileError, match=r"z\.csv: row 1 \(line 2\), column `unit_id`: 1 value\(s\) look like a "
-                                             r"citizen service number"):
+    with pytest.raises(
+        InputFileError,
+        match=r"z\.csv: row 1 \(line 2\), column `unit_id`: 1 value\(s\) look like a "
+        r"citizen service number",
+    ):
         register_observations(folder)

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from cosie_analysis.estimate.comparison import _sc_weights, diff_in_diff, synthetic_control
 from cosie_analysis.errors import ParameterError
+from cosie_analysis.estimate.comparison import _sc_weights, diff_in_diff, synthetic_control
 
 try:  # run from the repository root (``python -m pytest``) or from tests/
     from tests.synthetic import factor_panel, yearly_panel

@@ -3,31 +3,32 @@ differencing, and the export gate (refusal, '.' in tables, marks in figures, syn
 
 from __future__ import annotations
 
+import dataclasses
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
+from cosie_analysis.errors import ParameterError
+from cosie_analysis.phases import assign_phase
+from cosie_analysis.pilot.register import SYNTHETIC_LABEL, register_to_observations, synthetic_register
 from cosie_analysis.report.disclosure import (
     SUPPRESSED_MARK,
     DisclosureError,
     DisclosureRules,
     check_exportable,
-    protect_for_export,
     display_table,
     export_notes,
     mark_suppressed,
     prepare_figure,
     prepare_table,
     protect,
+    protect_for_export,
     round_to_base,
     suppress_small_n,
 )
-from cosie_analysis.errors import ParameterError
-from cosie_analysis.pilot.register import SYNTHETIC_LABEL, register_to_observations, synthetic_register
-from cosie_analysis.phases import assign_phase
 
 PHASES = ["before", "during", "after"]
 
@@ -35,13 +36,17 @@ PHASES = ["before", "during", "after"]
 def _table(rows: dict[str, list[int]]) -> pd.DataFrame:
     """One group per key, cells before/during/after."""
     return pd.DataFrame(
-        [{"measure": m, "phase": p, "value": v} for m, values in rows.items() for p, v in zip(PHASES, values)]
+        [
+            {"measure": m, "phase": p, "value": v}
+            for m, values in rows.items()
+            for p, v in zip(PHASES, values, strict=True)
+        ]
     )
 
 
 def _cells(out: pd.DataFrame, measure: str) -> dict[str, float]:
     g = out[out["measure"] == measure]
-    return dict(zip(g["phase"].astype(str), g["value"]))
+    return dict(zip(g["phase"].astype(str), g["value"], strict=True))
 
 
 # --------------------------------------------------------------------------- rules and values
@@ -52,7 +57,7 @@ def test_rules_defaults_follow_cbs_practice():
     assert (r.threshold, r.rounding_base, r.min_denominator, r.suppress_zero) == (10, 5, 10, False)
     with pytest.raises(ParameterError, match="`threshold` must be a whole number of at least 1; got 0"):
         DisclosureRules(threshold=0)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         r.threshold = 5  # frozen
 
 
@@ -66,8 +71,9 @@ def test_small_counts_are_suppressed_and_a_second_cell_with_them():
     data = _table({"matches": [23, 4, 31], "intakes": [40, 52, 61], "tiny": [3, 0, 0]})
     out = protect(data, by="measure")
     # 4 < 10: primary; 23 is the smallest other positive cell: secondary; 31 -> 30; total 25+5+30
-    assert _cells(out, "matches") == pytest.approx({"before": np.nan, "during": np.nan, "after": 30.0, "total": 60.0},
-                                                   nan_ok=True)
+    assert _cells(out, "matches") == pytest.approx(
+        {"before": np.nan, "during": np.nan, "after": 30.0, "total": 60.0}, nan_ok=True
+    )
     assert out.loc[out["measure"] == "matches", "disclosure"].tolist() == ["secondary", "primary", "shown", "shown"]
     # nothing small: rounded cells, the total is their sum
     assert _cells(out, "intakes") == {"before": 40.0, "during": 50.0, "after": 60.0, "total": 150.0}
@@ -171,15 +177,21 @@ def _recoverable(group: pd.DataFrame, rules: DisclosureRules) -> list[str]:
         return []  # no equation links the hidden cells to the exported numbers
     rest = int(total - cells["value"].sum())  # = the rounded sum of the hidden cells
     cap = rest + rules.rounding_base + rules.threshold
-    ranges = [range(lb, rules.threshold) if flag == "primary" else [0, *range(rules.threshold, cap + 1)]
-              for flag in hidden["disclosure"]]
+    ranges = [
+        range(lb, rules.threshold) if flag == "primary" else [0, *range(rules.threshold, cap + 1)]
+        for flag in hidden["disclosure"]
+    ]
     pinned = []
     for i, phase in enumerate(hidden["phase"]):
         others = {0}
         for j, r in enumerate(ranges):
             if j != i:
-                others = {a + int(round_to_base(x, rules.rounding_base)) for a in others for x in r
-                          if a + int(round_to_base(x, rules.rounding_base)) <= rest}
+                others = {
+                    a + int(round_to_base(x, rules.rounding_base))
+                    for a in others
+                    for x in r
+                    if a + int(round_to_base(x, rules.rounding_base)) <= rest
+                }
         feasible = [x for x in ranges[i] if rest - int(round_to_base(x, rules.rounding_base)) in others]
         if len(feasible) <= 1:
             pinned.append(f"{phase}={feasible}")
@@ -205,7 +217,7 @@ def test_no_suppressed_cell_can_be_recovered_from_totals_or_phase_differences(va
 def test_rounded_counts_stay_consistent_with_their_totals(values, base):
     rules = DisclosureRules(rounding_base=base)
     out = protect(_table({f"m{i}": v for i, v in enumerate(values)}), by="measure", rules=rules)
-    for (_, group), truth in zip(out.groupby("measure", sort=False), values):
+    for (_, group), truth in zip(out.groupby("measure", sort=False), values, strict=True):
         cells, total = group[group["phase"] != "total"], group[group["phase"] == "total"]["value"].iloc[0]
         shown = cells["value"].dropna()
         assert (shown % base == 0).all() and ((shown == 0) | (shown >= 10)).all()
@@ -223,8 +235,11 @@ def test_rounded_counts_stay_consistent_with_their_totals(values, base):
 def test_rules_that_cannot_protect_are_refused_with_the_reason():
     # without rounding, 10 + 9 + 9 = 28 with the total shown pins both 9s (each primary cell is 1-9)
     rules = DisclosureRules(rounding_base=1)
-    with pytest.raises(ParameterError, match=r"rounding_base=1 cannot protect a table with totals.*10, 9, 9 with "
-                                             r"total 28 gives both 9s"):
+    with pytest.raises(
+        ParameterError,
+        match=r"rounding_base=1 cannot protect a table with totals.*10, 9, 9 with "
+        r"total 28 gives both 9s",
+    ):
         protect(_table({"m": [10, 9, 9]}), by="measure", rules=rules)
     out = protect(_table({"m": [10, 9, 9]}), by="measure", rules=rules, total=None)  # no totals: nothing to difference
     assert out["value"].tolist()[0] == 10 and out["value"].isna().sum() == 2
@@ -237,8 +252,11 @@ def test_rules_that_cannot_protect_are_refused_with_the_reason():
 
 def test_unprotected_person_level_counts_are_refused():
     data = _table({"matches": [23, 4, 31]}).assign(unit="persons")
-    with pytest.raises(DisclosureError, match=r"Refusing to export an unprotected table of person-level counts "
-                                              r"\(column `unit` holds \['persons'\]\)"):
+    with pytest.raises(
+        DisclosureError,
+        match=r"Refusing to export an unprotected table of person-level counts "
+        r"\(column `unit` holds \['persons'\]\)",
+    ):
         check_exportable(data, published=False)
     check_exportable(data, published=True)  # published statistics (CBS tables are)
     check_exportable(data.assign(unit="kg"), published=False)  # not counts of people
@@ -308,7 +326,9 @@ def test_exported_figure_from_synthetic_data_is_marked():
 
 
 def test_notes_for_plain_published_tables_are_empty():
-    cbs = pd.DataFrame({"indicator": ["population"], "unit": ["persons"], "value": [43000.0], "source_table": ["70072NED"]})
+    cbs = pd.DataFrame(
+        {"indicator": ["population"], "unit": ["persons"], "value": [43000.0], "source_table": ["70072NED"]}
+    )
     shown, notes = prepare_table(cbs, published=True)
     assert notes == [] and shown["value"].tolist() == ["43000"]
     assert export_notes(cbs, lang="en") == []
@@ -323,7 +343,9 @@ def test_protect_for_export_protects_only_what_needs_it():
     pd.testing.assert_frame_equal(protect_for_export(kg), kg)  # not person-level
     pd.testing.assert_frame_equal(protect_for_export(people, published=True), people)
     means = people.assign(value=[2.5, 0.4, 3.1])
-    with pytest.raises(DisclosureError, match=r"could not do it automatically: protect\(\): column `value` must hold whole"):
+    with pytest.raises(
+        DisclosureError, match=r"could not do it automatically: protect\(\): column `value` must hold whole"
+    ):
         protect_for_export(means)
 
 
@@ -348,10 +370,27 @@ def test_every_name_is_still_importable_from_report_disclosure():
     """The module became a package (checks, table, figure); its public names stay where notebooks find them."""
     import cosie_analysis.report.disclosure as disclosure
 
-    names = ["DISCLOSURE_COLUMN", "DISCLOSURE_STATUSES", "PERSON_LEVEL_UNITS", "SERIES_FREQUENCIES", "STRUCTURAL_COLUMNS",
-             "SUPPRESSED_MARK",
-             "DisclosureError", "DisclosureRules", "check_exportable", "display_table", "export_notes",
-             "mark_suppressed", "mark_synthetic", "prepare_figure", "prepare_table", "protect", "protect_for_export",
-             "protect_series", "round_to_base", "suppress_small_n"]
+    names = [
+        "DISCLOSURE_COLUMN",
+        "DISCLOSURE_STATUSES",
+        "PERSON_LEVEL_UNITS",
+        "SERIES_FREQUENCIES",
+        "STRUCTURAL_COLUMNS",
+        "SUPPRESSED_MARK",
+        "DisclosureError",
+        "DisclosureRules",
+        "check_exportable",
+        "display_table",
+        "export_notes",
+        "mark_suppressed",
+        "mark_synthetic",
+        "prepare_figure",
+        "prepare_table",
+        "protect",
+        "protect_for_export",
+        "protect_series",
+        "round_to_base",
+        "suppress_small_n",
+    ]
     assert sorted(disclosure.__all__) == sorted(names)
     assert all(hasattr(disclosure, n) for n in names)

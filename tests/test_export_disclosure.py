@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import cosie_analysis as ca
+from cosie_analysis.pilot.register import register_to_observations, synthetic_register
 from cosie_analysis.report.disclosure import DisclosureError
 from cosie_analysis.report.export import save_figure, save_table
-from cosie_analysis.pilot.register import register_to_observations, synthetic_register
 
 
 @pytest.fixture

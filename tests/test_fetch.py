@@ -11,16 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from cosie_analysis.errors import FetchError
 from cosie_analysis.data.fetch import CATALOGS, fetch
-from cosie_analysis.paths import REGISTRY_PATH
 from cosie_analysis.data.registry import load_registry, sha256_file
+from cosie_analysis.errors import FetchError
+from cosie_analysis.paths import REGISTRY_PATH
 
 
 def test_registry_hashes_match_the_mirror(mirror):
     sums = dict(reversed(line.split()) for line in (mirror / "SHA256SUMS").read_text().splitlines())
     registry = load_registry()
-    listed = {f"{e['path']}/{name}": info["sha256"] for e in registry["tables"].values() for name, info in e["files"].items()}
+    listed = {
+        f"{e['path']}/{name}": info["sha256"] for e in registry["tables"].values() for name, info in e["files"].items()
+    }
     assert listed == sums
 
 
@@ -56,7 +58,9 @@ def test_registry_entry_whose_file_is_missing(mirror, tmp_path):
     partial = tmp_path / "mirror"
     shutil.copytree(mirror / "cbs" / "47024NED", partial / "cbs" / "47024NED")
     (partial / "cbs" / "47024NED" / "Overlast.csv").unlink()
-    with pytest.raises(FetchError, match=r"Registry entry '47024NED' lists \['Overlast.csv'\], but the mirror has no such file"):
+    with pytest.raises(
+        FetchError, match=r"Registry entry '47024NED' lists \['Overlast.csv'\], but the mirror has no such file"
+    ):
         fetch(offline=True, tables=["47024NED"], mirror=partial, raw=tmp_path / "raw", progress=False)
 
 
@@ -117,7 +121,7 @@ class FakeODataSession:
         name = "data.csv" if endpoint == "TypedDataSet" else f"{endpoint}.csv"
         rows = self._rows(self.tables[table] / name)
         skip = int(query.split("$skip=")[1]) if "$skip=" in query else 0
-        page = rows[skip: skip + self.page_size]
+        page = rows[skip : skip + self.page_size]
         payload = {"odata.metadata": f"{base}/odata/{table}/$metadata", "value": page}
         if skip + self.page_size < len(rows):
             payload["odata.nextLink"] = f"{base}/odata/{table}/{endpoint}?$skip={skip + self.page_size}"
@@ -133,14 +137,22 @@ def _tmp_registry(tmp_path) -> Path:
 def test_live_fetch_follows_paging_and_stores_the_normalised_layout(mirror, tmp_path):
     session = FakeODataSession({"47024NED": mirror / "cbs" / "47024NED"})
     registry = _tmp_registry(tmp_path)
-    outcome = fetch(offline=False, tables=["47024NED"], raw=tmp_path / "raw", registry_path=registry,
-                    session=session, progress=False)
+    outcome = fetch(
+        offline=False,
+        tables=["47024NED"],
+        raw=tmp_path / "raw",
+        registry_path=registry,
+        session=session,
+        progress=False,
+    )
     assert outcome == {"47024NED": "live"}
     pages = [c for c in session.calls if "TypedDataSet" in c]
     assert len(pages) == 3  # 1,404 rows in pages of 500
     assert pages[0].startswith(CATALOGS["dataderden"])
     for name in ("data.csv", "Overlast.csv"):  # same table -> same bytes as the mirror, whichever way it came
-        assert sha256_file(tmp_path / "raw" / "cbs" / "47024NED" / name) == sha256_file(mirror / "cbs" / "47024NED" / name)
+        assert sha256_file(tmp_path / "raw" / "cbs" / "47024NED" / name) == sha256_file(
+            mirror / "cbs" / "47024NED" / name
+        )
     assert registry.read_bytes() == REGISTRY_PATH.read_bytes()
 
 
@@ -153,8 +165,14 @@ def test_live_revision_warns_records_and_keeps_the_old_snapshot(mirror, tmp_path
     registry = _tmp_registry(tmp_path)
     old_hash = sha256_file(raw / "cbs" / "47024NED" / "data.csv")
     with pytest.warns(UserWarning, match=r"47024NED/data.csv: the live download differs .* table modified 2024-06-28"):
-        outcome = fetch(offline=False, tables=["47024NED"], raw=raw, registry_path=registry,
-                        session=FakeODataSession({"47024NED": revised}), progress=False)
+        outcome = fetch(
+            offline=False,
+            tables=["47024NED"],
+            raw=raw,
+            registry_path=registry,
+            session=FakeODataSession({"47024NED": revised}),
+            progress=False,
+        )
     assert outcome == {"47024NED": "live, revised"}
     snapshot = raw / "cbs" / "47024NED" / ".snapshots" / old_hash[:12] / "data.csv"
     assert snapshot.read_bytes() == (mirror / "cbs" / "47024NED" / "data.csv").read_bytes()
@@ -163,8 +181,11 @@ def test_live_revision_warns_records_and_keeps_the_old_snapshot(mirror, tmp_path
     new_hash = sha256_file(raw / "cbs" / "47024NED" / "data.csv")
     assert entry["files"]["data.csv"]["sha256"] == new_hash
     assert entry["revisions"][-1] | {"fetched": None} == {
-        "file": "data.csv", "old_sha256": old_hash, "new_sha256": new_hash,
-        "modified": "2024-06-28T02:00:00", "fetched": None,
+        "file": "data.csv",
+        "old_sha256": old_hash,
+        "new_sha256": new_hash,
+        "modified": "2024-06-28T02:00:00",
+        "fetched": None,
     }
     assert entry["files"]["Overlast.csv"]["sha256"] == sha256_file(mirror / "cbs" / "47024NED" / "Overlast.csv")
 

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cosie_analysis.report.export import save_figure, save_table
 from cosie_analysis.plotting import plot_phase_comparison, plot_ranking, plot_timeseries
+from cosie_analysis.report.export import save_figure, save_table
 from cosie_analysis.style import format_number, number_formatter, region_style
 
 
@@ -41,9 +41,9 @@ def test_plot_timeseries_draws_one_styled_line_per_region():
     before = data.copy()
     ax = plot_timeseries(data, lang="en", ylabel="offences per 1,000 inhabitants")
     pd.testing.assert_frame_equal(data, before)
-    series = [l for l in ax.get_lines() if str(l.get_gid()).startswith("series:")]
-    assert [l.get_gid() for l in series] == ["series:GM0321", "series:GM0356", "series:NL00"]
-    assert [l.get_label() for l in series] == ["Houten", "Nieuwegein", "Netherlands"]
+    series = [line for line in ax.get_lines() if str(line.get_gid()).startswith("series:")]
+    assert [line.get_gid() for line in series] == ["series:GM0321", "series:GM0356", "series:NL00"]
+    assert [line.get_label() for line in series] == ["Houten", "Nieuwegein", "Netherlands"]
     assert series[0].get_color() == region_style("GM0321")["color"]
     # yearly values sit in the middle of their year
     x = series[0].get_xdata()
@@ -143,11 +143,22 @@ def _demo_figure():
 
 
 def test_save_figure_is_byte_stable_and_carries_provenance(tmp_path):
-    provenance = {"source_tables": ["47018NED"], "data_sha256": "ab" * 32, "phase_scheme": "measures", "phase_rule": "majority"}
+    provenance = {
+        "source_tables": ["47018NED"],
+        "data_sha256": "ab" * 32,
+        "phase_scheme": "measures",
+        "phase_rule": "majority",
+    }
     digests = []
     for run in range(2):
-        files = save_figure(_demo_figure(), "demo_nl", source="CBS/Politie, tabel 47018NED", provenance=provenance, published=True,
-                            out_dir=tmp_path / f"run{run}")
+        files = save_figure(
+            _demo_figure(),
+            "demo_nl",
+            source="CBS/Politie, tabel 47018NED",
+            provenance=provenance,
+            published=True,
+            out_dir=tmp_path / f"run{run}",
+        )
         digests.append([hashlib.sha256(p.read_bytes()).hexdigest() for p in files])
         plt.close("all")
     assert digests[0] == digests[1]
@@ -167,13 +178,23 @@ def test_save_figure_is_byte_stable_and_carries_provenance(tmp_path):
 
 
 def test_save_table_rounds_and_localises(tmp_path):
-    table = pd.DataFrame({"region": ["Houten", "Nieuwegein"], "estimate": [1.23456, -2.5], "p_value": [0.01234, 0.5],
-                          "n": [5, 6], "missing": [np.nan, 1.5]})
+    table = pd.DataFrame(
+        {
+            "region": ["Houten", "Nieuwegein"],
+            "estimate": [1.23456, -2.5],
+            "p_value": [0.01234, 0.5],
+            "n": [5, 6],
+            "missing": [np.nan, 1.5],
+        }
+    )
     before = table.copy()
     csv, tex, md = save_table(table, "demo", lang="nl", caption="Demo", source="CBS", published=True, out_dir=tmp_path)
     pd.testing.assert_frame_equal(table, before)
-    assert csv.read_text().splitlines() == ["region,estimate,p_value,n,missing", "Houten,1.23,0.012,5,",
-                                            "Nieuwegein,-2.5,0.5,6,1.5"]
+    assert csv.read_text().splitlines() == [
+        "region,estimate,p_value,n,missing",
+        "Houten,1.23,0.012,5,",
+        "Nieuwegein,-2.5,0.5,6,1.5",
+    ]
     text = md.read_text()
     assert "| Houten     |        1,23 |      0,012 |   5 |           |" in text  # not available: empty, not "."
     assert text.rstrip().endswith("Bron: CBS")
@@ -200,8 +221,10 @@ def test_report_builds_every_figure_and_is_byte_stable(real_data_dir, tmp_path, 
     for path in second:
         if path.name == "index.md":
             continue
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == hashlib.sha256(
-            (tmp_path / "a" / path.parent.name / path.name).read_bytes()).hexdigest(), path.name
+        assert (
+            hashlib.sha256(path.read_bytes()).hexdigest()
+            == hashlib.sha256((tmp_path / "a" / path.parent.name / path.name).read_bytes()).hexdigest()
+        ), path.name
     assert len(first) > len(second)
 
 
@@ -214,8 +237,13 @@ def test_partial_runs_keep_the_index_complete_and_schemes_apart(real_data_dir, t
     build_report(out_dir=tmp_path, names=["corona_timeline"], langs=["en"], progress=False)
     build_report(out_dir=tmp_path, names=["liveability_nijpels"], langs=["en"], scheme="support", progress=False)
     index = (tmp_path / "index.md").read_text()
-    for stem in ("corona_timeline_nl", "corona_timeline_en", "liveability_nijpels_nl", "liveability_nijpels_en",
-                 "liveability_nijpels_en__support-majority"):
+    for stem in (
+        "corona_timeline_nl",
+        "corona_timeline_en",
+        "liveability_nijpels_nl",
+        "liveability_nijpels_en",
+        "liveability_nijpels_en__support-majority",
+    ):
         assert f"- figure `{stem}`" in index, stem
     assert "scheme `support`" in index and "scheme `measures`" in index
     default = (tmp_path / "figures" / "liveability_nijpels_en.svg").read_text()
@@ -227,6 +255,6 @@ def test_provisional_values_get_open_symbols():
     data = _series(codes=("GM0321",)).assign(status="definitive")
     data.loc[data["period"].isin(["2022JJ00", "2023JJ00"]), "status"] = "provisional"
     ax = plot_timeseries(data, lang="nl")
-    (open_line,) = [l for l in ax.get_lines() if l.get_gid() == "provisional:GM0321"]
+    (open_line,) = [line for line in ax.get_lines() if line.get_gid() == "provisional:GM0321"]
     assert len(open_line.get_xdata()) == 2 and open_line.get_markerfacecolor() == "white"
     assert "voorlopig (open symbool)" in ax.get_legend_handles_labels()[1]

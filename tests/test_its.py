@@ -155,7 +155,7 @@ def test_several_series_one_table(counts):
     np.testing.assert_allclose(sub["p_adjusted"], multipletests(sub["p_value"], method="holm")[1])
     assert _row(res, "relative_effect", "during", region_code="SY0002")["ci_lower"] < 0.05
     with pytest.raises(ParameterError, match="holds 2 series"):
-        res.model
+        _ = res.model
     assert res.models[("SY0002", "synthetic_counts")] is not None
     with pytest.raises(ParameterError, match="pass `series=`"):
         res.plot()
@@ -201,7 +201,8 @@ def test_plot_and_describe(counts):
     assert len(ax.collections) >= 1  # the counterfactual band
     pdata = res.plot_data()
     assert len(pdata) == len(counts)
-    assert list(pdata.columns[-5:]) == ["observed", "fitted", "counterfactual", "counterfactual_lower", "counterfactual_upper"]
+    tail = ["observed", "fitted", "counterfactual", "counterfactual_lower", "counterfactual_upper"]
+    assert list(pdata.columns[-5:]) == tail
     assert (pdata["counterfactual_lower"] <= pdata["counterfactual_upper"]).all()
     assert "t.o.v. de voortgezette trend" in res.describe("nl")
     assert "against the continued trend" in res.describe("en")

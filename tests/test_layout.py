@@ -53,7 +53,9 @@ def imports_of(path: Path) -> set[str]:
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cosie_analysis."):
             found.add(node.module.removeprefix("cosie_analysis."))
         elif isinstance(node, ast.Import):
-            found |= {a.name.removeprefix("cosie_analysis.") for a in node.names if a.name.startswith("cosie_analysis.")}
+            found |= {
+                a.name.removeprefix("cosie_analysis.") for a in node.names if a.name.startswith("cosie_analysis.")
+            }
         elif isinstance(node, ast.ImportFrom) and node.level:
             raise AssertionError(f"{path}: use absolute imports (found a relative import)")
     return found
@@ -79,7 +81,7 @@ def violations(graph: dict[str, set[str]]) -> list[str]:
             if nxt not in graph:
                 continue
             if state.get(nxt) == 1:
-                out.append("cycle: " + " -> ".join(stack[stack.index(nxt):] + [nxt]))
+                out.append("cycle: " + " -> ".join(stack[stack.index(nxt) :] + [nxt]))
             elif nxt not in state:
                 visit(nxt, stack + [nxt])
         state[node] = 2

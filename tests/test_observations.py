@@ -29,7 +29,9 @@ def test_schema(observations):
 
 
 def test_yearly_municipal_crime_coverage(observations):
-    crime = observations[observations["source_table"].eq("47018NED") & ~observations["indicator"].str.endswith("_per_1000")]
+    crime = observations[
+        observations["source_table"].eq("47018NED") & ~observations["indicator"].str.endswith("_per_1000")
+    ]
     assert crime["region_code"].nunique() == 343
     assert crime["indicator"].nunique() == 12
     assert sorted(crime["period"].unique()) == [f"{y}JJ00" for y in range(2012, 2026)]
@@ -106,14 +108,29 @@ def test_burglary_rates_on_today_borders_keep_merged_municipalities(observations
     assert len(complete) == 342
     assert int(complete.sum()) == 329
     partial = sorted(complete.index[~complete])
-    assert partial == ["GM0074", "GM0080", "GM0757", "GM0796", "GM0824", "GM0828", "GM0855", "GM0865",
-                       "GM1900", "GM1940", "GM1949", "GM1966", "GM1969"]
+    assert partial == [
+        "GM0074",
+        "GM0080",
+        "GM0757",
+        "GM0796",
+        "GM0824",
+        "GM0828",
+        "GM0855",
+        "GM0865",
+        "GM1900",
+        "GM1940",
+        "GM1949",
+        "GM1966",
+        "GM1969",
+    ]
     tilburg_2020 = _rows(rates, region_code="GM0855", period="2020JJ00")
     assert tilburg_2020["status"].item() == "not available"
     assert "part of GM0788 (Haaren) joined GM0855 on 2021-01-01" in tilburg_2020["source_key"].item()
     voorne = _rows(observations, indicator="population", region_code="GM1992", period="2012JJ00")
     assert voorne["source_key"].item().endswith("on today's borders: sum of GM0501+GM0530+GM0614")
-    additive = observations[observations["source_table"].isin(["70072NED", "47018NED", "83450NED", "83747NED", "84066NED"])]
+    additive = observations[
+        observations["source_table"].isin(["70072NED", "47018NED", "83450NED", "83747NED", "84066NED"])
+    ]
     assert not additive["region_code"].isin(["GM0501", "GM0788", "GM1927"]).any()
     # bijstand density: recomputed from the summed counts where summed, left out where a split forbids
     rows = observations[observations["source_table"].eq("84066NED") & observations["period"].eq("2017JJ00")]
@@ -146,11 +163,22 @@ def test_population_bijstand_and_benefits(observations):
     assert pop["period"].min() == "2012JJ00" and pop["period"].max() == "2025JJ00"
     bijstand = _rows(observations, indicator="bijstand_recipients", region_code="GM0321")
     assert bijstand.set_index("period")["value"].to_dict() == pytest.approx(
-        {"2015JJ00": bijstand.set_index("period")["value"]["2015JJ00"], "2016JJ00": bijstand.set_index("period")["value"]["2016JJ00"], "2017JJ00": 700.0}
+        {
+            "2015JJ00": bijstand.set_index("period")["value"]["2015JJ00"],
+            "2016JJ00": bijstand.set_index("period")["value"]["2016JJ00"],
+            "2017JJ00": 700.0,
+        }
     )
-    assert sorted(_rows(observations, indicator="bijstand_outflow_to_work")["period"].unique()) == ["2015JJ00", "2016JJ00", "2017JJ00"]
+    assert sorted(_rows(observations, indicator="bijstand_outflow_to_work")["period"].unique()) == [
+        "2015JJ00",
+        "2016JJ00",
+        "2017JJ00",
+    ]
     # 84066NED (2017) has "." for work after re-integration; the aliases make 2015's Instromers_4 our inflow
-    assert _rows(observations, indicator="bijstand_inflow", region_code="NL01", period="2015JJ00")["value"].item() == 155440
+    assert (
+        _rows(observations, indicator="bijstand_inflow", region_code="NL01", period="2015JJ00")["value"].item()
+        == 155440
+    )
 
 
 def test_kwb_2024_sentinels_and_water(observations, mirror):
@@ -166,9 +194,13 @@ def test_kwb_2024_sentinels_and_water(observations, mirror):
     wijken = pd.read_csv(mirror / "cbs" / "wijkenbuurtenkaart2024" / "wijken.csv")
     col = "aantal_personen_met_een_alg_bijstandsuitkering_tot"
     n_secret = int((wijken[wijken["water"] != "JA"][col] == -99997).sum())
-    assert (_rows(kwb, indicator="kwb_bijstand_persons", region_level="wijk")["status"] == "suppressed").sum() == n_secret
+    assert (
+        _rows(kwb, indicator="kwb_bijstand_persons", region_level="wijk")["status"] == "suppressed"
+    ).sum() == n_secret
     jw = _rows(kwb, region_code="WK035601").set_index("indicator")["value"]
-    assert jw["kwb_bijstand_persons_per_1000"] == pytest.approx(jw["kwb_bijstand_persons"] / jw["kwb_inhabitants"] * 1000)
+    assert jw["kwb_bijstand_persons_per_1000"] == pytest.approx(
+        jw["kwb_bijstand_persons"] / jw["kwb_inhabitants"] * 1000
+    )
 
 
 def test_leefbaarometer(observations):

@@ -36,7 +36,10 @@ def test_python_floor_matches():
 
 
 def test_import_is_light_and_lazy():
-    code = "import sys, cosie_analysis as ca; print(sorted(m for m in ('pandas','matplotlib','statsmodels') if m in sys.modules))"
+    code = (
+        "import sys, cosie_analysis as ca; "
+        "print(sorted(m for m in ('pandas','matplotlib','statsmodels') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 

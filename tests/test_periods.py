@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from cosie_analysis.errors import ParameterError
 from cosie_analysis.data.periods import parse_period, parse_periods
+from cosie_analysis.errors import ParameterError
 
 
 @pytest.mark.parametrize(
@@ -19,7 +19,9 @@ def test_parse_period(code, start, end, freq):
     assert parse_period(code) == (pd.Timestamp(start), pd.Timestamp(end), freq)
 
 
-@pytest.mark.parametrize("code", ["2019JJ01", "2019KW05", "2019KW00", "2019MM13", "2019MM00", "2019X", "19JJ00", "2019W01", None])
+@pytest.mark.parametrize(
+    "code", ["2019JJ01", "2019KW05", "2019KW00", "2019MM13", "2019MM00", "2019X", "19JJ00", "2019W01", None]
+)
 def test_unknown_codes_are_errors(code):
     with pytest.raises(ParameterError, match="Unknown CBS period code"):
         parse_period(code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import warnings
 from datetime import date, timedelta
+from itertools import pairwise
 
 import matplotlib
 
@@ -15,12 +16,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import (  # noqa: E402
+    given,
+    settings,
+    strategies as st,  # noqa: E402
+)
 
 import cosie_analysis as ca  # noqa: E402
 from cosie_analysis.errors import ParameterError  # noqa: E402
-from cosie_analysis.plotting import draw_phases  # noqa: E402
 from cosie_analysis.phases import (  # noqa: E402
     PHASES,
     SCHEMES,
@@ -32,6 +35,7 @@ from cosie_analysis.phases import (  # noqa: E402
     load_timeline,
     phase_label,
 )
+from cosie_analysis.plotting import draw_phases  # noqa: E402
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -162,7 +166,7 @@ def test_builtin_schemes():
         assert s.rationale
         subs = s.subphases
         assert len(subs) == 6 and subs[0].start == s.during_start and subs[-1].end == s.during_end
-        assert all(a.end == b.start for a, b in zip(subs[:-1], subs[1:]))
+        assert all(a.end == b.start for a, b in pairwise(subs))
     assert [x.name_en for x in get_scheme().subphases][:2] == ["first lockdown", "summer 2020"]
 
 
@@ -327,7 +331,8 @@ def test_bad_values_and_rule():
         assign_phase([2019, "2019"])
     with pytest.raises(ParameterError, match=r"`values` must be one column .* \['period'\]"):
         assign_phase(pd.DataFrame({"period": ["2020MM01"]}))
-    with pytest.raises(ParameterError, match=r"`rule` must be one of \['majority', 'start', 'end', 'exclude'\]; got 'first'"):
+    expected = r"`rule` must be one of \['majority', 'start', 'end', 'exclude'\]; got 'first'"
+    with pytest.raises(ParameterError, match=expected):
         assign_phase(["2020MM01"], rule="first")
 
 
@@ -344,17 +349,36 @@ def test_sixty_thousand_codes_well_under_a_second():
 
 
 def test_subphases():
-    out = assign_subphase(["2019MM12", "2020MM04", "2020MM08", "2021MM01", "2021MM07", "2021MM12", "2022MM02", "2022MM05"])
-    assert out.tolist() == [np.nan, "first lockdown", "summer 2020", "second wave, hard lockdown and curfew",
-                            "reopening 2021", "winter 2021/22 lockdown", "phasing out 2022", np.nan]
+    out = assign_subphase(
+        ["2019MM12", "2020MM04", "2020MM08", "2021MM01", "2021MM07", "2021MM12", "2022MM02", "2022MM05"]
+    )
+    assert out.tolist() == [
+        np.nan,
+        "first lockdown",
+        "summer 2020",
+        "second wave, hard lockdown and curfew",
+        "reopening 2021",
+        "winter 2021/22 lockdown",
+        "phasing out 2022",
+        np.nan,
+    ]
     assert out.cat.ordered and len(out.cat.categories) == 6 and out.attrs["phase_scheme"] == "measures"
     nl = assign_subphase(pd.to_datetime(["2020-05-31", "2020-06-01"]), lang="nl")
     assert nl.tolist() == ["eerste lockdown", "zomer 2020"]
     with pytest.raises(ParameterError, match="has no subphases"):
         assign_subphase(["2020MM04"], scheme=("2020-03-01", "2021-01-01"))
-    gap = PhaseScheme("gap", "2020-01-01", "2021-01-01", subphases=(("a", "a", "2020-01-01", "2020-03-01"),
-                                                                   ("b", "b", "2020-06-01", "2020-09-01")))
-    assert assign_subphase(["2020MM02", "2020MM04", "2020MM07", "2020MM11"], scheme=gap).tolist() == ["a", np.nan, "b", np.nan]
+    gap = PhaseScheme(
+        "gap",
+        "2020-01-01",
+        "2021-01-01",
+        subphases=(("a", "a", "2020-01-01", "2020-03-01"), ("b", "b", "2020-06-01", "2020-09-01")),
+    )
+    assert assign_subphase(["2020MM02", "2020MM04", "2020MM07", "2020MM11"], scheme=gap).tolist() == [
+        "a",
+        np.nan,
+        "b",
+        np.nan,
+    ]
 
 
 # --------------------------------------------------------------------------------------------- properties

@@ -53,7 +53,10 @@ def test_dictionary_is_complete_and_documented():
     assert m["measure"].is_unique and set(m["pilot"]) == {"houten", "nieuwegein", "both"}
     assert set(m["kind"]) == {"count", "amount", "score"}
     assert m.loc[m["kind"] == "score", ["min", "max"]].notna().all().all()
-    assert m.set_index("measure").loc["matches", "person_level"] and not m.set_index("measure").loc["litter_reports", "person_level"]
+    assert (
+        m.set_index("measure").loc["matches", "person_level"]
+        and not m.set_index("measure").loc["litter_reports", "person_level"]
+    )
     doc = (REPO_ROOT / "docs" / "pilot-data.md").read_text("utf-8")
     for name in list(m["measure"]) + list(REGISTER_COLUMNS):
         assert f"`{name}`" in doc, name
@@ -67,7 +70,10 @@ def test_read_register_types_and_values(tmp_path):
     assert len(reg) == 9
     assert reg["unit"].tolist()[:5] == ["persons"] * 3 + ["reports"] * 2  # Dutch spellings normalised
     assert reg["frequency"].tolist() == ["day"] * 3 + ["month"] * 2 + ["quarter"] + ["year"] * 3
-    assert reg.loc[5, ["period_start", "period_end"]].tolist() == [pd.Timestamp("2020-07-01"), pd.Timestamp("2020-09-30")]
+    assert reg.loc[5, ["period_start", "period_end"]].tolist() == [
+        pd.Timestamp("2020-07-01"),
+        pd.Timestamp("2020-09-30"),
+    ]
     assert reg["value"].dtype == "float64" and reg.loc[5, "value"] == 4000.5
     assert reg["group"].isna().tolist() == [False] * 3 + [True] * 6
     assert not reg["synthetic"].any() and not is_synthetic(reg)
@@ -135,7 +141,11 @@ def test_register_observations_layout_and_aggregation(tmp_path):
     assert by[("pilot_stories_collected", "GM0321", "2019JJ00")] == 31.0  # an area code keeps its region
     row = obs[obs["indicator"] == "pilot_litter_reports"].iloc[0]
     assert (row["region_level"], row["status"], row["source_table"], row["frequency"]) == (
-        "pilot", "definitive", "pilot register register.csv", "month")
+        "pilot",
+        "definitive",
+        "pilot register register.csv",
+        "month",
+    )
     assert obs.loc[obs["region_code"] == "GM0321", "region_level"].tolist() == ["gemeente"]
     assert register_observations(tmp_path / "missing").columns.tolist() == OBSERVATION_COLUMNS
 
@@ -145,8 +155,11 @@ def test_two_files_with_the_same_observations_are_refused(tmp_path):
 
     for name in ("a.csv", "b.csv"):
         (tmp_path / name).write_text(GOOD, encoding="utf-8")
-    with pytest.raises(InputFileError, match=r"b\.csv: indicator 'pilot_litter_reports', region 'PILOT_NIEUWEGEIN', "
-                                             r"period '2020MM06' is also in a\.csv"):
+    with pytest.raises(
+        InputFileError,
+        match=r"b\.csv: indicator 'pilot_litter_reports', region 'PILOT_NIEUWEGEIN', "
+        r"period '2020MM06' is also in a\.csv",
+    ):
         register_observations(tmp_path)
 
 
@@ -165,7 +178,9 @@ def test_synthetic_register_is_seeded_valid_and_labelled(pilot, tmp_path):
     obs = register_to_observations(read_register(path), source_name=path.name)
     validate_observations(obs)
     assert obs["source_table"].eq("SYNTHETIC pilot register synthetic.csv").all()
-    assert obs["label_nl"].str.startswith("[SYNTHETISCH] ").all() and obs["label_en"].str.startswith("[SYNTHETIC] ").all()
+    assert (
+        obs["label_nl"].str.startswith("[SYNTHETISCH] ").all() and obs["label_en"].str.startswith("[SYNTHETIC] ").all()
+    )
     assert is_synthetic(obs)
 
 
@@ -210,8 +225,10 @@ def test_validate_command_on_a_bad_file(tmp_path, capsys):
     path.write_text(GOOD.replace("2020-06-22", "2020-02-30"), encoding="utf-8")
     assert cli.main(["validate", str(path)]) == 1
     captured = capsys.readouterr()
-    assert captured.out == f"{path}: row 1 (line 2), column `period`: '2020-02-30' is not a valid date or period: " \
+    assert (
+        captured.out == f"{path}: row 1 (line 2), column `period`: '2020-02-30' is not a valid date or period: "
         "write a day as YYYY-MM-DD, a month as YYYY-MM, a quarter as YYYY-Qn or a year as YYYY.\n"
+    )
     assert "1 problem(s)" in captured.err
 
 
@@ -232,14 +249,16 @@ def test_validate_leaves_the_file_alone(tmp_path):
 def test_months_without_events_count_as_zero_for_counts_only():
     from cosie_analysis.pilot.register import register_to_observations
 
-    register = pd.DataFrame({
-        "pilot": ["houten"] * 4,
-        "unit_id": ["P0001", "P0002", "P0003", "P0004"],
-        "period": ["2020-01-10", "2020-03-02", "2020-01-15", "2020-04-20"],
-        "measure": ["matches", "matches", "intakes", "intakes"],
-        "value": [1, 1, 1, 1],
-        "unit": ["persons"] * 4,
-    })
+    register = pd.DataFrame(
+        {
+            "pilot": ["houten"] * 4,
+            "unit_id": ["P0001", "P0002", "P0003", "P0004"],
+            "period": ["2020-01-10", "2020-03-02", "2020-01-15", "2020-04-20"],
+            "measure": ["matches", "matches", "intakes", "intakes"],
+            "value": [1, 1, 1, 1],
+            "unit": ["persons"] * 4,
+        }
+    )
     obs = register_to_observations(register)
     matches = obs[obs["indicator"] == "pilot_matches"].set_index("period")["value"]
     # the register spans January to April: February and April had no match, so 0

@@ -7,8 +7,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from scipy import stats
 
 from cosie_analysis.errors import ParameterError
@@ -34,7 +33,9 @@ def test_descriptives_equal_independent_groupby(two_series):
     res = phase_summary(two_series)
     out = res.summary()
     df = two_series.assign(phase=np.asarray(assign_phase(two_series["period"]).astype(str)))
-    ref = df.groupby(["region_code", "indicator", "phase"])["value"].agg(["count", "mean", "std", "median", "min", "max"])
+    ref = df.groupby(["region_code", "indicator", "phase"])["value"].agg(
+        ["count", "mean", "std", "median", "min", "max"]
+    )
     got = out.set_index(["region_code", "indicator", out["phase"].astype(str)])
     ref = ref.loc[got.index]
     np.testing.assert_allclose(got["n"], ref["count"])
@@ -161,20 +162,26 @@ def test_adjust_pvalues_equals_statsmodels(p, method):
     assert np.isnan(with_nan[-1]) and np.allclose(with_nan[:-1], got)
 
 
-
 def test_phase_totals_equal_an_independent_sum():
-    from cosie_analysis.phases import assign_phase
     from cosie_analysis.estimate.summaries import phase_totals
+    from cosie_analysis.phases import assign_phase
 
     months = [f"{y}MM{m:02d}" for y in (2019, 2020, 2021, 2022) for m in range(1, 13)]
-    data = pd.DataFrame({"indicator": ["a"] * 48 + ["b"] * 48, "period": months * 2,
-                         "value": np.arange(96, dtype=float)})
+    data = pd.DataFrame(
+        {"indicator": ["a"] * 48 + ["b"] * 48, "period": months * 2, "value": np.arange(96, dtype=float)}
+    )
     before = data.copy()
     out = phase_totals(data)
     pd.testing.assert_frame_equal(data, before)
-    expected = data.assign(phase=assign_phase(data["period"]).astype(str)).groupby(["indicator", "phase"])["value"].sum()
+    expected = (
+        data.assign(phase=assign_phase(data["period"]).astype(str)).groupby(["indicator", "phase"])["value"].sum()
+    )
     got = out.set_index(["indicator", "phase"])["value"]
     assert got.sort_index().to_dict() == expected.sort_index().to_dict()
     # March 2020 and March 2022 are "during" under the defaults: 2019 + Jan-Feb 2020 before, Apr-Dec 2022 after
-    assert out.set_index(["indicator", "phase"])["n_periods"].loc["a"].to_dict() == {"after": 9, "before": 14, "during": 25}
+    assert out.set_index(["indicator", "phase"])["n_periods"].loc["a"].to_dict() == {
+        "after": 9,
+        "before": 14,
+        "during": 25,
+    }
     assert set(out["phase_scheme"]) == {"measures"} and set(out["phase_rule"]) == {"majority"}

@@ -7,9 +7,14 @@ import re
 import pytest
 
 from cosie_analysis import words
-from cosie_analysis.words import _comparisons, _figures, _general
+from cosie_analysis.words import _captions, _comparisons, _figures, _general
 
-TABLES = {"general": _general.WORDS, "comparisons": _comparisons.WORDS, "figures": _figures.WORDS}
+TABLES = {
+    "general": _general.WORDS,
+    "comparisons": _comparisons.WORDS,
+    "figures": _figures.WORDS,
+    "captions": _captions.WORDS,
+}
 
 
 def test_each_key_is_defined_in_one_themed_table():
@@ -22,6 +27,13 @@ def test_each_key_is_defined_in_one_themed_table():
             seen[key] = name
     assert not clashes, "a word is defined twice (the later silently wins): " + "; ".join(clashes)
     assert set(words.WORDS["nl"]) == set(seen)
+
+
+def test_every_report_figure_has_a_caption_and_every_caption_a_figure():
+    from cosie_analysis.report.figures import FIGURES
+
+    assert sorted(_captions.WORDS["nl"]) == sorted(f"caption_{name}" for name in FIGURES)
+    assert FIGURES["corona_timeline"].caption_en == words.word("caption_corona_timeline", "en")
 
 
 @pytest.mark.parametrize("name", sorted(TABLES))

@@ -144,11 +144,16 @@ def permutation_size(reps: int, seed: int, pool) -> pd.DataFrame:
 
 
 def to_markdown(table: pd.DataFrame) -> str:
-    lines = ["| design | quantity | nominal | observed | MC s.e. | mean interval width | reps |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| design | quantity | nominal | observed | MC s.e. | mean interval width | reps |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for _, r in table.iterrows():
         w = "" if not np.isfinite(r["mean_ci_width"]) else f"{r['mean_ci_width']:.4g}"
-        lines.append(f"| {r['design']} | {r['quantity']} | {r['nominal']:.2f} | {r['observed']:.3f} | "
-                     f"{r['mc_se']:.3f} | {w} | {r['reps']} |")
+        lines.append(
+            f"| {r['design']} | {r['quantity']} | {r['nominal']:.2f} | {r['observed']:.3f} | "
+            f"{r['mc_se']:.3f} | {w} | {r['reps']} |"
+        )
     return "\n".join(lines)
 
 
@@ -162,12 +167,19 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     t0 = time.time()
     with multiprocessing.Pool(args.workers) as pool:
-        table = pd.concat([its_coverage("gaussian", args.reps, args.seed, pool),
-                           its_coverage("poisson", args.reps, args.seed, pool),
-                           permutation_size(args.perm_reps, args.seed, pool)], ignore_index=True)
+        table = pd.concat(
+            [
+                its_coverage("gaussian", args.reps, args.seed, pool),
+                its_coverage("poisson", args.reps, args.seed, pool),
+                permutation_size(args.perm_reps, args.seed, pool),
+            ],
+            ignore_index=True,
+        )
     md = to_markdown(table)
-    stamp = (f"Run: `python validation/simulate_coverage.py --reps {args.reps} --perm-reps {args.perm_reps} "
-             f"--seed {args.seed}` ({time.time() - t0:.0f} s, cosie_analysis {ca.__version__}).")
+    stamp = (
+        f"Run: `python validation/simulate_coverage.py --reps {args.reps} --perm-reps {args.perm_reps} "
+        f"--seed {args.seed}` ({time.time() - t0:.0f} s, cosie_analysis {ca.__version__})."
+    )
     print(md)
     print(stamp)
     if args.write_readme:

@@ -114,8 +114,9 @@ class DiDResult(Result):
         if ax is None:
             _, ax = plt.subplots()
         if kind == "event":
-            ax.errorbar(d["relative_period"], d["estimate"], yerr=[d["estimate"] - d["ci_lower"], d["ci_upper"] - d["estimate"]],
-                        marker="o", capsize=3, linestyle="none", color="C0")
+            yerr = [d["estimate"] - d["ci_lower"], d["ci_upper"] - d["estimate"]]
+            ax.errorbar(d["relative_period"], d["estimate"], yerr=yerr, marker="o", capsize=3, linestyle="none",
+                        color="C0")
             ax.axhline(0, color="0.3", linewidth=0.8)
             ax.axvline(0.5, color="0.5", linestyle=":")
             ax.set_xlabel(word("est_event_x", lang))
@@ -319,15 +320,14 @@ def diff_in_diff(
                      treated=treated_l, function="diff_in_diff")
     pools, rules, pool_frame = resolve_donors(data, treated_l, donors, value=value, period=period, unit=unit,
                                               function="diff_in_diff")
-    W = panel.wide
     chosen = {u for p in pools.values() for u in p}  # several treated units: the union of their pools
-    pool = [u for u in W.index if u in chosen and u not in treated_l]
+    pool = [u for u in panel.wide.index if u in chosen and u not in treated_l]
     rule_used = " | ".join(dict.fromkeys(rules[t] for t in treated_l))
     if len(treated_l) + len(pool) < 3:  # with two units the event study has as many parameters as observations
-        raise ParameterError(f"diff_in_diff() needs at least {3 - len(treated_l)} donor unit(s) with a complete series; "
-                             f"found {len(pool)} (pool rule: "
-                             f"{rule_used}). Widen the pool: `donors='all'`, a list of codes or a wider donor_pool().")
-    W = W.loc[treated_l + pool]
+        raise ParameterError(f"diff_in_diff() needs at least {3 - len(treated_l)} donor unit(s) with a complete "
+                             f"series; found {len(pool)} (pool rule: {rule_used}). Widen the pool: `donors='all'`, "
+                             "a list of codes or a wider donor_pool().")
+    W = panel.wide.loc[treated_l + pool]
     check_scale(W, W.index, scale, "diff_in_diff")
     if len(treated_l) <= FEW_TREATED:
         warnings.warn(
@@ -351,7 +351,8 @@ def diff_in_diff(
     table["cov_type"], table["adjust"], table["conf_level"] = cov_type, adjust, conf_level
     table["indicator"], table["scale"] = panel.indicator, scale
     table["phase_scheme"], table["phase_rule"] = panel.scheme_name, panel.rule_name
-    permutations = pd.DataFrame([{"assignment": i, "term": k, "estimate": v} for k, vals in perm.items() for i, v in enumerate(vals)])
+    permutations = pd.DataFrame([{"assignment": i, "term": k, "estimate": v}
+                                 for k, vals in perm.items() for i, v in enumerate(vals)])
     return DiDResult(table=table[DID_COLUMNS], phase_scheme=panel.scheme_name, phase_rule=panel.rule_name,
                      conf_level=conf_level, method="diff_in_diff", models=models, formulas=formulas, design=long,
                      permutations=permutations, treated=tuple(treated_l), scheme=scheme, pools=pool_frame)
@@ -359,5 +360,6 @@ def diff_in_diff(
 
 #: The columns of a DiD table, in order.
 DID_COLUMNS = ["design", "term", "phase", "relative_period", "period", "estimate", "std_err", "ci_lower", "ci_upper",
-               "relative_effect", "p_value", "p_adjusted", "p_permutation", "n_permutations", "permutation_exact", "n", "n_treated",
-               "n_donors", "pool_rule", "method", "cov_type", "adjust", "conf_level", "indicator", "phase_scheme", "phase_rule", "scale"]
+               "relative_effect", "p_value", "p_adjusted", "p_permutation", "n_permutations", "permutation_exact", "n",
+               "n_treated", "n_donors", "pool_rule", "method", "cov_type", "adjust", "conf_level", "indicator",
+               "phase_scheme", "phase_rule", "scale"]

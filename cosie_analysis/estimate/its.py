@@ -70,8 +70,9 @@ def interrupted_time_series(
         pre-corona trend continued. "level": a level change per phase, the pre-corona trend
         continued. "capped": a level change per phase, the pre-corona trend continued up to
         ``horizon_supported`` periods and held after that. "flat": a level change per phase, the
-        pre-corona trend estimated but held at the level it reached in the last "before" period. "auto": "flat" for yearly series,
-        "segmented" for monthly and quarterly ones (see Notes). The one used is in column ``trend``.
+        pre-corona trend estimated but held at the level it reached in the last "before" period. "auto":
+        "flat" for yearly series, "segmented" for monthly and quarterly ones (see Notes). The one used
+        is in column ``trend``.
     offset, exposure : str, optional
         Column with an offset on the log scale (e.g. log population), or with the exposure
         itself (its log is used). Count families only.
@@ -234,7 +235,8 @@ def placebo_in_time(
     placebo_start : "middle", CBS period code or date, default "middle"
         Start of the placebo phase (included in it). "middle" takes the period in the middle of
         each series' pre-period.
-    value, period, by, scheme, rule, family, trend, offset, exposure, seasonality, cov_type, hac_lags, conf_level, adjust, on_error
+    value, period, by, scheme, rule, family, trend, offset, exposure, seasonality, cov_type, hac_lags, conf_level, \
+    adjust, on_error
         As :func:`interrupted_time_series`.
     min_segment : int, optional
         Fewest periods needed on each side of the placebo start; default ``max(3, L)`` with

@@ -261,7 +261,10 @@ def _mixed_frequencies(data, by, function, on_error) -> pd.DataFrame:
     empty = pd.DataFrame(columns=list(by) + ["reason"])
     if "frequency" not in data.columns or "frequency" in by:
         return empty
-    nfreq = data.groupby(list(by), observed=True)["frequency"].nunique() if by else pd.Series([data["frequency"].nunique()])
+    if by:
+        nfreq = data.groupby(list(by), observed=True)["frequency"].nunique()
+    else:
+        nfreq = pd.Series([data["frequency"].nunique()])
     mixed = nfreq[nfreq > 1]
     if mixed.empty:
         return empty
@@ -295,7 +298,8 @@ def summarise(data, *, function, value, period, by, scheme, rule, conf_level, ad
     df, scheme_name, rule_name = with_phases(df, period, scheme, rule)
     df = df.assign(_s=df.groupby(list(by), sort=True, observed=True).ngroup() if by else 0,
                    _v=df[value].astype(float))
-    agg = df.groupby(["_s", "phase"], sort=True, observed=True)["_v"].agg(["size", "mean", "var", "median", "min", "max"])
+    stats = ["size", "mean", "var", "median", "min", "max"]
+    agg = df.groupby(["_s", "phase"], sort=True, observed=True)["_v"].agg(stats)
     agg = agg.reset_index().rename(columns={"size": "n", "var": "sd"})
     agg["sd"] = np.sqrt(agg["sd"])
     empty = int(df["_s"].nunique()) * len(PHASES) - len(agg)
@@ -321,9 +325,11 @@ def summarise(data, *, function, value, period, by, scheme, rule, conf_level, ad
     cols = list(by) + SUMMARY_COLUMNS
     if "region_code" in by and "region_name" in data.columns:
         names = data[["region_code", "region_name"]].dropna().drop_duplicates("region_code")
-        table["region_name"] = table["region_code"].map(dict(zip(names["region_code"], names["region_name"])))
+        name_of = dict(zip(names["region_code"], names["region_name"], strict=True))
+        table["region_name"] = table["region_code"].map(name_of)
         cols.append("region_name")
-    return PhaseSummary(table=carry_provenance(table[cols].reset_index(drop=True), data),  # pilot data stay pilot data (#16)
+    # pilot data stay pilot data (#16)
+    return PhaseSummary(table=carry_provenance(table[cols].reset_index(drop=True), data),
                         phase_scheme=scheme_name, phase_rule=rule_name,
                         conf_level=conf_level, method="welch_t", by=by, skipped=skipped)
 

@@ -145,8 +145,10 @@ def _describe_row(tr: str, r: pd.Series, method: str, lang: str) -> str:
     def num(x, digits: int = 2) -> str:
         return format_number(x, digits, lang, missing=word("not_available", lang))
 
-    head = word("sc_head", lang).format(unit=tr, estimate=num(r["estimate"]), relative=format_pct(r["relative_effect"], lang))
-    rule = " " + word("pool_rule_sentence", lang).format(rule=pool_rule_words(r["pool_rule"], lang), n=int(r["n_donors"]))
+    relative = format_pct(r["relative_effect"], lang)
+    head = word("sc_head", lang).format(unit=tr, estimate=num(r["estimate"]), relative=relative)
+    rule_words = pool_rule_words(r["pool_rule"], lang)
+    rule = " " + word("pool_rule_sentence", lang).format(rule=rule_words, n=int(r["n_donors"]))
     if method == "synthetic_did":
         return head + word("sc_sdid", lang).format(
             ci=ci_label(r["conf_level"], lang), interval=format_ci(r["ci_lower"], r["ci_upper"], lang),
@@ -154,8 +156,9 @@ def _describe_row(tr: str, r: pd.Series, method: str, lang: str) -> str:
     if r["test_note"] == "exact_pre_fit":
         test = f" ({word('no_test', lang)})"
     else:
-        test = ", " + word("sc_ratio_test", lang).format(ratio=num(r["rmspe_ratio"]), rank=int(r["rank"]), n=int(r["n_units"]),
-                                                  p=num(r["p_value"], 3), p_min=num(r["p_min"], 3))
+        test = ", " + word("sc_ratio_test", lang).format(ratio=num(r["rmspe_ratio"]), rank=int(r["rank"]),
+                                                         n=int(r["n_units"]), p=num(r["p_value"], 3),
+                                                         p_min=num(r["p_min"], 3))
     post = word("sc_post_test", lang).format(n=int(r["n_comparable"]), k=format_number(r["fit_ratio_max"], 0, lang),
                                              rank=int(r["rank_post"]), p=format_p(r["p_post"], lang))
     return head + word("sc_sc", lang).format(rmspe=num(r["rmspe_pre"]), test=test) + post + rule
@@ -311,7 +314,9 @@ def synthetic_control(
     check_choice("method", method, METHODS)
     check_choice("comparable", comparable, ["band", "abadie"])
     if not isinstance(fit_ratio_max, (int, float)) or not fit_ratio_max >= 1:
-        raise ParameterError(f"`fit_ratio_max` must be a number >= 1 (Abadie et al. 2010 use 2, 5 and 20); got {fit_ratio_max!r}.")
+        raise ParameterError(
+            f"`fit_ratio_max` must be a number >= 1 (Abadie et al. 2010 use 2, 5 and 20); got {fit_ratio_max!r}."
+        )
     check_data(data, {"value": value, "period": period, "unit": unit}, function="synthetic_control")
     panel = panel_of(data, value=value, period=period, unit=unit, indicator=indicator, scheme=scheme, rule=rule,
                      treated=treated_l, function="synthetic_control")
@@ -332,8 +337,10 @@ def synthetic_control(
         exact = rp <= 1e3 * fitter.eps
         if exact:
             warnings.warn(
-                f"synthetic_control(): the pre-period fit of {tr} is exact (RMSPE {rp:.2g}): with {len(pool)} donors and "
-                f"{int(fitter.pre.sum())} pre-period values the weights interpolate, so the post/pre RMSPE ratio test is "
+                f"synthetic_control(): the pre-period fit of {tr} is exact (RMSPE "
+                f"{rp:.2g}): with {len(pool)} donors and "
+                f"{int(fitter.pre.sum())} pre-period values the weights interpolate, "
+                f"so the post/pre RMSPE ratio test is "
                 "not informative and no ratio p-value is given (p_value is NaN); read p_post, the rank of the "
                 "post-period RMSPE among placebos with a comparable pre-period fit.", UserWarning, stacklevel=2)
         for u, f in fits.items():
@@ -341,7 +348,7 @@ def synthetic_control(
             pairs.append((tr, u))
             prows += [dict(treated=tr, unit=u, phase=ph, rmspe_pre=f[3], rmspe_post=_rmspe(f[2][m]),
                            rmspe_ratio=_rmspe(f[2][m]) / max(f[3], fitter.eps)) for ph, m in fitter.phases.items()]
-        wrows += [dict(treated=tr, donor=d, weight=float(x)) for d, x in zip(pool, w) if abs(x) > 1e-6]
+        wrows += [dict(treated=tr, donor=d, weight=float(x)) for d, x in zip(pool, w, strict=True) if abs(x) > 1e-6]
         loo = _leave_one_out(fitter, tr, pool, w) if leave_one_out else []
         loo_rows += loo
         cv = _pre_period_cv(fitter, tr, pool)
@@ -362,8 +369,9 @@ def synthetic_control(
 
 
 SC_COLUMNS = ["treated", "indicator", "phase", "estimate", "relative_effect", "std_err", "ci_lower", "ci_upper",
-              "rmspe_pre", "rmspe_pre_cv", "rmspe_post", "rmspe_ratio", "rank", "n_units", "p_value", "p_min", "p_adjusted", "adjust",
-              "test_note", "fit_ratio_max", "n_comparable", "rank_post", "p_post", "loo_min", "loo_max", "n", "n_pre",
+              "rmspe_pre", "rmspe_pre_cv", "rmspe_post", "rmspe_ratio", "rank", "n_units", "p_value", "p_min",
+              "p_adjusted", "adjust", "test_note", "fit_ratio_max", "n_comparable", "rank_post", "p_post", "loo_min",
+              "loo_max", "n", "n_pre",
               "n_donors", "n_donors_used", "pool_rule", "method", "conf_level", "phase_scheme", "phase_rule"]
 
 
@@ -384,6 +392,7 @@ def _gap_frame(pairs, periods, panel, parts) -> pd.DataFrame:
     unit = np.repeat(np.array([p[1] for p in pairs], dtype=object), n)
     y1, synth, gap = (np.concatenate([p[i] for p in parts]) for i in range(3))
     return pd.DataFrame({"treated": treated, "unit": unit, "is_treated": treated == unit,
-                         "period": np.tile(periods, len(parts)), "period_start": np.tile(panel.start.to_numpy(), len(parts)),
+                         "period": np.tile(periods, len(parts)),
+                         "period_start": np.tile(panel.start.to_numpy(), len(parts)),
                          "phase": np.tile(panel.phase.to_numpy(), len(parts)), "observed": y1, "synthetic": synth,
                          "gap": gap})

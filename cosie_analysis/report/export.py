@@ -20,9 +20,9 @@ import pandas as pd
 
 from cosie_analysis._io import atomic_write
 from cosie_analysis.errors import ParameterError, check_choice
+from cosie_analysis.paths import reports_dir
 from cosie_analysis.report import writers
 from cosie_analysis.report.present import present
-from cosie_analysis.paths import reports_dir
 from cosie_analysis.style import text
 
 __all__ = ["save_figure", "save_table", "FIGURE_FORMATS", "MM_PER_INCH", "TABLE_FORMATS"]
@@ -187,8 +187,8 @@ def _stable_svg_ids(path: Path) -> None:
         n = seen[body] = seen.get(body, -1) + 1
         renamed[old] = "p" + hashlib.sha256(f"{body}#{n}".encode()).hexdigest()[:10]
     if renamed:
-        text = re.sub(r'(?<=id=")p[0-9a-f]+(?=")|(?<=url\(#)p[0-9a-f]+(?=\))', lambda m: renamed.get(m.group(0), m.group(0)),
-                      text)
+        clip_id = r'(?<=id=")p[0-9a-f]+(?=")|(?<=url\(#)p[0-9a-f]+(?=\))'
+        text = re.sub(clip_id, lambda m: renamed.get(m.group(0), m.group(0)), text)
         path.write_text(text, encoding="utf-8")
 
 

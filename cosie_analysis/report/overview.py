@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis._checks import as_tuple, check_data
+from cosie_analysis.errors import ParameterError, check_choice
 
 __all__ = ["coverage", "plot_coverage", "compact_periods", "PILOT_AREAS"]
 
@@ -51,7 +51,7 @@ def _runs(ordinals: np.ndarray) -> list[tuple[int, int]]:
     breaks = np.flatnonzero(np.diff(values) != 1)
     starts = np.r_[values[0], values[breaks + 1]]
     ends = np.r_[values[breaks], values[-1]]
-    return list(zip(starts.tolist(), ends.tolist()))
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
 def _label(ordinal: int, frequency: str) -> str:
@@ -84,7 +84,9 @@ def compact_periods(period_start: Sequence, frequency: str) -> str:
     '2015–2017, 2024'
     """
     runs = _runs(_ordinal(pd.Series(pd.to_datetime(list(period_start))), frequency))
-    return ", ".join(_label(a, frequency) if a == b else f"{_label(a, frequency)}–{_label(b, frequency)}" for a, b in runs)
+    return ", ".join(
+        _label(a, frequency) if a == b else f"{_label(a, frequency)}–{_label(b, frequency)}" for a, b in runs
+    )
 
 
 def coverage(
@@ -192,7 +194,7 @@ def coverage(
         first_i, last_i = int(np.argmin(ordinals)), int(np.argmax(ordinals))
         n_periods = int(len(np.unique(ordinals)))
         status = g["status"].astype(str)
-        row = dict(zip(by, key))
+        row = dict(zip(by, key, strict=True))
         row.update(
             n_indicators=int(g["indicator"].nunique()),
             n_regions=int(g["region_code"].nunique()),
@@ -288,8 +290,7 @@ def plot_coverage(
     """
     from matplotlib.patches import Patch
 
-    from cosie_analysis.plotting import draw_phases
-    from cosie_analysis.plotting import format_axes, phase_legend_handles
+    from cosie_analysis.plotting import draw_phases, format_axes, phase_legend_handles
 
     check_choice("lang", lang, list(_WORDS))
     table = coverage(obs, by=by)
@@ -317,8 +318,8 @@ def plot_coverage(
             if part.empty:
                 continue
             ordinals = _ordinal(part["start"], frequency)
-            first_day = dict(zip(ordinals, pd.to_datetime(part["start"])))
-            last_day = dict(zip(ordinals, pd.to_datetime(part["end"])))
+            first_day = dict(zip(ordinals, pd.to_datetime(part["start"]), strict=True))
+            last_day = dict(zip(ordinals, pd.to_datetime(part["end"]), strict=True))
             for a, b in _runs(ordinals):  # one bar per run of consecutive periods
                 left = first_day[a]
                 ax.barh(y, last_day[b] + pd.Timedelta(days=1) - left, left=left, height=0.55, color=colors[status],
@@ -333,8 +334,11 @@ def plot_coverage(
     ax.set_ylim(-0.7, n_rows - 0.3)
     ax.xaxis_date()
     draw_phases(ax, scheme, lang=lang, key_dates=False, labels=False)
-    handles = [Patch(facecolor=colors[s], edgecolor="#333333", linewidth=0.4, hatch="////" if s == "provisional" else None,
-                     label=words[s]) for s in ("definitive", "provisional")] + phase_legend_handles(lang)
+    handles = [
+        Patch(facecolor=colors[s], edgecolor="#333333", linewidth=0.4,
+              hatch="////" if s == "provisional" else None, label=words[s])
+        for s in ("definitive", "provisional")
+    ] + phase_legend_handles(lang)
     format_axes(ax, lang=lang, date_axis=True, legend=False)
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=len(handles), fontsize="small")
     ax.set_yticks(range(n_rows), labels[::-1])  # after format_axes, which sets a number formatter on y

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 __all__ = [
@@ -132,7 +133,7 @@ def number_formatter(lang: str = "nl"):
 
         def __call__(self, x, pos=None):
             locs = self._ticks or [x]
-            step = min((abs(b - a) for a, b in zip(locs, locs[1:]) if b != a), default=1.0)
+            step = min((abs(b - a) for a, b in pairwise(locs) if b != a), default=1.0)
             decimals = 0
             while decimals < 6 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6 * 10**decimals:
                 decimals += 1

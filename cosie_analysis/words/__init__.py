@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from cosie_analysis._format import LANGS, check_lang, format_ci, format_number, format_p, format_pct
 from cosie_analysis.errors import ParameterError
+from cosie_analysis.words._captions import WORDS as _CAPTIONS
 from cosie_analysis.words._comparisons import WORDS as _COMPARISONS
 from cosie_analysis.words._figures import COLUMN_LABELS, WORDS as _FIGURES
 from cosie_analysis.words._general import WORDS as _GENERAL
@@ -70,8 +71,8 @@ def _joined(*tables: dict) -> dict:
 
 
 #: Words used on axes, in legends, captions and sentences, by language. Add new words to the themed
-#: table they belong to: :mod:`._general`, :mod:`._comparisons` or :mod:`._figures`.
-WORDS = _joined(_GENERAL, _COMPARISONS, _FIGURES)
+#: table they belong to: :mod:`._general`, :mod:`._comparisons`, :mod:`._figures` or :mod:`._captions`.
+WORDS = _joined(_GENERAL, _COMPARISONS, _FIGURES, _CAPTIONS)
 
 
 def column_label(column: str, lang: str = "nl") -> str:
