@@ -62,6 +62,17 @@ def _rmspe(gap: np.ndarray) -> float:
     return float(np.sqrt(np.mean(gap**2))) if len(gap) else np.nan
 
 
+def phase_masks(panel, wanted) -> dict[str, np.ndarray]:
+    """Boolean masks over the panel's periods for the post phases in ``wanted`` that have periods:
+    "during", "after" and "post" (during and after together)."""
+    masks = {
+        "during": (panel.phase == "during").to_numpy(),
+        "after": (panel.phase == "after").to_numpy(),
+        "post": (panel.phase != "before").to_numpy(),
+    }
+    return {k: m for k, m in masks.items() if m.any() and k in wanted}
+
+
 class _Fitter:
     """Synthetic-control fits on one wide panel, cached per (unit, pool): a placebo's fit from a
     given pool does not depend on the treated unit, so it is computed once."""
@@ -73,15 +84,7 @@ class _Fitter:
         self.Y = W.to_numpy(float)
         self.row = {u: i for i, u in enumerate(W.index)}
         self.pre = (panel.phase == "before").to_numpy()
-        self.phases = {
-            k: m
-            for k, m in {
-                "during": (panel.phase == "during").to_numpy(),
-                "after": (panel.phase == "after").to_numpy(),
-                "post": (panel.phase != "before").to_numpy(),
-            }.items()
-            if m.any() and k in phases
-        }
+        self.phases = phase_masks(panel, phases)
         # floor of the pre-period RMSPE: exact (interpolating) fits get the same finite denominator,
         # so ratios are not driven by rounding noise of the order of 1e-13
         self.eps = 1e-6 * max(float(np.nanstd(self.Y[:, self.pre])), 1e-12)

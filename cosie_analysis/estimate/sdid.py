@@ -26,6 +26,7 @@ from cosie_analysis.estimate._common import (
 )
 from cosie_analysis.estimate._donors import resolve_donors
 from cosie_analysis.estimate._kernels import z_or_t
+from cosie_analysis.estimate._scfit import phase_masks
 from cosie_analysis.estimate.synth import (
     SC_COLUMNS,
     SyntheticControlResult,
@@ -290,15 +291,7 @@ def synthetic_did(
     Y = W.to_numpy(float)
     row = {u: i for i, u in enumerate(W.index)}
     pre = (panel.phase == "before").to_numpy()
-    masks = {
-        k: m
-        for k, m in {
-            "during": (panel.phase == "during").to_numpy(),
-            "after": (panel.phase == "after").to_numpy(),
-            "post": (panel.phase != "before").to_numpy(),
-        }.items()
-        if m.any() and k in wanted
-    }
+    masks = phase_masks(panel, wanted)
     z = z_or_t(conf_level)
     rows, wrows, loo_rows, parts, pairs, time_w = [], [], [], [], [], []
     for tr in treated_l:
