@@ -235,8 +235,9 @@ def placebo_in_time(
     placebo_start : "middle", CBS period code or date, default "middle"
         Start of the placebo phase (included in it). "middle" takes the period in the middle of
         each series' pre-period.
-    value, period, by, scheme, rule, family, trend, offset, exposure, seasonality, cov_type, hac_lags, conf_level, \
-    adjust, on_error
+    value, period, by, scheme, rule, family, trend
+        As :func:`interrupted_time_series`.
+    offset, exposure, seasonality, cov_type, hac_lags, conf_level, adjust, on_error
         As :func:`interrupted_time_series`.
     min_segment : int, optional
         Fewest periods needed on each side of the placebo start; default ``max(3, L)`` with
