@@ -184,6 +184,20 @@ def test_did_pools_match_diff_in_diff_default_and_all(panel, attrs):
     assert res.loc["default", "estimate"] == pytest.approx(like.summary().query("term == 'after'")["estimate"].iloc[0])
 
 
+@pytest.mark.filterwarnings("ignore:.*only 1 treated unit")
+def test_did_refuses_a_single_donor_as_diff_in_diff_does(panel, attrs):
+    """A pool that keeps one donor: two units leave a permutation test nothing to reject with, so the
+    multiverse refuses the DiD specification with diff_in_diff's words, not a p-value of 1."""
+    rate = panel[panel["indicator"] == "synthetic_rate"]
+    one = attrs.assign(population=[40_000 if i < 2 else 200_000 for i in range(12)])  # only SY0002 within band
+    expected = r"needs at least 2 donor unit\(s\) with a complete series for DiD; found 1 \(pool rule: "
+    with pytest.raises(ParameterError, match="diff_in_diff\\(\\) " + expected):
+        diff_in_diff(rate, treated="SY0001", donors=donor_pool(rate, "SY0001", attributes=one))
+    with pytest.raises(ParameterError, match="multiverse\\(\\) " + expected):
+        multiverse(rate, treated="SY0001", estimators=["did"], schemes=("measures",), rules=("majority",),
+                   pools=["default"], attributes=one)
+
+
 def test_curve_legend_words(mv):
     fig = mv.plot(lang="nl")
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["p ≥ 0,05", "p < 0,05"]

@@ -107,12 +107,13 @@ class Runner:
             if tr in res.index
         }
 
-    def _did(self, tr, controls, common) -> dict:
+    def _did(self, tr, controls, common, pool_rule: str) -> dict:
         """Two-way fixed-effects DiD for one treated unit with permutation inference over every unit,
         through the kernel of :func:`~cosie_analysis.estimate.comparison.diff_in_diff` (same numbers,
         without refitting statsmodels formulas per specification)."""
         from cosie_analysis.estimate._common import panel_of
         from cosie_analysis.estimate._kernels import perm_estimates
+        from cosie_analysis.estimate.comparison import check_did_units
 
         ck = (tuple(sorted(controls)), common["scheme"], common["rule"])
         if ck not in self._panels:  # one panel for every treated unit with this pool and phase assignment
@@ -122,6 +123,7 @@ class Runner:
             )
         panel = self._panels[ck]
         W = panel.wide.loc[[tr] + [u for u in panel.wide.index if u in set(controls)]]
+        check_did_units(1, len(W) - 1, pool_rule, "multiverse")
         masks = {
             "during": (panel.phase == "during").to_numpy(),
             "after": (panel.phase == "after").to_numpy(),
@@ -149,8 +151,9 @@ class Runner:
         if est == "did":
             for tr in self.treated:
                 f = frame[(frame["treated"] == tr) & frame["kept"]]
-                out[tr] = self._did(tr, [u for u in f["region_code"] if u not in self.treated], common)
-                out[tr]["pool_rule"] = frame["pool_rule"].iloc[0]
+                rule_ = frame["pool_rule"].iloc[0]
+                out[tr] = self._did(tr, [u for u in f["region_code"] if u not in self.treated], common, rule_)
+                out[tr]["pool_rule"] = rule_
         else:
             if est == "sdid":
                 res = synthetic_did(

@@ -158,6 +158,15 @@ class DiDResult(Result):
             "pool_rule_sentence", lang).format(rule=pool_rule_words(t["pool_rule"].iloc[0], lang), n=n_donors)
 
 
+def check_did_units(n_treated: int, n_pool: int, rule: str, function: str) -> None:
+    """Refuse a DiD on fewer than three units: with two the event study has as many parameters as
+    observations, and a permutation test over two assignments cannot reject anything."""
+    if n_treated + n_pool < 3:
+        raise ParameterError(f"{function}() needs at least {3 - n_treated} donor unit(s) with a complete "
+                             f"series for DiD; found {n_pool} (pool rule: {rule}). Widen the pool: "
+                             "`donors='all'`, a list of codes or a wider donor_pool().")
+
+
 def diff_in_diff(
     data: pd.DataFrame,
     *,
@@ -323,10 +332,7 @@ def diff_in_diff(
     chosen = {u for p in pools.values() for u in p}  # several treated units: the union of their pools
     pool = [u for u in panel.wide.index if u in chosen and u not in treated_l]
     rule_used = " | ".join(dict.fromkeys(rules[t] for t in treated_l))
-    if len(treated_l) + len(pool) < 3:  # with two units the event study has as many parameters as observations
-        raise ParameterError(f"diff_in_diff() needs at least {3 - len(treated_l)} donor unit(s) with a complete "
-                             f"series; found {len(pool)} (pool rule: {rule_used}). Widen the pool: `donors='all'`, "
-                             "a list of codes or a wider donor_pool().")
+    check_did_units(len(treated_l), len(pool), rule_used, "diff_in_diff")
     W = panel.wide.loc[treated_l + pool]
     check_scale(W, W.index, scale, "diff_in_diff")
     if len(treated_l) <= FEW_TREATED:

@@ -211,7 +211,8 @@ def multiverse(
     Raises
     ------
     ParameterError
-        Unknown estimators, pools, phases, or indicators not in ``data``.
+        Unknown estimators, pools, phases, or indicators not in ``data``; a pool that leaves a
+        DiD specification fewer than 2 donors (as :func:`diff_in_diff` refuses it).
 
     Notes
     -----
