@@ -148,7 +148,7 @@ def test_did_recovers_plus3_and_equals_statsmodels(panel5):
     data, treated = panel5
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # five treated units: no few-clusters warning
-        res = diff_in_diff(data, treated=treated)
+        res = diff_in_diff(data, treated=treated, scale="level")  # the planted effect is additive
     t = res.summary()
     post = t[(t.design == "twfe") & (t.term == "post")].iloc[0]
     # tolerance +-0.5 (standard error about 0.2 here)
@@ -169,7 +169,7 @@ def test_did_recovers_plus3_and_equals_statsmodels(panel5):
 
 def test_did_event_study(panel5):
     data, treated = panel5
-    res = diff_in_diff(data, treated=treated)
+    res = diff_in_diff(data, treated=treated, scale="level")  # the planted effect is additive
     ev = res.plot_data("event")
     assert list(ev["relative_period"]) == list(range(-7, 7))
     ref = ev[ev["relative_period"] == 0].iloc[0]
@@ -226,14 +226,14 @@ def _did_by_means(data: pd.DataFrame, treated: str, donors: list[str]) -> float:
 def test_did_explicit_donors_all_and_pool_frame():
     data = yearly_panel(5, n_units=12, treated=("SY0001",), effect=3.0)
     before = data.copy(deep=True)
-    res = diff_in_diff(data, treated="SY0001", donors=["SY0004", "SY0002"])
+    res = diff_in_diff(data, treated="SY0001", donors=["SY0004", "SY0002"], scale="level")  # additive effect
     pd.testing.assert_frame_equal(data, before)
     post = res.summary().query("term == 'post'").iloc[0]
     assert set(res.design["unit"]) == {"SY0001", "SY0002", "SY0004"} and post["n_donors"] == 2
     assert post["pool_rule"] == "requested donors" and res.pools is None
     assert post["estimate"] == pytest.approx(_did_by_means(data, "SY0001", ["SY0002", "SY0004"]), rel=1e-9)
     # "all": every other unit (synthetic codes have no attributes, so the default is the same here)
-    every = diff_in_diff(data, treated="SY0001", donors="all").summary()
+    every = diff_in_diff(data, treated="SY0001", donors="all", scale="level").summary()
     assert every["n_donors"].iloc[0] == 11
     assert (every["pool_rule"] == "all units of the treated unit's region_level").all()
     assert every.query("term == 'post'")["estimate"].iloc[0] == pytest.approx(
@@ -305,7 +305,7 @@ def test_real_did_all_is_every_municipality(observations, use_real_data):
     sub = d[d["region_code"].isin(units)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        every = diff_in_diff(sub, treated="GM0321", donors="all")
+        every = diff_in_diff(sub, treated="GM0321", donors="all", scale="level")  # Schiermonnikoog has zeros
         default = diff_in_diff(sub, treated="GM0321")
     assert set(every.design["unit"]) == units and every.pools is None
     assert (every.summary()["pool_rule"] == "all units of the treated unit's region_level").all()

@@ -81,7 +81,7 @@ def test_did_describe_nl_and_en():
                               for u in range(1, 7) for y in range(2015, 2024)])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # one treated unit
-        res = diff_in_diff(synthetic, treated="SY01", indicator=None)
+        res = diff_in_diff(synthetic, treated="SY01", indicator=None, scale="level")  # the planted +3 is additive
     assert res.describe("nl") == (
         "Verschil-in-verschillen (1 behandelde, 5 controle-eenheden, vaste effecten voor eenheid en periode): tijdens "
         "corona: 3,21 (permutatie-p = 0,167); na corona: 3,02 (permutatie-p = 0,167); sinds het begin van corona: "
@@ -123,7 +123,7 @@ def test_synthetic_control_and_sdid_describe_nl_and_en():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         sc = synthetic_control(data, treated="SY0001", leave_one_out=False)
-        sdid = synthetic_did(data, treated="SY0001", leave_one_out=False)
+        sdid = synthetic_did(data, treated="SY0001", leave_one_out=False, scale="level")  # additive effect
     assert sc.describe("nl") == (
         "Synthetisch 01: na het begin van corona gemiddeld −3,05 (−13,9%) t.o.v. de synthetische controle; RMSPE vóór "
         "0,04, verhouding na/vóór 72,77, rang 1 van 12 (permutatie-p = 0,083; kleinst mogelijke p = 0,083). Rang van "
@@ -136,11 +136,13 @@ def test_synthetic_control_and_sdid_describe_nl_and_en():
         "units of the treated unit's region_level (11 donors).")
     assert sdid.describe("nl") == (
         "Synthetisch 01: na het begin van corona gemiddeld −3,26 (−14,7%) t.o.v. de synthetische "
-        "verschil-in-verschillen (95%-BI [−5,84; −0,68], placebo-SE 1,31, p = 0,013). Donorkeuze: alle eenheden "
+        "verschil-in-verschillen (95%-BI [−5,84; −0,68], placebo-SE 1,31, p = 0,013; rang 1 van 12 onder de "
+        "placebo's, p = 0,083). Donorkeuze: alle eenheden "
         "van het regioniveau van de behandelde eenheid (11 donors).")
     assert sdid.describe("en") == (
         "Synthetisch 01: after corona began, on average −3.26 (−14.7%) against the synthetic difference-in-differences "
-        "(95% CI [−5.84, −0.68], placebo SE 1.31, p = 0.013). Donor pool: all units of the treated unit's "
+        "(95% CI [−5.84, −0.68], placebo SE 1.31, p = 0.013; rank 1 of 12 among the placebos, p = 0.083). "
+        "Donor pool: all units of the treated unit's "
         "region_level (11 donors).")
 
 

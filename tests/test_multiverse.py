@@ -16,6 +16,7 @@ from cosie_analysis.estimate.multiverse import MULTIVERSE_COLUMNS, multiverse
 from cosie_analysis.estimate.pools import donor_pool
 from cosie_analysis.estimate.sdid import synthetic_did
 from cosie_analysis.estimate.synth import synthetic_control
+from cosie_analysis.phases import assign_phase
 
 try:
     from tests.synthetic import factor_panel
@@ -118,7 +119,10 @@ def test_rows_equal_the_single_estimators(mv, panel, attrs):
     )
     row = t.loc[("did", "measures", "start", "-", "close", "rate")]
     ref = did[(did["design"] == "twfe") & (did["term"] == "after")].iloc[0]
-    assert (row["estimate"], row["p_value"]) == pytest.approx((ref["estimate"], ref["p_permutation"]))
+    treated = rate[rate["region_code"] == "SY0001"]  # diff_in_diff on logs: b in outcome units, as the others
+    observed = treated.loc[(assign_phase(treated["period"], rule="start") == "after").to_numpy(), "value"].mean()
+    assert (row["estimate"], row["p_value"]) == pytest.approx((-observed * np.expm1(-ref["estimate"]),
+                                                               ref["p_permutation"]))
     row = t.loc[("its", "measures", "start", "poisson", "-", "rate")]
     ref = its[(its["region_code"] == "SY0001") & (its["term"] == "average_effect") & (its["phase"] == "after")].iloc[0]
     assert (row["estimate"], row["ci_upper"], row["p_value"]) == pytest.approx(
@@ -178,10 +182,17 @@ def test_did_pools_match_diff_in_diff_default_and_all(panel, attrs):
     assert res.loc["all", "pool_rule"] == "all units of the treated unit's region_level"
     assert res.loc["all", "n_donors"] == 11 and res.loc["default", "n_donors"] == 5
     every = diff_in_diff(rate, treated="SY0001", donors="all").summary().query("term == 'after'").iloc[0]
-    assert res.loc["all", "estimate"] == pytest.approx(every["estimate"], rel=1e-9)
+    # diff_in_diff works on logs: its coefficient b in outcome units is observed - observed * exp(-b)
+    treated = rate[rate["region_code"] == "SY0001"]
+    observed = treated.loc[(assign_phase(treated["period"]) == "after").to_numpy(), "value"].mean()
+    assert every["scale"] == "log"
+    assert res.loc["all", "estimate"] == pytest.approx(-observed * np.expm1(-every["estimate"]), rel=1e-9)
+    row = res.loc["all"]
+    assert row["relative_effect"] == pytest.approx(row["estimate"] / row["before_mean"])
     assert res.loc["all", "p_value"] == pytest.approx(every["p_permutation"])
     like = diff_in_diff(rate, treated="SY0001", donors=donor_pool(rate, "SY0001", attributes=small))
-    assert res.loc["default", "estimate"] == pytest.approx(like.summary().query("term == 'after'")["estimate"].iloc[0])
+    b = like.summary().query("term == 'after'")["estimate"].iloc[0]
+    assert res.loc["default", "estimate"] == pytest.approx(-observed * np.expm1(-b), rel=1e-9)
 
 
 @pytest.mark.filterwarnings("ignore:.*only 1 treated unit")

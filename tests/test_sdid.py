@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from cosie_analysis import paths
 from cosie_analysis.errors import ParameterError
@@ -62,7 +63,7 @@ def test_simplex_ridge_matches_slsqp(penalty, shape):
 def test_sdid_recovers_a_planted_effect_with_the_schema():
     data = factor_panel(5, n_units=25, effect=-3.0)  # SYNTHETIC DATA, -3 from 2020
     before = data.copy(deep=True)
-    res = synthetic_did(data, treated="SY0001")
+    res = synthetic_did(data, treated="SY0001", scale="level")  # the planted effect is additive
     pd.testing.assert_frame_equal(data, before)
     t = res.summary()
     assert list(t.columns) == [*SC_COLUMNS, "scale"] and (t["scale"] == "level").all()
@@ -82,7 +83,7 @@ def test_sdid_recovers_a_planted_effect_with_the_schema():
 
 def test_sdid_placebo_se_by_hand():
     data = factor_panel(6, n_units=8, effect=-2.0)  # SYNTHETIC DATA, 7 donors
-    res = synthetic_did(data, treated="SY0001", donors="all")
+    res = synthetic_did(data, treated="SY0001", donors="all", scale="level")
     post = res.summary().set_index("phase").loc["post"]
     w = data.pivot(index="region_code", columns="period", values="value")
     # every donor in turn treated, fitted from the other donors: the spread of those estimates
@@ -146,6 +147,19 @@ def test_log_scale_recovers_a_multiplicative_effect_that_level_misses():
     assert "%" not in did["level"].describe("en")
 
 
+def test_log_is_the_default_scale_of_both_designs():
+    """Registered crime fell by about half nationally: the default assumes parallel trends in
+    proportions, and says so in the ``scale`` column."""
+    data = multiplicative_panel()  # SYNTHETIC DATA: SY00 20% lower from 2020
+    sd = synthetic_did(data, treated="SY00", donors="all").summary()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # one treated unit
+        did = diff_in_diff(data, treated="SY00", n_permutations=50).summary()
+    assert (sd["scale"] == "log").all() and (did["scale"] == "log").all()
+    assert sd.set_index("phase").loc["post", "relative_effect"] == pytest.approx(-0.20, abs=0.03)
+    assert did.query("term == 'post'")["relative_effect"].iloc[0] == pytest.approx(-0.20, abs=0.03)
+
+
 def test_log_scale_sdid_placebos_by_hand():
     data = multiplicative_panel(4)[lambda d: d["region_code"] < "SY08"]  # SYNTHETIC DATA, 7 donors
     res = synthetic_did(data, treated="SY00", donors="all", scale="log")
@@ -158,11 +172,19 @@ def test_log_scale_sdid_placebos_by_hand():
     sigma = _noise(np.log(Y0), pre)
     fit = [_sdid_fit(Y0[:, j], np.delete(Y0, j, axis=1), pre, m, m.sum() ** 0.25 * sigma, 1e-6 * sigma, "log")
            for j in range(Y0.shape[1])]
-    assert post["std_err"] == pytest.approx(np.std([f[3] for f in fit]), rel=1e-9)
+    # on logs the placebos are compared on the log ratio observed / counterfactual over the phase
+    placebo = np.array([np.log(Y0[m, j].sum() / f[2][m].sum()) for j, f in enumerate(fit)])
     gaps = res.gaps  # the counterfactual is exp of the log path, in outcome units
     gp = gaps[gaps["phase"] != "before"]
     assert gp["gap"].mean() == pytest.approx(post["estimate"])
     assert gp["gap"].sum() / gp["synthetic"].sum() == pytest.approx(post["relative_effect"])
+    ratio, se = np.log(gp["observed"].sum() / gp["synthetic"].sum()), np.std(placebo)
+    assert post["std_err"] == pytest.approx(se * gp["observed"].mean(), rel=1e-9)  # delta method, outcome units
+    z = stats.norm.ppf(0.975)
+    assert post["ci_lower"] == pytest.approx(gp["synthetic"].mean() * np.expm1(ratio - z * se), rel=1e-9)
+    assert post["ci_upper"] == pytest.approx(gp["synthetic"].mean() * np.expm1(ratio + z * se), rel=1e-9)
+    assert post["p_value"] == pytest.approx(2 * stats.norm.sf(abs(ratio) / se), rel=1e-9)
+    assert post["rank"] == 1 + (np.abs(placebo) >= abs(ratio)).sum()
 
 
 def test_log_scale_refuses_non_positive_values():
@@ -179,7 +201,10 @@ def test_log_scale_refuses_non_positive_values():
     assert str(err.value) == "diff_in_diff(scale='log') " + msg
     with pytest.raises(ParameterError, match="scale"):
         synthetic_did(data, treated="SY00", scale="logarithmic")
-    synthetic_did(data, treated="SY00", donors="all")  # levels accept the zero
+    with pytest.raises(ParameterError) as err:  # log is the default
+        synthetic_did(data, treated="SY00", donors="all")
+    assert str(err.value) == "synthetic_did(scale='log') " + msg
+    synthetic_did(data, treated="SY00", donors="all", scale="level")  # levels accept the zero
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +221,7 @@ def prop99():
 def test_prop99_reproduces_arkhangelsky_table_1(prop99):
     # SDID and DiD: our solvers reach the optimum of the same objective; the paper rounds to 0.1,
     # so +-0.06 is the rounding plus Frank-Wolfe's stopping rule in synthdid.
-    sdid = synthetic_did(prop99, treated="California", donors="all", scheme=PROP99_SCHEME)
+    sdid = synthetic_did(prop99, treated="California", donors="all", scheme=PROP99_SCHEME, scale="level")
     post = sdid.summary().set_index("phase").loc["post"]
     assert post["estimate"] == pytest.approx(-15.6, abs=0.06)
     # the paper's SE (8.4) is from 200 random placebo draws with warm-started Frank-Wolfe; ours uses
@@ -206,7 +231,7 @@ def test_prop99_reproduces_arkhangelsky_table_1(prop99):
     assert tw[tw > 0.01].index.astype(str).tolist() == ["1986", "1987", "1988"]  # as in the paper's Figure 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # one treated unit: cluster SEs unreliable
-        did = diff_in_diff(prop99, treated="California", scheme=PROP99_SCHEME, n_permutations=50)
+        did = diff_in_diff(prop99, treated="California", scheme=PROP99_SCHEME, n_permutations=50, scale="level")
     assert did.summary().query("design == 'twfe' and term == 'post'")["estimate"].iloc[0] == pytest.approx(
         -27.3, abs=0.06
     )

@@ -1,6 +1,8 @@
 """Difference-in-differences with every municipality treated in turn: the like-with-like default pool vs all.
 
-Run: .venv/bin/python validation/did_pools_placebo.py      (real data, about a minute)
+Run: .venv/bin/python validation/did_pools_placebo.py              (real data, about a minute)
+     .venv/bin/python validation/did_pools_placebo.py --scale log  (the same on log(value): parallel
+                                                                    trends in proportions)
 
 Placebo-in-space on registered residential burglary per 1,000 inhabitants (47018NED, offence 1.1.1),
 yearly 2012-2025, every municipality with a complete series: each in turn is "treated" and compared,
@@ -83,7 +85,7 @@ def one(W: pd.DataFrame, masks, unit: str, pool: list[str]) -> dict:
     return row
 
 
-def main() -> None:
+def main(scale: str = "level") -> None:
     start = time.perf_counter()
     obs = ca.load_observations()
     d = obs[(obs["region_level"] == "gemeente") & (obs["frequency"] == "year") & (obs["indicator"] == INDICATOR)]
@@ -92,6 +94,10 @@ def main() -> None:
         panel = panel_of(d, value="value", period="period", unit="region_code", indicator="indicator",
                          scheme="measures", rule="majority", treated=list(PILOTS), function="validation")
     W = panel.wide
+    if scale == "log":  # municipalities with a value <= 0 cannot be on logs: left out, and said so
+        positive = (W > 0).all(axis=1)
+        print(f"scale=log: {int((~positive).sum())} municipalities with a value <= 0 left out")
+        W = np.log(W[positive])
     masks = {"during": (panel.phase == "during").to_numpy(), "after": (panel.phase == "after").to_numpy(),
              "post": (panel.phase != "before").to_numpy()}
     attrs = municipality_attributes()
@@ -109,7 +115,7 @@ def main() -> None:
         else:
             no_attrs.append(f"{u} ({len(pool)} default donor(s))")
     res = pd.DataFrame(rows)
-    check_against_diff_in_diff(d, res)
+    check_against_diff_in_diff(d[d["region_code"].isin(W.index)], res, scale)
     print(f"{len(units)} municipalities with a complete series, {W.shape[1]} years "
           f"({', '.join(f'{k}: {int(v)}' for k, v in panel.phase.astype(str).value_counts().items())}); "
           "only in the 'all' rows (no attributes, or a default pool too small for diff_in_diff): "
@@ -166,13 +172,13 @@ def pilots(res: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def check_against_diff_in_diff(d: pd.DataFrame, res: pd.DataFrame) -> None:
+def check_against_diff_in_diff(d: pd.DataFrame, res: pd.DataFrame, scale: str) -> None:
     """The fast path must give diff_in_diff's numbers for both pilots and both pools."""
     for code in PILOTS:
         for pool, donors in (("default", None), ("all", "all")):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
-                t = ca.diff_in_diff(d, treated=code, donors=donors).summary().set_index("term")
+                t = ca.diff_in_diff(d, treated=code, donors=donors, scale=scale).summary().set_index("term")
             r = res[(res["unit"] == code) & (res["pool"] == pool)].iloc[0]
             assert int(t.loc["post", "n_donors"]) == r["n_donors"], (code, pool)
             for term in TERMS:
@@ -182,4 +188,4 @@ def check_against_diff_in_diff(d: pd.DataFrame, res: pd.DataFrame) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main("log" if sys.argv[1:] == ["--scale", "log"] else "level")

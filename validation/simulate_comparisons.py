@@ -104,9 +104,10 @@ def one(cal, seed, first_year, effect) -> dict:
     rng = np.random.default_rng(seed)
     data, truth = draw(cal, rng, first_year, effect)
     kw = dict(treated="SY0000", donors="all", phases=("post",), leave_one_out=False)
+    sdid_kw = dict(kw, scale="level")  # the simulated effect is additive; the README numbers are on levels
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sd = ca.synthetic_did(data, **kw).summary().iloc[0]
+        sd = ca.synthetic_did(data, **sdid_kw).summary().iloc[0]
         sc = ca.synthetic_control(data, **kw).summary().iloc[0]
         aug = ca.synthetic_control(data, method="augmented", **kw).summary().iloc[0]
         abadie = ca.synthetic_control(data, comparable="abadie", **kw).summary().iloc[0]

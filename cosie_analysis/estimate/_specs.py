@@ -108,10 +108,11 @@ class Runner:
         }
 
     def _did(self, tr, controls, common, pool_rule: str) -> dict:
-        """Two-way fixed-effects DiD for one treated unit with permutation inference over every unit,
-        through the kernel of :func:`~cosie_analysis.estimate.comparison.diff_in_diff` (same numbers,
-        without refitting statsmodels formulas per specification)."""
-        from cosie_analysis.estimate._common import panel_of
+        """Two-way fixed-effects DiD on logs (``diff_in_diff``'s default scale) for one treated unit with
+        permutation inference over every unit, through the kernel of
+        :func:`~cosie_analysis.estimate.comparison.diff_in_diff` (same numbers, without refitting
+        statsmodels formulas per specification)."""
+        from cosie_analysis.estimate._common import check_scale, panel_of
         from cosie_analysis.estimate._kernels import perm_estimates
         from cosie_analysis.estimate.comparison import check_did_units
 
@@ -129,9 +130,14 @@ class Runner:
             "after": (panel.phase == "after").to_numpy(),
             "post": (panel.phase != "before").to_numpy(),
         }
-        perm = np.asarray(perm_estimates(W.to_numpy(float), [(i,) for i in range(len(W))], masks)[self.phase])
+        check_scale(W, W.index, "log", "multiverse")  # diff_in_diff's default scale: parallel trends on logs
+        Y = np.log(W.to_numpy(float))
+        perm = np.asarray(perm_estimates(Y, [(i,) for i in range(len(W))], masks)[self.phase])
+        # the log-point coefficient b in outcome units: observed minus counterfactual (observed * exp(-b)),
+        # averaged over the phase, as the other estimators' rows
+        observed = float(W.iloc[0].to_numpy(float)[masks[self.phase]].mean())
         return dict(
-            estimate=float(perm[0]),
+            estimate=-observed * float(np.expm1(-perm[0])),
             ci_lower=np.nan,
             ci_upper=np.nan,
             p_value=float(np.mean(np.abs(perm) >= abs(perm[0]) - 1e-12)),

@@ -185,7 +185,7 @@ def diff_in_diff(
     conf_level: float = 0.95,
     adjust: str = "holm",
     controls: Sequence[str] | None = None,
-    scale: str = "level",
+    scale: str = "log",
 ) -> DiDResult:
     """Difference-in-differences: two-way fixed effects and an event study, with permutation inference.
 
@@ -230,12 +230,16 @@ def diff_in_diff(
         model, across all event-study coefficients; the pooled "post" row stands alone.
     controls : sequence of str, optional
         Old name of ``donors`` (DeprecationWarning; removed in the next release).
-    scale : {"level", "log"}, default "level"
-        The scale on which trends are assumed parallel. "level": additive, the model above on the
-        outcome. "log": proportional; the same models (and the permutations) on ``log(value)``,
-        for rates that rise or fall by a common factor across units at different levels. Needs
-        every value of the treated units and donors > 0 (else ParameterError naming the unit and
-        period).
+    scale : {"log", "level"}, default "log"
+        The scale on which trends are assumed parallel. "log": proportional; the models (and the
+        permutations) on ``log(value)``, for rates that rise or fall by a common factor across
+        units at different levels. Needs every value of the treated units and donors > 0 (else
+        ParameterError naming the unit and period). "level": additive, the model above on the
+        outcome. The default is "log" because registered crime fell by about half nationally
+        from 2019 to 2023: on levels the donors' absolute drop is subtracted from towns at a lower
+        level, whose counterfactual then nears zero (placebo study over every municipality in
+        ``validation/README.md``: on levels Houten's "post" effect is +472%; on logs +72%, with
+        the permutation test at its nominal size, 4.6% at 5%).
 
     Returns
     -------

@@ -196,9 +196,11 @@ def multiverse(
         - ``treated``; the choices ``estimator``, ``scheme``, ``rule``, ``family``, ``pool``,
           ``scale`` ("-" where a choice does not apply); ``indicator``; ``phase``;
         - ``estimate``: average effect over the phase in the outcome's unit (observed minus
-          counterfactual); ``ci_lower``, ``ci_upper``: its interval (ITS: model-based; SDID: placebo
-          standard error; NaN for synthetic control, and for DiD, whose cluster-robust interval is
-          unreliable with one treated unit);
+          counterfactual; for DiD, fitted on logs as ``diff_in_diff``'s default, the coefficient
+          ``b`` as the phase's mean observed value times ``1 - exp(-b)``); ``ci_lower``,
+          ``ci_upper``: its interval (ITS: model-based; SDID: placebo standard error; NaN for
+          synthetic control, and for DiD, whose cluster-robust interval is unreliable with one
+          treated unit);
         - ``p_value`` and ``test``: "its" (the ITS model's p), "sc_ratio_rank" (or
           "sc_post_rmspe_rank" when the pre-period fit is exact, see ``synthetic_control``),
           "sdid_placebo_se", "did_permutation";

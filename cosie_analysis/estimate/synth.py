@@ -152,7 +152,8 @@ def _describe_row(tr: str, r: pd.Series, method: str, lang: str) -> str:
     if method == "synthetic_did":
         return head + word("sc_sdid", lang).format(
             ci=ci_label(r["conf_level"], lang), interval=format_ci(r["ci_lower"], r["ci_upper"], lang),
-            se=num(r["std_err"]), p=format_p(r["p_value"], lang)) + rule
+            se=num(r["std_err"]), p=format_p(r["p_value"], lang), rank=int(r["rank"]), n=int(r["n_units"]),
+            p_rank=format_p(r["p_post"], lang)) + rule
     if r["test_note"] == "exact_pre_fit":
         test = f" ({word('no_test', lang)})"
     else:

@@ -32,7 +32,8 @@ WORDS = {
         "pool_part_requested": "gevraagde donors", "pool_part_given": "opgegeven pool",
         "pool_part_all": "alle eenheden van het regioniveau van de behandelde eenheid",
         "sc_head": "{unit}: na het begin van corona gemiddeld {estimate} ({relative}) t.o.v. de ",
-        "sc_sdid": "synthetische verschil-in-verschillen ({ci} {interval}, placebo-SE {se}, {p}).",
+        "sc_sdid": ("synthetische verschil-in-verschillen ({ci} {interval}, placebo-SE {se}, {p}; rang {rank} van {n} "
+                    "onder de placebo's, {p_rank})."),
         "sc_sc": "synthetische controle; RMSPE vóór {rmspe}{test}.",
         "sc_ratio_test": ("verhouding na/vóór {ratio}, rang {rank} van {n} (permutatie-p = {p}; kleinst mogelijke "
                           "p = {p_min})"),
@@ -67,7 +68,8 @@ WORDS = {
         "pool_part_requested": "requested donors", "pool_part_given": "given pool",
         "pool_part_all": "all units of the treated unit's region_level",
         "sc_head": "{unit}: after corona began, on average {estimate} ({relative}) against the ",
-        "sc_sdid": "synthetic difference-in-differences ({ci} {interval}, placebo SE {se}, {p}).",
+        "sc_sdid": ("synthetic difference-in-differences ({ci} {interval}, placebo SE {se}, {p}; rank {rank} of {n} "
+                    "among the placebos, {p_rank})."),
         "sc_sc": "synthetic control; RMSPE before {rmspe}{test}.",
         "sc_ratio_test": ("post/pre ratio {ratio}, rank {rank} of {n} (permutation p = {p}; smallest possible "
                           "p = {p_min})"),

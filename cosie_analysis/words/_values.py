@@ -29,7 +29,8 @@ VALUE_LABELS = {
         "sdid_placebo_se": "placebo-standaardfout", "exact_pre_fit": "exacte pre-fit",
         # model choices
         "gaussian": "normaal", "poisson": "Poisson", "count": "aantal", "rate": "per 1.000 inwoners",
-        "log": "logschaal", "relative": "relatief", "response": "oorspronkelijke schaal", "model": "model",
+        "log": "logschaal", "level": "niveaus", "relative": "relatief", "response": "oorspronkelijke schaal",
+        "model": "model",
         "month": "maand", "holm": "Holm", "bonferroni": "Bonferroni", "segmented": "gesegmenteerd",
         "default": "standaard", "nearest": "dichtstbijzijnde",
         # phase schemes and straddling rules
@@ -63,7 +64,7 @@ VALUE_LABELS = {
         "sc_post_rmspe_rank": "rank of the post-corona RMSPE", "sc_ratio_rank": "rank of the RMSPE ratio",
         "sdid_placebo_se": "placebo standard error", "exact_pre_fit": "exact pre-fit",
         "gaussian": "normal", "poisson": "Poisson", "count": "count", "rate": "per 1,000 inhabitants",
-        "log": "log scale", "relative": "relative", "response": "original scale", "model": "model",
+        "log": "log scale", "level": "levels", "relative": "relative", "response": "original scale", "model": "model",
         "month": "month", "holm": "Holm", "bonferroni": "Bonferroni", "segmented": "segmented",
         "default": "default", "nearest": "nearest",
         "measures": "measures", "support": "support", "lifted": "lifted", "majority": "majority",
