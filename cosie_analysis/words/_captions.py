@@ -34,7 +34,7 @@ WORDS = {
             "donors dan jaren vóór corona zegt een exacte fit niets over de kwaliteit van de controle), dan is de "
             "toets op de RMSPE-verhouding niet informatief: de tabel geeft dan geen p-waarde maar de rang van de "
             "RMSPE na corona onder placebo's met een even goede pre-fit, en ook synthetische verschil-in-verschillen "
-            "met een placebo-standaardfout."
+            "(op de logaritme van het cijfer: parallelle trends in procenten) met een placebo-standaardfout."
         ),
         "caption_synthetic_control_vandalism": (
             "Synthetische controle voor vernieling per 1.000 inwoners: Houten (boven) en Nieuwegein (onder), met de "
@@ -43,7 +43,8 @@ WORDS = {
             "gemeente met de reden van keuze, en de donorgewichten). Past de pre-periode exact (het paneel zegt het "
             "dan), dan is de toets op de RMSPE-verhouding niet informatief: de tabel geeft dan geen p-waarde maar de "
             "rang van de RMSPE na corona onder placebo's met een even goede pre-fit, en ook synthetische "
-            "verschil-in-verschillen met een placebo-standaardfout."
+            "verschil-in-verschillen (op de logaritme van het cijfer: parallelle trends in procenten) met een "
+            "placebo-standaardfout."
         ),
         "caption_multiverse_burglary": (
             "Woninginbraak in Houten (boven) en Nieuwegein (onder) onder elke combinatie van analistenkeuzes: "
@@ -117,7 +118,8 @@ WORDS = {
             "panel then says so: with more donors than years before corona an exact fit says nothing about the "
             "quality of the control), the RMSPE-ratio test is not informative: the table then gives no p-value but "
             "the rank of the post-corona RMSPE among placebos with an equally good pre-period fit, and synthetic "
-            "difference-in-differences with a placebo standard error."
+            "difference-in-differences (on the logarithm of the rate: parallel trends in percent) with a placebo "
+            "standard error."
         ),
         "caption_synthetic_control_vandalism": (
             "Synthetic control for vandalism per 1,000 inhabitants: Houten (top) and Nieuwegein (bottom), with the "
@@ -126,7 +128,8 @@ WORDS = {
             "every municipality with the reason it was kept or left out, and the donor weights). Where the "
             "pre-period fits exactly (the panel then says so), the RMSPE-ratio test is not informative: the table "
             "then gives no p-value but the rank of the post-corona RMSPE among placebos with an equally good "
-            "pre-period fit, and synthetic difference-in-differences with a placebo standard error."
+            "pre-period fit, and synthetic difference-in-differences (on the logarithm of the rate: parallel trends in "
+            "percent) with a placebo standard error."
         ),
         "caption_multiverse_burglary": (
             "Residential burglary in Houten (top) and Nieuwegein (bottom) under every combination of analyst "
