@@ -210,3 +210,40 @@ def test_story_count_tables_are_refused_unprotected(unmarked, codings):
     check_exportable(co_occurrence(unmarked).protected(), published=False)
     assert "synthetic" not in protected_themes(tf).columns and protected_themes(theme_frequencies(codings))[
         "synthetic"].all()
+
+
+# --------------------------------------------------------------------------- changes between phases
+
+
+def test_protected_changes_reveal_no_suppressed_cell_and_equal_a_test_on_the_rounded_counts(unmarked):
+    from scipy.stats import fisher_exact
+
+    themes = theme_frequencies(unmarked)
+    prot = themes.protected().set_index(["pilot", "theme", "phase"])
+    shown = themes.protected_changes()
+    assert "synthetic" not in shown.columns  # the unmarked copy takes the path of real stories
+    raw = themes.changes()
+    assert raw.attrs.get("person_level") is True  # the raw table stays with the analyst
+    with pytest.raises(DisclosureError, match="Refusing to export"):
+        check_exportable(raw, published=False)
+    check_exportable(shown, published=False, count="n")  # the protected one may leave the project
+    checked = suppressed = 0
+    for r in shown.itertuples(index=False):
+        later, earlier = r.contrast.split(" - ")
+        k1, n1 = prot.loc[(r.pilot, r.theme, later), ["n_mentioning", "n_sources"]]
+        k0, n0 = prot.loc[(r.pilot, r.theme, earlier), ["n_mentioning", "n_sources"]]
+        if np.isnan(k1) or np.isnan(k0):  # a suppressed cell: nothing of the contrast is shown
+            assert r.disclosure == "secondary"
+            assert np.isnan([r.estimate, r.ci_lower, r.ci_upper, r.p_value, r.p_adjusted, r.n]).all()
+            suppressed += 1
+            continue
+        assert r.disclosure == "shown"
+        # independently, from the rounded counts that are shown
+        assert r.estimate == pytest.approx(k1 / n1 - k0 / n0, abs=1e-12)
+        assert r.p_value == pytest.approx(fisher_exact([[k1, n1 - k1], [k0, n0 - k0]]).pvalue, rel=1e-12)
+        assert k1 % 5 == 0 and k0 % 5 == 0 and n1 % 5 == 0 and n0 % 5 == 0
+        checked += 1
+    assert checked > 0 and suppressed > 0  # the example has both kinds
+    # describe() quotes the p-value of the protected test, not of the raw one
+    during = shown[(shown["contrast"] == "during - before") & (shown["disclosure"] == "shown")]
+    assert during["p_adjusted"].notna().all()

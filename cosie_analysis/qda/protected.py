@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis._sdc import DISCLOSURE_COLUMN, DisclosureRules, protect
+from cosie_analysis.qda._contrasts import changes_table
 
-__all__ = ["protect_cooccurrence", "protect_theme_counts"]
+__all__ = ["protect_cooccurrence", "protect_theme_changes", "protect_theme_counts"]
 
 
 def protect_theme_counts(table: pd.DataFrame, *, synthetic: bool = False,
@@ -66,6 +67,57 @@ def protect_theme_counts(table: pd.DataFrame, *, synthetic: bool = False,
     if synthetic:  # labelled in every row, so a CSV on its own still says so
         out["synthetic"] = True
     out.attrs = {**counts.attrs, "synthetic": bool(synthetic)}
+    return out
+
+
+def protect_theme_changes(table: pd.DataFrame, *, conf_level: float = 0.95, adjust: str = "holm",
+                          synthetic: bool = False, rules: DisclosureRules | None = None) -> pd.DataFrame:
+    """The tests of change between phases, computed from the protected theme counts.
+
+    With the shown (rounded) shares, a difference of the raw shares would give a suppressed cell
+    away (a shown share minus the raw difference), and an interval or exact p-value on the raw
+    counts pins them inside their rounding band. Here the counts of :func:`protect_theme_counts`
+    go through the same difference, Newcombe interval and Fisher test as
+    ``ThemeFrequencies.changes()``; a contrast with a suppressed cell gets none of them.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``ThemeFrequencies.summary()``.
+    conf_level : float, default 0.95
+    adjust : {"holm", "bh", "none"}, default "holm"
+        Adjustment over the contrasts shown, per pilot.
+    synthetic : bool, default False
+        Label every row ``synthetic``.
+    rules : DisclosureRules, optional
+        Default ``DisclosureRules()``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pilot``, ``theme``, ``contrast``, ``estimate``, ``ci_lower``, ``ci_upper``, ``p_value``,
+        ``p_adjusted``, ``n`` (protected stories in the two phases), ``method``, ``disclosure``
+        ("shown", or "secondary" where a cell of the contrast is suppressed and the row is empty)
+        and, for synthetic stories, ``synthetic``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"pilot": "houten", "theme": "contact", "phase": ["before", "during", "after"],
+    ...                   "n_sources": [40, 40, 40], "n_mentioning": [9, 31, 12]})  # SYNTHETIC
+    >>> protect_theme_changes(t, synthetic=True)[["contrast", "estimate", "disclosure"]]
+              contrast  estimate  disclosure
+    0  during - before       NaN  secondary
+    1   after - during       NaN  secondary
+    2   after - before       NaN  secondary
+    """
+    prot = protect_theme_counts(table, synthetic=synthetic, rules=rules)
+    out = changes_table(prot[prot["phase"] != "total"], conf_level, adjust)
+    out["method"] = out["method"] + "; on the protected counts (1-9 suppressed, the rest rounded)"
+    hidden = out["estimate"].isna()  # a contrast with a suppressed cell: "secondary", nothing of it shown
+    out.loc[hidden, "n"] = np.nan
+    out[DISCLOSURE_COLUMN] = np.where(hidden, "secondary", "shown")
+    if synthetic:
+        out["synthetic"] = True
     return out
 
 

@@ -17,16 +17,14 @@ from cosie_analysis.errors import ParameterError, check_choice
 from cosie_analysis.estimate._common import (
     PHASES,
     Result,
-    adjust_pvalues,
     check_conf_level,
     check_lang,
 )
+from cosie_analysis.qda._contrasts import changes_table, wilson
 from cosie_analysis.qda.read import Codings
 
 __all__ = ["CoOccurrence", "ThemeFrequencies", "co_occurrence", "mentions", "theme_frequencies"]
 
-#: The phase contrasts tested, as (later phase, earlier phase).
-CONTRASTS = (("during", "before"), ("after", "during"), ("after", "before"))
 
 
 def mentions(codings: Codings, *, level: str = "code", coders: str = "any") -> pd.DataFrame:
@@ -59,41 +57,6 @@ def mentions(codings: Codings, *, level: str = "code", coders: str = "any") -> p
     return per.reset_index().rename(columns={col: "theme"})[["source_id", "theme", "n_segments"]]
 
 
-def _wilson(k, n, conf_level):
-    from statsmodels.stats.proportion import proportion_confint
-
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lo, hi = proportion_confint(np.asarray(k), np.asarray(n), alpha=1 - conf_level, method="wilson")
-    return np.where(np.asarray(n) > 0, lo, np.nan), np.where(np.asarray(n) > 0, hi, np.nan)
-
-
-def _changes(table: pd.DataFrame, conf_level: float, adjust: str) -> pd.DataFrame:
-    from scipy.stats import fisher_exact
-    from statsmodels.stats.proportion import confint_proportions_2indep
-
-    idx = table.set_index(["pilot", "theme", "phase"])
-    rows = []
-    for (pilot, theme), _ in table.groupby(["pilot", "theme"], sort=True, observed=True):
-        for later, earlier in CONTRASTS:
-            k1, n1 = idx.loc[(pilot, theme, later), ["n_mentioning", "n_sources"]]
-            k0, n0 = idx.loc[(pilot, theme, earlier), ["n_mentioning", "n_sources"]]
-            est = lo = hi = p = np.nan
-            if n1 > 0 and n0 > 0:
-                est = k1 / n1 - k0 / n0
-                lo, hi = confint_proportions_2indep(k1, n1, k0, n0, method="newcomb", compare="diff",
-                                                    alpha=1 - conf_level)
-                p = fisher_exact([[k1, n1 - k1], [k0, n0 - k0]]).pvalue
-            rows.append({"pilot": pilot, "theme": theme, "contrast": f"{later} - {earlier}", "estimate": est,
-                         "ci_lower": lo, "ci_upper": hi, "p_value": p, "n": int(n0 + n1),
-                         "method": "difference in shares of sources; Newcombe interval; Fisher exact test"})
-    out = pd.DataFrame(rows)
-    out["p_adjusted"] = np.nan
-    for i in out.groupby("pilot").groups.values():  # one family per pilot: all themes and contrasts
-        out.loc[i, "p_adjusted"] = adjust_pvalues(out.loc[i, "p_value"].to_numpy(), adjust)
-    return out[["pilot", "theme", "contrast", "estimate", "ci_lower", "ci_upper", "p_value", "p_adjusted", "n",
-                "method"]]
-
-
 @dataclass(frozen=True, repr=False)
 class ThemeFrequencies(Result):
     """Share of sources mentioning each theme per pilot and phase (see :func:`theme_frequencies`)."""
@@ -102,10 +65,27 @@ class ThemeFrequencies(Result):
     level: str = "code"
     coders: str = "any"
     synthetic: bool = False
+    adjust: str = "holm"
 
     def changes(self) -> pd.DataFrame:
-        """The tests of change between phases (a copy); columns in :func:`theme_frequencies`."""
+        """The tests of change between phases on the raw counts (a copy); columns in :func:`theme_frequencies`.
+
+        For the analyst only: with the shown (rounded) shares of :meth:`protected`, a difference of
+        raw shares gives away a suppressed cell, so the table is marked ``person_level`` and its
+        export is refused. Show :meth:`protected_changes` instead.
+        """
         return self.changes_table.copy()
+
+    def protected_changes(self, rules=None) -> pd.DataFrame:
+        """The tests of change computed from the protected counts: what may be shown or exported.
+
+        See :func:`cosie_analysis.qda.protected.protect_theme_changes`; columns of :meth:`changes`
+        plus ``disclosure`` ("shown" or "secondary") and, for synthetic stories, ``synthetic``.
+        """
+        from cosie_analysis.qda.protected import protect_theme_changes
+
+        return protect_theme_changes(self.table, conf_level=self.conf_level, adjust=self.adjust,
+                                     synthetic=self.synthetic, rules=rules)
 
     def plot_data(self, pilot: str | None = None) -> pd.DataFrame:
         return _rows_of(self.table, pilot)
@@ -159,15 +139,15 @@ class ThemeFrequencies(Result):
 
         Every count and share quoted comes from :meth:`protected` (counts of stories are counts of
         people): the number of stories rounded to 5, shares of the protected counts and their
-        difference; the p-value is that of Fisher's test in ``changes()``. A theme qualifies only
-        when its share before and during corona can both be shown.
+        difference; the p-value is that of Fisher's test on those counts (:meth:`protected_changes`).
+        A theme qualifies only when its share before and during corona can both be shown.
         """
         from cosie_analysis.words import format_number, format_p, format_pct, word
 
         check_lang(lang)
         out = []
         prot = self.protected()
-        ch = self.changes_table[self.changes_table["contrast"] == "during - before"].set_index(["pilot", "theme"])
+        ch = self.protected_changes().query("contrast == 'during - before'").set_index(["pilot", "theme"])
         for pilot, d in prot.groupby("pilot", sort=True):
             share = d.pivot(index="theme", columns="phase", values="share")
             n = d.loc[d["phase"] == "total", "n_sources"].iloc[0]
@@ -254,13 +234,13 @@ def theme_frequencies(
     with np.errstate(invalid="ignore", divide="ignore"):
         has_sources = t["n_sources"] > 0
         t["estimate"] = np.where(has_sources, t["n_mentioning"] / t["n_sources"].where(has_sources, 1), np.nan)
-    t["ci_lower"], t["ci_upper"] = _wilson(t["n_mentioning"], t["n_sources"], conf_level)
+    t["ci_lower"], t["ci_upper"] = wilson(t["n_mentioning"], t["n_sources"], conf_level)
     t["method"] = f"share of sources mentioning the theme ({level}, coders={coders}); Wilson interval"
-    changes = _changes(t, conf_level, adjust)
+    changes = changes_table(t, conf_level, adjust)
     t.attrs["person_level"] = changes.attrs["person_level"] = True  # counts of stories: export only protected()
     return ThemeFrequencies(t, codings.phase_scheme, codings.phase_rule, conf_level, "theme frequencies",
                             changes_table=changes, level=level, coders=coders,
-                            synthetic=codings.synthetic)
+                            synthetic=codings.synthetic, adjust=adjust)
 
 
 @dataclass(frozen=True, repr=False)
