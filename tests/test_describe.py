@@ -66,11 +66,11 @@ def test_phase_summary_describe_nl_and_en():
     res = phase_summary(synthetic, by=None)
     assert res.describe("nl") == (
         "alle: gemiddelde vóór corona 1.000,00; tijdens corona 905,00 (−9,5%, 95%-BI [−11,8%; −7,2%], gecorrigeerde "
-        "p = 0,002); na corona 1.005,00 (+0,5%, 95%-BI [−1,9%; +2,9%], gecorrigeerde p = 0,507). Fasen volgens schema "
+        "p = 0,002); na corona 1.005,00 (+0,5%, 95%-BI [−1,8%; +2,9%], gecorrigeerde p = 0,507). Fasen volgens schema "
         "'measures' (regel 'majority'); Welch-toets, correctie voor meervoudig toetsen: Holm.")
     assert res.describe("en") == (
         "all: mean before corona 1,000.00; during corona 905.00 (−9.5%, 95% CI [−11.8%, −7.2%], adjusted p = 0.002); "
-        "after corona 1,005.00 (+0.5%, 95% CI [−1.9%, +2.9%], adjusted p = 0.507). Phases from scheme 'measures' "
+        "after corona 1,005.00 (+0.5%, 95% CI [−1.8%, +2.9%], adjusted p = 0.507). Phases from scheme 'measures' "
         "(rule 'majority'); Welch test, multiple-testing adjustment: Holm.")
 
 

@@ -185,3 +185,35 @@ def test_phase_totals_equal_an_independent_sum():
         "during": 25,
     }
     assert set(out["phase_scheme"]) == {"measures"} and set(out["phase_rule"]) == {"majority"}
+
+
+def test_relative_interval_is_fiellers_and_agrees_with_the_difference():
+    """SYNTHETIC DATA: 300 random pairs of phases (8 'before', 2 to 4 'during' values, counts and
+    noisy rates). The relative interval excludes 0 exactly when the absolute one does, stays above
+    -100% for non-negative data, and equals Fieller's interval solved independently."""
+    from cosie_analysis.estimate._kernels import welch
+
+    rng = np.random.default_rng(11)
+    rows = []
+    for _ in range(300):
+        n1 = int(rng.integers(2, 5))
+        x0 = rng.poisson(rng.uniform(1, 30), 8).astype(float)
+        x1 = rng.poisson(rng.uniform(0.2, 30), n1).astype(float) * rng.uniform(0.5, 1.5)
+        rows.append((x1, x0))
+    args = [np.array([f(x1) for x1, x0 in rows]) for f in (len, np.mean, lambda v: np.std(v, ddof=1))]
+    args += [np.array([f(x0) for x1, x0 in rows]) for f in (len, np.mean, lambda v: np.std(v, ddof=1))]
+    out = welch(*args, 0.95, np.ones(len(rows), bool))
+    ok = np.isfinite(out["relative_ci_lower"]) & (out["std_err"] > 0)
+    assert ok.sum() > 250
+    excl_abs = (out["ci_lower"] > 0) | (out["ci_upper"] < 0)
+    excl_rel = (out["relative_ci_lower"] > 0) | (out["relative_ci_upper"] < 0)
+    np.testing.assert_array_equal(excl_abs[ok], excl_rel[ok])
+    assert (out["relative_ci_lower"][ok] >= -1.0).all()
+    # independently: the roots of (m1 - rho m0)^2 = q^2 (v1 + rho^2 v0), by numpy's polynomial solver
+    for i in np.flatnonzero(ok)[:40]:
+        (n1, m1, s1, n0, m0, s0) = (a[i] for a in args)
+        q = stats.t.ppf(0.975, out["df"][i])
+        v1, v0 = s1**2 / n1, s0**2 / n0
+        roots = np.sort(np.roots([m0**2 - q**2 * v0, -2 * m1 * m0, m1**2 - q**2 * v1]).real)
+        assert out["relative_ci_upper"][i] == pytest.approx(roots[1] - 1, rel=1e-9, abs=1e-12)
+        assert out["relative_ci_lower"][i] == pytest.approx(max(roots[0], 0.0) - 1, rel=1e-9, abs=1e-12)

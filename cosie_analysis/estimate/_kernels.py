@@ -57,8 +57,8 @@ def welch(n1, m1, s1, n0, m0, s0, conf_level: float, compare) -> dict[str, np.nd
     "before" phase of the same series; ``compare`` marks the rows to compare (False: all NaN).
     Returns the columns of :data:`WELCH_COLUMNS`: the difference of means with its Welch standard
     error, t interval, statistic, Welch-Satterthwaite df and two-sided p-value, and the relative
-    change ``m1 / m0 - 1`` with a delta-method standard error and interval (same df). With fewer
-    than 2 observations on a side only the two point estimates are given.
+    change ``m1 / m0 - 1`` with a delta-method standard error and Fieller's interval (same df,
+    :func:`_fieller`). With fewer than 2 observations on a side only the two point estimates are given.
     """
     from scipy import stats
 
@@ -87,9 +87,25 @@ def welch(n1, m1, s1, n0, m0, s0, conf_level: float, compare) -> dict[str, np.nd
         rse = np.where(m1 != 0, np.abs(r) * np.sqrt(v1 / m1**2 + v0 / m0**2), np.sqrt(v1) / np.abs(m0))
         out["relative_change"][rel] = (r - 1)[rel]
         out["relative_std_err"][rel] = rse[rel]
-        out["relative_ci_lower"][rel] = (r - 1 - q * rse)[rel]
-        out["relative_ci_upper"][rel] = (r - 1 + q * rse)[rel]
+        lo, hi = _fieller(m1, v1, m0, v0, q)
+        out["relative_ci_lower"][rel], out["relative_ci_upper"][rel] = (lo - 1)[rel], (hi - 1)[rel]
     return out
+
+
+def _fieller(m1, v1, m0, v0, q):
+    """Fieller's interval for the ratio ``m1 / m0`` of two independent means: the ratios ``rho`` for
+    which ``|m1 - rho * m0| <= q * sqrt(v1 + rho**2 * v0)``. At ``rho = 1`` that is the Welch test of
+    the difference, so the relative interval excludes 0 exactly when the absolute one does (a
+    delta-method interval can disagree). NaN where ``m0`` is not clearly away from zero
+    (``m0**2 <= q**2 * v0``: the set is unbounded). A ratio of non-negative means is cut at 0."""
+    a = m0**2 - q**2 * v0
+    root = np.sqrt(np.maximum(m1**2 * m0**2 - a * (m1**2 - q**2 * v1), 0.0))
+    bounded = a > 0
+    den = np.where(bounded, a, 1.0)
+    lo = np.where(bounded, (m1 * m0 - root) / den, np.nan)
+    hi = np.where(bounded, (m1 * m0 + root) / den, np.nan)
+    non_negative = (m1 >= 0) & (m0 > 0)
+    return np.where(non_negative, np.maximum(lo, 0.0), lo), hi
 
 
 # ------------------------------------------------------------------------------------- ITS fits

@@ -193,8 +193,11 @@ def phase_summary(
         - ``estimate``: mean in the phase minus mean before (NaN in the "before" row);
         - ``std_err``, ``ci_lower``, ``ci_upper``: its Welch standard error and t interval;
         - ``relative_change``: mean in the phase / mean before - 1;
-        - ``relative_std_err``, ``relative_ci_lower``, ``relative_ci_upper``: delta-method
-          standard error and interval of the relative change (Welch degrees of freedom);
+        - ``relative_std_err``: delta-method standard error of the relative change;
+          ``relative_ci_lower``, ``relative_ci_upper``: Fieller's interval for the ratio of the
+          means minus 1 (Welch degrees of freedom), which excludes 0 exactly when the interval of
+          the difference does; NaN when the "before" mean is not clearly away from zero; for
+          non-negative means (counts, rates) never below -100%;
         - ``statistic``, ``df``: Welch t statistic and its degrees of freedom;
         - ``p_value``: two-sided Welch t-test p-value;
         - ``p_adjusted``: ``p_value`` adjusted across the outcomes of the call (see Notes);
