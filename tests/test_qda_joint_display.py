@@ -121,5 +121,5 @@ def test_report_builders_fall_back_to_synthetic_stories(tmp_path, monkeypatch):
     assert isinstance(out, JointDisplayOutput) and "SYNTHETIC example project" in out.source
     assert list(out.tables) == ["qda_themes_nieuwegein"] and "excerpt" not in out.tables["qda_themes_nieuwegein"]
     out = qda_joint_display_houten(ctx, "nl")
-    assert out.source.startswith("pilotregister; verhalen: SYNTHETISCH")
+    assert out.source == "pilotregister: SYNTHETISCH voorbeeld; verhalen: SYNTHETISCH voorbeeldproject"
     assert (tmp_path / "processed" / "examples").is_dir()

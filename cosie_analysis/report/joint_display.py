@@ -295,13 +295,16 @@ def joint_display(codings: Codings, *, pilot: str, lang: str = "nl", observation
     >>> import cosie_analysis as ca
     >>> out = ca.joint_display(ca.load_codings(), pilot="houten")  # SYNTHETIC until your own export  # doctest: +SKIP
     """
+    from cosie_analysis.words import word
+
     check_choice("pilot", pilot, list(JOINT_INDICATORS))
     series, ylabel, source, tables = _indicator(observations, pilot, rules)
     fig, table = plot_joint_display(codings, series, pilot=pilot, ylabel=ylabel[lang], lang=lang, rules=rules)
-    stories = {"nl": "verhalen: SYNTHETISCH voorbeeldproject" if codings.synthetic else "verhalen: eigen QDA-export",
-               "en": "stories: SYNTHETIC example project" if codings.synthetic else "stories: own QDA export"}[lang]
-    if source == "pilot register" and lang == "nl":
-        source = "pilotregister"
+    stories = word("joint_src_stories_synthetic" if codings.synthetic else "joint_src_stories", lang)
+    if source == "pilot register":  # the register is SYNTHETIC when there is none of your own
+        synthetic = "source_table" in series.columns and series["source_table"].astype(str).str.contains(
+            "SYNTHETIC").any()
+        source = word("joint_src_register_synthetic" if synthetic else "joint_src_register", lang)
     register = JOINT_INDICATORS[pilot][2] == "register"
     return JointDisplayOutput(fig, f"{source}; {stories}", tables + ["qda"],
                               height_mm=60 + 9 * table["theme"].nunique(), tables={f"qda_themes_{pilot}": table},

@@ -73,7 +73,8 @@ WORDS = {
             "Houten en Nieuwegein tegen de spreiding over alle gemeenten en Nederland."
         ),
         "caption_qda_joint_display_houten": (
-            "Thema's in verhalen per coronafase naast de bemiddelingen per maand, Houten (aandeel verhalen waarin "
+            "Thema's in verhalen per coronafase naast de bemiddelingen uit het pilotregister (per maand, of per "
+            "kwartaal wanneer maanden te weinig bemiddelingen tellen om te tonen), Houten (aandeel verhalen waarin "
             "het thema voorkomt; '.' = te weinig verhalen). Synthetische voorbeelddata zolang er geen eigen codering "
             "in data/raw/qda/ en geen eigen register in data/raw/pilot/ staat."
         ),
@@ -158,7 +159,8 @@ WORDS = {
             "against the spread over all municipalities and the Netherlands."
         ),
         "caption_qda_joint_display_houten": (
-            "Themes in stories per corona phase beside the job matches per month, Houten (share of stories "
+            "Themes in stories per corona phase beside the job matches in the pilot register (per month, or per "
+            "quarter where months hold too few matches to show), Houten (share of stories "
             "mentioning the theme; '.' = too few stories). Synthetic example data until your own coding export is in "
             "data/raw/qda/ and your register in data/raw/pilot/."
         ),

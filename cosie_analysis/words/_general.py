@@ -89,6 +89,9 @@ WORDS = {
                                "{base}."),
         "joint_matches_month": "bemiddelingen per maand", "joint_matches_quarter": "bemiddelingen per kwartaal",
         "joint_matches_year": "bemiddelingen per jaar",
+        "joint_src_register": "pilotregister", "joint_src_register_synthetic": "pilotregister: SYNTHETISCH voorbeeld",
+        "joint_src_stories": "verhalen: eigen QDA-export",
+        "joint_src_stories_synthetic": "verhalen: SYNTHETISCH voorbeeldproject",
     },
     "en": {
         "comparison": "Comparison group (other WIL municipalities)", "nederland": "Netherlands",
@@ -170,5 +173,8 @@ WORDS = {
         "qda_protected_note": "Counts of stories protected: fewer than {threshold} not shown, rounded to {base}.",
         "joint_matches_month": "job matches per month", "joint_matches_quarter": "job matches per quarter",
         "joint_matches_year": "job matches per year",
+        "joint_src_register": "pilot register", "joint_src_register_synthetic": "pilot register: SYNTHETIC example",
+        "joint_src_stories": "stories: own QDA export",
+        "joint_src_stories_synthetic": "stories: SYNTHETIC example project",
     },
 }  # fmt: skip
