@@ -29,8 +29,8 @@ def test_its_describe_nl_and_en():
         "corona (95%-BI [−31,2%; −18,1%], p < 0,001). Niveauverandering bij het begin van de fase 'tijdens corona': "
         "−14,849 (95%-BI [−21,259; −8,438]). Het contrafeitelijke verloop reikt tot 6 periode(n) na de laatste "
         "periode vóór corona; de 8 perioden vóór corona dragen een trend tot 2 periode(n) vooruit. Model: lineair "
-        "(normale verdeling), modelgebaseerde standaardfouten, trend 'flat' (niveausprong per fase; de trend stopt "
-        "bij de laatste periode vóór corona); fasen volgens schema 'measures' (regel 'majority').")
+        "(normale verdeling), modelgebaseerde standaardfouten, trend 'vlak' (niveausprong per fase; de trend stopt "
+        "bij de laatste periode vóór corona); fasen volgens schema 'maatregelen' (regel 'meerderheid').")
     assert res.describe("en") == (
         "Synthetisch 01 / synthetic: during corona: −20.8% against the trend's level in the last pre-corona period "
         "(95% CI [−29.0%, −12.6%], p < 0.001); after corona: −24.6% against the trend's level in the last pre-corona "
@@ -51,9 +51,9 @@ def test_its_describe_counts_hac_segmented():
     assert nl.startswith("Synthetisch 01 / synthetic: tijdens corona: −15,7% t.o.v. de voortgezette trend (95%-BI "
                          "[−16,5%; −14,9%], p < 0,001)")
     assert "(95%-BI [−0,187; −0,168], logschaal)" in nl and "(95% CI [−0.187, −0.168], log scale)" in en
-    assert nl.endswith("Model: Poisson, Newey-West-standaardfouten (vertraging 2), trend 'segmented' (niveau en "
-                       "helling per fase; de trend van vóór corona doorgetrokken); fasen volgens schema 'measures' "
-                       "(regel 'majority').")
+    assert nl.endswith("Model: Poisson, Newey-West-standaardfouten (vertraging 2), trend 'gesegmenteerd' (niveau en "
+                       "helling per fase; de trend van vóór corona doorgetrokken); fasen volgens schema 'maatregelen' "
+                       "(regel 'meerderheid').")
     assert "Model: Poisson, Newey-West standard errors (lag 2), trend 'segmented'" in en
     # the default for counts estimates the overdispersion (Pearson): say quasi-Poisson, not Poisson
     assert "Model: quasi-Poisson (overdispersie geschat), modelgebaseerde standaardfouten" in quasi.describe("nl")
@@ -67,7 +67,7 @@ def test_phase_summary_describe_nl_and_en():
     assert res.describe("nl") == (
         "alle: gemiddelde vóór corona 1.000,00; tijdens corona 905,00 (−9,5%, 95%-BI [−11,8%; −7,2%], gecorrigeerde "
         "p = 0,002); na corona 1.005,00 (+0,5%, 95%-BI [−1,8%; +2,9%], gecorrigeerde p = 0,507). Fasen volgens schema "
-        "'measures' (regel 'majority'); Welch-toets, correctie voor meervoudig toetsen: Holm.")
+        "'maatregelen' (regel 'meerderheid'); Welch-toets, correctie voor meervoudig toetsen: Holm.")
     assert res.describe("en") == (
         "all: mean before corona 1,000.00; during corona 905.00 (−9.5%, 95% CI [−11.8%, −7.2%], adjusted p = 0.002); "
         "after corona 1,005.00 (+0.5%, 95% CI [−1.8%, +2.9%], adjusted p = 0.507). Phases from scheme 'measures' "
@@ -85,7 +85,7 @@ def test_did_describe_nl_and_en():
     assert res.describe("nl") == (
         "Verschil-in-verschillen (1 behandelde, 5 controle-eenheden, vaste effecten voor eenheid en periode): tijdens "
         "corona: 3,21 (permutatie-p = 0,167); na corona: 3,02 (permutatie-p = 0,167); sinds het begin van corona: "
-        "3,12 (permutatie-p = 0,167). Fasen volgens schema 'measures'. Met 1 behandelde eenheid onderschatten "
+        "3,12 (permutatie-p = 0,167). Fasen volgens schema 'maatregelen'. Met 1 behandelde eenheid onderschatten "
         "clusterfouten de onzekerheid; ze staan niet in deze tekst (wel in summary()). Lees de permutatie-p: elke "
         "controle-eenheid op haar beurt als behandeld. Donorkeuze: alle eenheden van het regioniveau van de "
         "behandelde eenheid (5 donors).")
@@ -176,3 +176,18 @@ def test_synthetic_control_describe_names_the_town():
     unnamed = synthetic_control(data.drop(columns="region_name"), treated="SY0001", leave_one_out=False)
     assert unnamed.describe("en").startswith("SY0001: after corona began")
     assert ", (" not in sc.describe("nl") and ", (" not in sc.describe("en")
+
+
+def test_describe_names_pooled_groups_and_offences_not_codes():
+    """SYNTHETIC DATA: the rows pooled_rates() makes carry codes only ('NL', 'comparison', offence key)."""
+    years = [f"{y}JJ00" for y in range(2016, 2024)]
+    data = pd.DataFrame([{"source_key": "1.1.1", "region_code": code, "period": p, "value": 10.0 + i % 3}
+                         for code in ("NL", "comparison", "GM0321") for i, p in enumerate(years)])
+    res = phase_summary(data, by=("source_key", "region_code"))
+    nl, en = res.describe("nl"), res.describe("en")
+    for text, names in ((nl, ["Woninginbraak / Nederland:", "Woninginbraak / Vergelijkingsgroep (overige "
+                               "WIL-gemeenten):", "Woninginbraak / Houten:"]),
+                        (en, ["Residential burglary / Netherlands:", "Residential burglary / Comparison group "
+                              "(other WIL municipalities):", "Residential burglary / Houten:"])):
+        assert all(n in text for n in names), text
+        assert "1.1.1" not in text and "comparison" not in text.replace("Comparison", "")

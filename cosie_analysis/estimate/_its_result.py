@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cosie_analysis.data.regions import MAIN_OFFENCES, PILOTS
 from cosie_analysis.errors import ParameterError
 from cosie_analysis.estimate._common import Result, check_lang, select_one
 from cosie_analysis.words import (
@@ -17,6 +18,7 @@ from cosie_analysis.words import (
     format_p,
     format_pct,
     phase_name,
+    value_label,
     word,
 )
 
@@ -24,10 +26,25 @@ __all__ = ["ITSResult"]
 
 
 def series_label(row, by, lang: str) -> str:
-    """The name of a series in text: its ``by`` values, the region's name instead of its code."""
-    values = [row.get("region_name") if c == "region_code" and isinstance(row.get("region_name"), str) else row[c]
-              for c in by]
+    """The name of a series in text: its ``by`` values, with names instead of codes where known (the
+    region's name, Nederland and the comparison group, the indicator's label, the offence's name)."""
+    values = [_named(row, c, lang) for c in by]
     return " / ".join(map(str, values)) if values else word("all_series", lang)
+
+
+def _named(row, column: str, lang: str) -> object:
+    value = row[column]
+    if column == "region_code":
+        if isinstance(row.get("region_name"), str):
+            return row.get("region_name")
+        if value in ("NL", "NL00", "NL01"):
+            return word("nederland", lang)
+        return word("comparison", lang) if value == "comparison" else PILOTS.get(value, value)
+    if column == "indicator" and isinstance(row.get(f"label_{lang}"), str):
+        return row.get(f"label_{lang}")
+    if column in ("source_key", "offence") and value in MAIN_OFFENCES:
+        return MAIN_OFFENCES[value][0 if lang == "nl" else 1]
+    return value
 
 
 def phase_text(phase: str, lang: str) -> str:
@@ -195,7 +212,8 @@ class ITSResult(Result):
         lag = word("est_lag", lang).format(lags=r0["hac_lags"]) if r0["cov_type"] == "hac" else ""
         quasi = r0["family"] == "poisson" and r0["cov_type"] == "model"  # Pearson dispersion: quasi-Poisson
         family = word("est_family_quasi_poisson" if quasi else f"est_family_{r0['family']}", lang)
-        tail = word("est_its_tail", lang).format(family=family, cov=cov, lag=lag, trend=r0["trend"],
+        tail = word("est_its_tail", lang).format(family=family, cov=cov, lag=lag, trend=value_label(r0["trend"], lang),
                                                  trend_text=word(f"est_trend_{r0['trend']}", lang),
-                                                 scheme=self.phase_scheme, rule=self.phase_rule)
+                                                 scheme=value_label(self.phase_scheme, lang),
+                                                 rule=value_label(self.phase_rule, lang))
         return " ".join(out) + " " + tail

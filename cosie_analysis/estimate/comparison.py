@@ -35,7 +35,7 @@ from cosie_analysis.estimate.synth import (  # noqa: F401
     _sc_weights,
     synthetic_control,
 )
-from cosie_analysis.words import format_ci, format_number, format_p, format_pct, phase_name, word
+from cosie_analysis.words import format_ci, format_number, format_p, format_pct, phase_name, value_label, word
 
 if TYPE_CHECKING:  # pragma: no cover
     from cosie_analysis.phases import PhaseScheme
@@ -154,7 +154,7 @@ class DiDResult(Result):
         caveat = word("est_did_few", lang).format(n_treated=n_treated, units=word(
             "est_treated_unit_one" if n_treated == 1 else "est_treated_unit_many", lang)) if few else ""
         return word("est_did", lang).format(n_treated=n_treated, n_controls=n_donors, parts="; ".join(parts),
-                                            scheme=self.phase_scheme) + caveat + " " + word(
+                                            scheme=value_label(self.phase_scheme, lang)) + caveat + " " + word(
             "pool_rule_sentence", lang).format(rule=pool_rule_words(t["pool_rule"].iloc[0], lang), n=n_donors)
 
 
@@ -293,21 +293,26 @@ def diff_in_diff(
 
     Examples
     --------
-    Synthetic data: 6 units, yearly 2015-2023, unit SY01 gets +3 from 2020 on.
+    Synthetic data: 6 units, yearly 2015-2023, unit SY01 6% higher from 2020 on.
 
     >>> import numpy as np, pandas as pd
     >>> import cosie_analysis as ca
     >>> rng = np.random.default_rng(0)
     >>> years = np.arange(2015, 2024)
     >>> synthetic = pd.DataFrame([{"region_code": f"SY{u:02d}", "period": f"{y}JJ00",
-    ...                            "value": 50 + u + 0.5 * (y - 2015) + 3 * (u == 1 and y >= 2020) + rng.normal(0, 0.3)}
+    ...                            "value": (50 + u + 0.5 * (y - 2015) + rng.normal(0, 0.3))
+    ...                                     * (1.06 if u == 1 and y >= 2020 else 1.0)}
     ...                           for u in range(1, 7) for y in years])
     >>> import warnings
     >>> with warnings.catch_warnings():  # one treated unit: the few-clusters warning
     ...     warnings.simplefilter("ignore")
     ...     res = ca.diff_in_diff(synthetic, treated="SY01", indicator=None)
-    >>> round(float(res.summary().query("term == 'post'")["estimate"].iloc[0]), 0)
-    3.0
+    >>> res.summary().query("term == 'post'")[["estimate", "relative_effect", "p_permutation"]].round(2)
+       estimate  relative_effect  p_permutation
+    2      0.06             0.06           0.17
+
+    On logs (the default) ``estimate`` is in log points and ``relative_effect`` is ``exp - 1``; with
+    six units the permutation p cannot go below 1/6.
     """
     if controls is not None:
         if donors is not None:

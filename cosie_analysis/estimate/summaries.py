@@ -32,6 +32,7 @@ from cosie_analysis.words import (
     format_p,
     format_pct,
     phase_name,
+    value_label,
     word,
 )
 
@@ -119,8 +120,8 @@ class PhaseSummary(Result):
         ...                           "value": [1000.0, 1010, 990, 1000, 900, 910, 1000, 1010]})
         >>> print(ca.phase_summary(synthetic, by=None).describe("nl"))  # doctest: +NORMALIZE_WHITESPACE
         alle: gemiddelde vóór corona 1.000,00; tijdens corona 905,00 (−9,5%, 95%-BI [−11,8%; −7,2%],
-        gecorrigeerde p = 0,002); na corona 1.005,00 (+0,5%, 95%-BI [−1,9%; +2,9%], gecorrigeerde p = 0,507).
-        Fasen volgens schema 'measures' (regel 'majority'); Welch-toets, correctie voor meervoudig toetsen: Holm.
+        gecorrigeerde p = 0,002); na corona 1.005,00 (+0,5%, 95%-BI [−1,8%; +2,9%], gecorrigeerde p = 0,507).
+        Fasen volgens schema 'maatregelen' (regel 'meerderheid'); Welch-toets, correctie voor meervoudig toetsen: Holm.
         """
         check_lang(lang)
         ci = ci_label(self.conf_level, lang)
@@ -138,7 +139,8 @@ class PhaseSummary(Result):
                          f"{format_number(m0, 2, lang)}; " + "; ".join(parts) + ".")
         method = self.table["adjust"].iloc[0] if len(self.table) else "none"
         adj = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": word("est_adjust_none", lang)}[method]
-        tail = word("est_summary_tail", lang).format(scheme=self.phase_scheme, rule=self.phase_rule, adjust=adj)
+        tail = word("est_summary_tail", lang).format(scheme=value_label(self.phase_scheme, lang),
+                                                     rule=value_label(self.phase_rule, lang), adjust=adj)
         return " ".join(lines) + " " + tail
 
 

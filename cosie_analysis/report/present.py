@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.data.regions import MAIN_OFFENCES
-from cosie_analysis.words import MONTHS, column_label, format_number, pick, value_label
+from cosie_analysis.words import MONTHS, column_label, format_number, pick, value_label, word
 
 __all__ = ["Presented", "decimals_for", "is_p_column", "period_label", "present", "table_names"]
 
@@ -281,8 +281,9 @@ def table_names(obs, lang: str) -> dict[str, str]:
     >>> import pandas as pd
     >>> obs = pd.DataFrame({"region_code": ["GM0321"], "region_name": ["Houten"], "indicator": ["x"],
     ...                     "label_nl": ["Een maat"], "label_en": ["A measure"]})  # synthetic
-    >>> table_names(obs, "en")
-    {'GM0321': 'Houten', 'x': 'A measure'}
+    >>> names = table_names(obs, "en")
+    >>> names["GM0321"], names["x"], names["NL"]
+    ('Houten', 'A measure', 'Netherlands')
     """
     names: dict[str, str] = {}
     if {"region_code", "region_name"} <= set(obs.columns):
@@ -292,5 +293,7 @@ def table_names(obs, lang: str) -> dict[str, str]:
     if {"indicator", label} <= set(obs.columns):
         labels = obs[["indicator", label]].dropna().drop_duplicates("indicator")
         names.update(zip(labels["indicator"].astype(str), labels[label].astype(str), strict=True))
+    names.setdefault("NL", word("nederland", lang))  # the pooled groups of pooled_rates()
+    names.setdefault("comparison", word("comparison", lang))
     return names
 

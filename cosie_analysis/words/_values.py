@@ -32,6 +32,7 @@ VALUE_LABELS = {
         "log": "logschaal", "level": "niveaus", "relative": "relatief", "response": "oorspronkelijke schaal",
         "model": "model",
         "month": "maand", "holm": "Holm", "bonferroni": "Bonferroni", "segmented": "gesegmenteerd",
+        "flat": "vlak", "capped": "begrensd",
         "default": "standaard", "nearest": "dichtstbijzijnde",
         # phase schemes and straddling rules
         "measures": "maatregelen", "support": "steun", "lifted": "opgeheven", "majority": "meerderheid",
@@ -66,6 +67,7 @@ VALUE_LABELS = {
         "gaussian": "normal", "poisson": "Poisson", "count": "count", "rate": "per 1,000 inhabitants",
         "log": "log scale", "level": "levels", "relative": "relative", "response": "original scale", "model": "model",
         "month": "month", "holm": "Holm", "bonferroni": "Bonferroni", "segmented": "segmented",
+        "flat": "flat", "capped": "capped",
         "default": "default", "nearest": "nearest",
         "measures": "measures", "support": "support", "lifted": "lifted", "majority": "majority",
         "start": "start", "end": "end", "exclude": "exclude", "post": "after corona (pooled)",
