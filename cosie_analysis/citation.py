@@ -42,6 +42,14 @@ def references(data=None, *, registry: dict | None = None) -> list[dict]:
     alias = {label: key for key, entry in tables.items() for label in entry.get("source_tables", [])}
     ids = sorted(tables) if data is None else sorted(
         dict.fromkeys(t if t in tables else alias.get(t, t) for t in source_tables_of(data)))
+    if data is not None and not ids:
+        warnings.warn(
+            f"cite(): the {type(data).__name__} passed names no source table (no `source_table` column in it, "
+            "its summary() or its plot_data()), so nothing is cited. Pass the observation rows the analysis "
+            "read, e.g. ca.cite(obs[obs['indicator'] == 'crime_1_1_1']).",
+            UserWarning,
+            stacklevel=3,
+        )
     unknown = [t for t in ids if t not in tables]
     if unknown:
         warnings.warn(
