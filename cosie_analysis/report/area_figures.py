@@ -61,11 +61,11 @@ def nieuwegein_wijken(ctx: ReportContext, lang: str) -> FigureOutput:
             st = region_style(style_code)
             ax2.axvline(v.iloc[0], color=st["color"], linestyle=st["linestyle"], linewidth=1, label=PILOTS[code])
     ax2.set_xlabel(word("fig_bijstand_wijk", lang))
-    ax2.set_xlim(0, np.nanmax(rate["value"].to_numpy(dtype=float)) * 1.4)
+    ax2.set_xlim(0, np.nanmax(rate["value"].to_numpy(dtype=float)) * 1.7)  # room for the "(n = ...)" labels
     ax2.grid(axis="y", visible=False)
     ax2.grid(axis="x", visible=True)
     ax2.xaxis.set_major_formatter(number_formatter(lang))
-    ax2.legend(loc="center right")
+    ax2.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False)  # above the bars, not on them
     ax1.text(0, 1.01, word("fig_no_score", lang),
              transform=ax1.transAxes, fontsize=6, color="#555555", va="bottom")
     table = rate[["region_code", "region_name", "inhabitants", "value", "status"]].sort_values("region_code")
