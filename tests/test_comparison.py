@@ -329,8 +329,8 @@ def test_real_synthetic_control_burglary_per_1000(observations, treated):
     post = res.summary().query("phase == 'post'").iloc[0]
     assert post["n_donors"] > 50 and "urbanity" in post["pool_rule"]  # the default pool rule (estimate/pools.py)
     assert post["p_min"] == pytest.approx(1 / (post["n_donors"] + 1))
-    if post["test_note"] == "exact_pre_fit":  # no degenerate ratio p-value
-        assert np.isnan(post["p_value"])
+    if post["test_note"] == "exact_pre_fit":  # no degenerate ratio p-value, nor the ratio and rank behind it
+        assert np.isnan([post["p_value"], post["rmspe_ratio"], post["rank"]]).all()
     else:
         assert 0 < post["p_value"] <= 1
     assert 0 < post["p_post"] <= 1

@@ -112,6 +112,8 @@ def test_synthetic_control_paths_say_when_the_pre_fit_is_exact():
         warnings.simplefilter("ignore", UserWarning)
         res = ca.synthetic_control(data, treated="SY02")
     assert (res.summary()["test_note"] == "exact_pre_fit").all()
+    # the ratio divides by a floor, not by a fit error: no ratio, rank or p-value to misread
+    assert res.summary()[["rmspe_ratio", "rank", "p_value"]].isna().all().all()
     notes = [t for t in plot_synthetic_control(res, lang="nl").texts if t.get_gid() == "note:exact_pre_fit"]
     assert len(notes) == 1 and notes[0].get_text().startswith("exacte pre-fit: meer donors (11)")
     assert "perioden vóór corona (4)" in notes[0].get_text()

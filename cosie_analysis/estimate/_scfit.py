@@ -153,8 +153,8 @@ def _phase_row(tr, ph, m, fits, pool, fitter, exact, k, loo, indicator, band: bo
         ci_upper=np.nan,
         rmspe_pre=rp,
         rmspe_post=post_tr,
-        rmspe_ratio=r_tr,
-        rank=rank,
+        rmspe_ratio=np.nan if exact else r_tr,  # an exact pre-fit divides by the floor: a number without meaning
+        rank=np.nan if exact else rank,
         n_units=n_units,
         p_value=np.nan if exact else rank / n_units,
         p_min=1 / n_units,

@@ -243,7 +243,8 @@ def synthetic_control(
           sampling-based interval here, inference is the permutation p-value;
         - ``rmspe_pre``: root mean squared gap over the "before" periods; ``rmspe_post``: the same
           over the phase; ``rmspe_ratio``: ``rmspe_post / max(rmspe_pre, floor)`` with ``floor`` =
-          1e-6 x the standard deviation of all pre-period values (so exact fits give finite ratios);
+          1e-6 x the standard deviation of all pre-period values (so the placebos' exact fits give
+          finite ratios); NaN, like ``rank``, when the treated unit's own pre-period fit is exact;
         - ``rmspe_pre_cv``: leave-one-period-out check of the pre-period fit: each "before" period in
           turn is left out of the fit and predicted from the others; the root mean squared
           prediction error. An exact fit with a large ``rmspe_pre_cv`` interpolates rather than
