@@ -61,17 +61,33 @@ def mv(panel, attrs):
 def test_every_specification_once(mv):
     t = mv.summary()
     assert list(t.columns) == MULTIVERSE_COLUMNS
-    # ITS: 2 schemes x 2 rules x 2 families x 2 scales; comparisons: 4 x 2 x 2 x 2 pools x 2 scales
-    assert len(t) == 16 + 64
+    # on yearly data both schemes put the same years in the same phases under either rule: one analysis,
+    # one row. ITS: 2 rules x 2 families x 2 scales; comparisons: 4 estimators x 2 rules x 2 pools x 2 scales
+    years = pd.Series([f"{y}JJ00" for y in range(2012, 2026)])  # the panel's years (factor_panel)
+    for rule in ("majority", "start"):
+        assert (assign_phase(years, "measures", rule) == assign_phase(years, "support", rule)).all()
+    assert set(t["scheme"]) == {"measures = support"}
+    assert len(t) == 8 + 32
     spec = ["estimator", "scheme", "rule", "family", "pool", "scale"]
     assert not t.duplicated(spec).any()
     assert set(t.loc[t["estimator"] == "its", "pool"]) == {"-"} and set(t.loc[t["estimator"] != "its", "family"]) == {
         "-"
     }
-    # on yearly data both schemes put the same years in the same phases: identical estimates
-    a = t[t["scheme"] == "measures"].drop(columns="scheme").reset_index(drop=True)
-    b = t[t["scheme"] == "support"].drop(columns="scheme").reset_index(drop=True)
-    pd.testing.assert_frame_equal(a, b)
+
+
+def test_schemes_that_split_the_periods_differently_stay_separate():
+    """SYNTHETIC monthly periods: under 'start' the three schemes differ, under 'majority' two coincide."""
+    from cosie_analysis.estimate.multiverse import _coinciding
+
+    months = pd.Series([f"{y}MM{m:02d}" for y in range(2018, 2024) for m in range(1, 13)])
+    schemes = ("measures", "support", "lifted")
+    assert _coinciding(months, schemes, "start") == [["measures"], ["support"], ["lifted"]]
+    together = _coinciding(months, schemes, "majority")
+    for group in together:  # every group: the same phase for every month; different groups differ somewhere
+        first = assign_phase(months, group[0], "majority")
+        assert all((assign_phase(months, g, "majority") == first).all() for g in group)
+    firsts = [tuple(assign_phase(months, g[0], "majority").astype(str)) for g in together]
+    assert len(set(firsts)) == len(firsts) and sum(map(len, together)) == 3
 
 
 def test_relative_effect_is_scale_free_for_linear_estimators(mv):
@@ -90,7 +106,7 @@ def test_relative_effect_is_scale_free_for_linear_estimators(mv):
         & t["estimator"].isin(["sc", "augmented_sc", "sdid"])
         & (t["pool"] == "wide")
     ]
-    assert len(maj) == 6 and maj["estimate"].between(-3.5, -2.5).all()
+    assert len(maj) == 3 and maj["estimate"].between(-3.5, -2.5).all()
 
 
 def test_rows_equal_the_single_estimators(mv, panel, attrs):
@@ -110,20 +126,20 @@ def test_rows_equal_the_single_estimators(mv, panel, attrs):
             n_permutations=10_000,
         ).summary()
         its = batch_its(rate, by=("region_code",), family="poisson", rule="start", progress=False).summary()
-    row = t.loc[("sc", "measures", "start", "-", "close", "rate")]
+    row = t.loc[("sc", "measures = support", "start", "-", "close", "rate")]
     assert row["estimate"] == pytest.approx(sc["estimate"]) and row["n_donors"] == sc["n_donors"]
     assert row["p_value"] == pytest.approx(sc["p_value"] if sc["test_note"] == "" else sc["p_post"])
-    row = t.loc[("sdid", "measures", "start", "-", "close", "rate")]
+    row = t.loc[("sdid", "measures = support", "start", "-", "close", "rate")]
     assert (row["estimate"], row["ci_lower"], row["p_value"]) == pytest.approx(
         (sd["estimate"], sd["ci_lower"], sd["p_value"])
     )
-    row = t.loc[("did", "measures", "start", "-", "close", "rate")]
+    row = t.loc[("did", "measures = support", "start", "-", "close", "rate")]
     ref = did[(did["design"] == "twfe") & (did["term"] == "after")].iloc[0]
     treated = rate[rate["region_code"] == "SY0001"]  # diff_in_diff on logs: b in outcome units, as the others
     observed = treated.loc[(assign_phase(treated["period"], rule="start") == "after").to_numpy(), "value"].mean()
     assert (row["estimate"], row["p_value"]) == pytest.approx((-observed * np.expm1(-ref["estimate"]),
                                                                ref["p_permutation"]))
-    row = t.loc[("its", "measures", "start", "poisson", "-", "rate")]
+    row = t.loc[("its", "measures = support", "start", "poisson", "-", "rate")]
     ref = its[(its["region_code"] == "SY0001") & (its["term"] == "average_effect") & (its["phase"] == "after")].iloc[0]
     assert (row["estimate"], row["ci_upper"], row["p_value"]) == pytest.approx(
         (ref["estimate"], ref["ci_upper"], ref["p_value"])
@@ -142,10 +158,10 @@ def test_specification_curve_draws_every_row(mv):
     n_points = sum(len(c.get_offsets()) for c in top.collections if c.get_label().startswith("p "))
     assert n_points == len(mv.summary())
     labels = [t.get_text() for t in bottom.get_yticklabels()]
-    assert "estimator: synthetic DiD" in labels and "scale: count" in labels and "phase scheme: support" in labels
+    assert "estimator: synthetic DiD" in labels and "scale: count" in labels
+    assert "phase scheme: measures = support" not in labels  # one value: no row for a choice not varied
     dutch = [t.get_text() for t in mv.plot(lang="nl").axes[1].get_yticklabels()]
     assert "methode: synthetische verschil-in-verschillen" in dutch and "schaal: aantal" in dutch
-    assert "faseschema: steunregelingen" in dutch, "phase schemes show their Dutch display name"
     assert not any(w in " ".join(dutch) for w in ("DiD", "ITS", "augmented", "support", "measures", "lifted"))
     from matplotlib.colors import to_rgb
 
@@ -158,7 +174,11 @@ def test_specification_curve_draws_every_row(mv):
         mv.summary()["relative_effect"].sort_values(ignore_index=True),
         check_names=False,
     )
-    assert "80 specificaties" in mv.describe("nl") and "80 specifications" in mv.describe("en")
+    assert "40 specificaties" in mv.describe("nl") and "40 specifications" in mv.describe("en")
+    from cosie_analysis.estimate.multiverse import _choice_label
+
+    assert _choice_label("scheme", "measures = support", "nl") == "faseschema: maatregelen = steunregelingen"
+    assert _choice_label("scheme", "measures = support", "en") == "phase scheme: measures = support"
 
 
 def test_bad_choices_raise(panel, attrs):

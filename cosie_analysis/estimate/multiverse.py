@@ -1,8 +1,9 @@
 """A multiverse over analyst choices: every combination of estimator, phase scheme, boundary rule,
 model family, donor pool and scale, in one tidy table, with a specification curve.
 
-Specifications whose phase assignment of the periods is identical (on yearly data several schemes
-put the same years in the same phase) are computed once and reported for each specification.
+Phase schemes that assign the periods identically under a rule (on yearly data several schemes put
+the same years in the same phase) make one specification, not several: the row's ``scheme`` names
+them all ("measures = support"), so the count of specifications is the count of distinct analyses.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ POOLS: dict[str, dict[str, Any]] = {
 }
 #: The specification columns, in the order of the choice matrix.
 CHOICES = ("estimator", "scheme", "rule", "family", "pool", "scale")
+#: Joins the names of phase schemes that assign every period alike (one specification, not several).
+SAME = " = "
 MULTIVERSE_COLUMNS = [
     "treated",
     *CHOICES,
@@ -194,7 +197,9 @@ def multiverse(
         ``summary()`` has one row per treated unit x specification, columns:
 
         - ``treated``; the choices ``estimator``, ``scheme``, ``rule``, ``family``, ``pool``,
-          ``scale`` ("-" where a choice does not apply); ``indicator``; ``phase``;
+          ``scale`` ("-" where a choice does not apply); ``scheme`` joins with " = " the schemes
+          that give the data's periods the same phases under the row's rule (one analysis);
+          ``indicator``; ``phase``;
         - ``estimate``: average effect over the phase in the outcome's unit (observed minus
           counterfactual; for DiD, fitted on logs as ``diff_in_diff``'s default, the coefficient
           ``b`` as the phase's mean observed value times ``1 - exp(-b)``); ``ci_lower``,
@@ -218,8 +223,9 @@ def multiverse(
 
     Notes
     -----
-    Specifications that assign the periods to phases identically give identical estimates and are
-    computed once. Phases are half-open ``[start, end)`` intervals from :mod:`cosie_analysis.phases`.
+    Schemes that assign the periods to phases identically under a rule give one row (see
+    ``scheme``); identical phase assignments are computed once. Phases are half-open
+    ``[start, end)`` intervals from :mod:`cosie_analysis.phases`.
 
     Examples
     --------
@@ -264,10 +270,11 @@ def multiverse(
             attributes=attributes,
             pool_specs=pool_specs,
         )
-        for scheme in schemes:
-            for rule in rules:
-                spec = dict(scheme=_scheme_name(scheme), rule=rule, scale=scale, indicator=ind, phase=phase)
-                rows += run.specs(to_list(estimators, "estimators"), scheme, rule, families, spec)
+        for rule in rules:
+            for members in _coinciding(d[period], schemes, rule):  # schemes that split the periods alike: one row
+                spec = dict(scheme=SAME.join(_scheme_name(m) for m in members), rule=rule, scale=scale,
+                            indicator=ind, phase=phase)
+                rows += run.specs(to_list(estimators, "estimators"), members[0], rule, families, spec)
     table = pd.DataFrame(rows)
     table["relative_effect"] = table["estimate"] / table["before_mean"]
     table["relative_ci_lower"] = table["ci_lower"] / table["before_mean"]
@@ -292,6 +299,19 @@ def _pool_specs(pools) -> dict[str, dict]:
     return out
 
 
+def _coinciding(periods: pd.Series, schemes, rule: str) -> list[list]:
+    """The schemes grouped by the phases they give the data's periods under ``rule``, in order: on
+    yearly data several schemes often coincide, and counting them as separate specifications would
+    make the multiverse look more robust than it is."""
+    from cosie_analysis.phases import assign_phase
+
+    values = pd.Series(pd.unique(periods.dropna()))
+    groups: dict[tuple, list] = {}
+    for scheme in schemes:
+        groups.setdefault(tuple(assign_phase(values, scheme, rule).astype(str)), []).append(scheme)
+    return list(groups.values())
+
+
 def _scheme_name(scheme) -> str:
     from cosie_analysis.phases import get_scheme
 
@@ -308,4 +328,5 @@ def _choice_label(choice: str, option, lang: str) -> str:
 
     words = WORDS[lang]
     prefix = "scheme_" if choice == "scheme" else "mv_"
-    return f"{words.get('mv_' + choice, choice)}: {words.get(prefix + str(option), option)}"
+    shown = SAME.join(words.get(prefix + part, part) for part in str(option).split(SAME))
+    return f"{words.get('mv_' + choice, choice)}: {shown}"

@@ -52,8 +52,8 @@ WORDS = {
             "verschil-in-verschillen, verschil-in-verschillen), faseschema, grensregel, modelfamilie, donorpool en "
             "schaal (per 1.000 inwoners of aantal). Boven: het effect na corona als percentage van het niveau vóór "
             "corona, gesorteerd, met interval waar de methode er een heeft (roze: p < 0,05, zie de legenda); onder: "
-            "de keuzes van elke specificatie. Op jaardata geven de drie faseschema's dezelfde fasen en dus dezelfde "
-            "schattingen."
+            "de keuzes van elke specificatie. Op jaardata geven de drie faseschema's dezelfde fasen; ze tellen daarom "
+            "als één specificatie, niet als drie."
         ),
         "caption_ranking_change": (
             "Verandering van woninginbraak en vernieling per 1.000 inwoners, gemiddelde na corona min gemiddelde "
@@ -139,7 +139,7 @@ WORDS = {
             "pool and scale (per 1,000 inhabitants or count). Top: the effect after corona as a percentage of the "
             "level before corona, sorted, with an interval where the method has one (pink: p < 0.05, see the "
             "legend); bottom: the choices behind each specification. On yearly data the three phase schemes give the "
-            "same phases and so the same estimates."
+            "same phases, so they count as one specification, not three."
         ),
         "caption_ranking_change": (
             "Change in residential burglary and vandalism per 1,000 inhabitants, mean after minus mean before "
