@@ -110,7 +110,7 @@ class MultiverseResult(Result):
         top.set_ylabel(f"{word('effect', lang)} (%)")
         for i, (c, v) in enumerate(labels):
             used = (d[c] == v).to_numpy()
-            bottom.scatter(x[used], np.full(used.sum(), i), s=4, color="0.2", marker="s")
+            bottom.scatter(x[used], np.full(used.sum(), i), s=9, color="0.2", marker="s", linewidths=0, zorder=3)
         bottom.set_yticks(range(len(labels)), [_choice_label(c, v, lang) for c, v in labels], fontsize="x-small")
         bottom.set_ylim(len(labels) - 0.5, -0.5)
         bottom.tick_params(axis="y", length=0)
