@@ -73,6 +73,8 @@ def test_every_specification_once(mv):
     assert set(t.loc[t["estimator"] == "its", "pool"]) == {"-"} and set(t.loc[t["estimator"] != "its", "family"]) == {
         "-"
     }
+    assert t.loc[t["estimator"] == "its", "n_donors"].isna().all()  # no donors: a gap, not "0 donors"
+    assert (t.loc[t["estimator"] != "its", "n_donors"] >= 2).all()
 
 
 def test_schemes_that_split_the_periods_differently_stay_separate():

@@ -100,7 +100,7 @@ class Runner:
                 p_value=res.at[tr, "p_value"],
                 test="its",
                 before_mean=self.before_mean(tr, key),
-                n_donors=0,
+                n_donors=np.nan,  # no donors: a gap, not a count of zero
                 pool_rule=NOT_USED,
             )
             for tr in self.treated

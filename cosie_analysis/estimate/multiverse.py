@@ -213,7 +213,7 @@ def multiverse(
           unit's level before corona, comparable across scales (rate and count) and estimators;
           ``relative_ci_lower``, ``relative_ci_upper``: the interval divided the same way;
         - ``before_mean``: the treated unit's mean outcome over the "before" periods of the
-          specification; ``n_donors`` (0 for ITS); ``pool_rule``; ``conf_level``.
+          specification; ``n_donors`` (NaN for ITS, which has none); ``pool_rule``; ``conf_level``.
 
     Raises
     ------
