@@ -6,7 +6,7 @@ from __future__ import annotations
 WORDS = {
     "nl": {
         "fig_provisional": "voorlopig (open symbool)", "fig_all_municipalities": "alle gemeenten",
-        "fig_municipalities_ranked": "gemeenten, gerangschikt",
+        "fig_municipalities_ranked": "gemeenten, gerangschikt (1 = hoogste, boven)",
         "fig_offences_per_1000": "misdrijven per 1.000 inwoners",
         "fig_offences_per_month": "misdrijven per maand", "fig_disorder_per_month": "overlastregistraties per maand",
         "fig_burglaries_per_month": "woninginbraken per maand",
@@ -41,7 +41,7 @@ WORDS = {
     },
     "en": {
         "fig_provisional": "provisional (open symbol)", "fig_all_municipalities": "all municipalities",
-        "fig_municipalities_ranked": "municipalities, ranked",
+        "fig_municipalities_ranked": "municipalities, ranked (1 = highest, at the top)",
         "fig_offences_per_1000": "offences per 1,000 inhabitants",
         "fig_offences_per_month": "offences per month", "fig_disorder_per_month": "disorder reports per month",
         "fig_burglaries_per_month": "residential burglaries per month",
