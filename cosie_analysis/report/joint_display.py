@@ -205,7 +205,9 @@ def plot_joint_display(
     format_axes(top, lang=lang, ylabel=ylabel, date_axis=True, legend=False)
     _strip(bottom, table, spans, lang=lang)
     bottom.set_xlim(lo, hi)
-    bottom.set_xlabel(word("qda_share_axis", lang) + " (" + word("qda_suppressed_note", lang) + ")")
+    # the cells' meaning heads the strip; the shared x axis is time, which needs no label
+    bottom.set_title(word("qda_share_axis", lang) + " (" + word("qda_suppressed_note", lang) + ")", loc="left",
+                     fontsize=8)
     synthetic_series = "source_table" in d.columns and d["source_table"].astype(str).str.contains("SYNTHETIC").any()
     if codings.synthetic or synthetic_series:
         mark_synthetic(fig, lang=lang)
