@@ -89,12 +89,18 @@ def indicators(obs: pd.DataFrame | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
 
 
-def _check_values(name: str, wanted, present: pd.Series) -> list:
+def _check_values(name: str, wanted, present: pd.Series, labels: pd.DataFrame | None = None) -> list:
+    """``wanted`` as a list of strings, or a ParameterError with near matches: by spelling, else (with
+    ``labels``: ``indicator``, ``label_nl``, ``label_en``) indicators whose label holds the word."""
     wanted = [wanted] if isinstance(wanted, str) or not isinstance(wanted, Iterable) else list(wanted)
     known = sorted({str(v) for v in present.dropna().unique()})
     for value in wanted:
         if str(value) not in known:
             near = difflib.get_close_matches(str(value), known, n=3, cutoff=0.6)
+            if not near and labels is not None:  # "burglary", "inbraak": a word of the label, not the id
+                text = labels["label_nl"].astype(str) + " " + labels["label_en"].astype(str)
+                hits = labels.loc[text.str.casefold().str.contains(str(value).casefold(), regex=False), "indicator"]
+                near = sorted(set(hits.astype(str)))[:5]
             hint = f" Did you mean {near!r}?" if near else ""
             shown = known if len(known) <= 12 else known[:12] + [f"... ({len(known)} in all)"]
             raise ParameterError(
@@ -150,7 +156,9 @@ def select(
     data = _obs(obs)
     mask = pd.Series(True, index=data.index)
     if indicator is not None:
-        mask &= data["indicator"].isin(_check_values("indicator", indicator, data["indicator"]))
+        labels = (data[["indicator", "label_nl", "label_en"]].drop_duplicates("indicator")
+                  if {"label_nl", "label_en"} <= set(data.columns) else None)
+        mask &= data["indicator"].isin(_check_values("indicator", indicator, data["indicator"], labels))
     if region is not None:
         names = pd.concat([data["region_code"], data.get("region_name", pd.Series(dtype=str))])
         wanted = _check_values("region", region, names)

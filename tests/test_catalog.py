@@ -61,6 +61,12 @@ def test_select_picks_rows_and_suggests_near_matches(obs):
         r"\['synthetic_rate', 'synthetic_counts'\]\?",
     ):
         ca.select(obs, indicator="synthetic_rat")
+    # a word of the label rather than the id: the indicators whose Dutch or English label holds it
+    labelled = obs.assign(label_en=obs["indicator"].map({"synthetic_rate": "Synthetic burglary per 1,000",
+                                                         "synthetic_counts": "Synthetic thefts"}))
+    with pytest.raises(ParameterError, match=r"`indicator`='BURGLARY' is not in the data\. Did you mean "
+                                             r"\['synthetic_rate'\]\?"):
+        ca.select(labelled, indicator="BURGLARY")
     with pytest.raises(ParameterError, match=r"`frequency`='monthly' is not in the data\. Did you mean \['month'\]"):
         ca.select(obs, frequency="monthly")
     with pytest.raises(
