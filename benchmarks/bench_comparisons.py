@@ -8,7 +8,8 @@ Run: .venv/bin/python benchmarks/bench_comparisons.py
    Python package takes ~0.3 s per fit on Proposition 99 (39 units) and ~12 s for 200 placebo
    replications.
 2. ``multiverse`` for both pilots, burglary as rate and count, every estimator, three schemes, two
-   boundary rules, two ITS families, two donor pools: 240 combinations, 80 distinct specifications. Goal: < 10 s on 2 cores.
+   boundary rules, two ITS families, two donor pools: 240 combinations, 80 distinct specifications.
+   Goal: < 10 s on 2 cores.
 
 Times are the best of 3 after a warm-up call (imports excluded).
 """
