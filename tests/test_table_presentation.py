@@ -227,3 +227,10 @@ def test_the_report_tables_leave_no_english_in_dutch(real_data_dir, monkeypatch)
 def test_value_and_column_labels_exist_in_both_languages():
     assert sorted(set(VALUE_LABELS["nl"]) ^ set(VALUE_LABELS["en"])) == []
     assert sorted(set(COLUMN_LABELS["nl"]) ^ set(COLUMN_LABELS["en"])) == []
+
+
+def test_coinciding_schemes_are_each_named():
+    """The multiverse joins schemes that split the periods alike; a Dutch table names each of them."""
+    t = pd.DataFrame({"scheme": ["measures = support = lifted", "measures"]})  # synthetic cells
+    assert present(t, lang="nl").shown["scheme"].tolist() == ["maatregelen = steun = opgeheven", "maatregelen"]
+    assert present(t, lang="en").shown["scheme"].tolist() == ["measures = support = lifted", "measures"]

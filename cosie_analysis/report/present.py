@@ -195,6 +195,8 @@ def _cell_text(col: str, value, lang: str, names: Mapping[str, str], named: bool
         return pool_rule_words(text, lang)
     if col == "offence" and text in MAIN_OFFENCES:
         return pick(*MAIN_OFFENCES[text], lang)
+    if col == "scheme" and " = " in text:  # the multiverse's coinciding schemes, each named
+        return " = ".join(value_label(part, lang, column=col) for part in text.split(" = "))
     if named and text in names:
         return names[text]
     if _PERIOD.match(text):
