@@ -111,7 +111,15 @@ def pilot_phase_comparison(ctx: ReportContext, lang: str) -> FigureOutput:
         items += [region] + ([(key_handles[i], key_labels[i])] if i < len(key_handles) else [])
     fig.legend(*zip(*items, strict=True), loc="outside upper center", ncol=len(handles), frameon=False)
     return FigureOutput(fig, word("src_police_rates", lang).format(crime="47018NED", population="70072NED"),
-                        ["47018NED", "70072NED"], height_mm=115, tables={"pilot_phase_comparison": result.summary()})
+                        ["47018NED", "70072NED"], height_mm=115,
+                        tables={"pilot_phase_comparison": _with_offence(result.summary())})
+
+
+def _with_offence(table: pd.DataFrame) -> pd.DataFrame:
+    """An ``offence`` column beside the CBS code (the report names the offence from it)."""
+    out = table.copy()
+    out.insert(list(out.columns).index("source_key") + 1, "offence", out["source_key"])
+    return out
 
 
 def ranking_change(ctx: ReportContext, lang: str) -> FigureOutput:
