@@ -234,3 +234,19 @@ def test_coinciding_schemes_are_each_named():
     t = pd.DataFrame({"scheme": ["measures = support = lifted", "measures"]})  # synthetic cells
     assert present(t, lang="nl").shown["scheme"].tolist() == ["maatregelen = steun = opgeheven", "maatregelen"]
     assert present(t, lang="en").shown["scheme"].tolist() == ["measures = support = lifted", "measures"]
+
+
+def test_rows_of_different_terms_keep_their_own_decimals():
+    """SYNTHETIC ITS-like rows: a cumulative count and a share in one estimate column. The count is not
+    shown to the share's decimals; the CSV numbers keep as many as any row shows."""
+    t = pd.DataFrame({"term": ["cumulative_effect", "relative_effect"], "estimate": [-11751.0156, -0.1815],
+                      "ci_lower": [-15280.4026, -0.2295], "p_value": [0.0004, 0.0004]})
+    p = present(t, lang="nl")
+    assert p.shown[["estimate", "ci_lower"]].values.tolist() == [["−11.751", "−15.280"], ["−0,182", "−0,230"]]
+    assert p.digits["estimate"] == 3 and p.rounded["estimate"].tolist() == [-11751.016, -0.182]
+    # terms of one magnitude: the column's decimals, as before
+    close = present(t.assign(estimate=[-1.5, -0.1815], ci_lower=[-2.25, -0.2295]), lang="en")
+    assert close.shown["estimate"].tolist() == ["−1.500", "−0.182"]
+    # one quantity per column (no term column): one number of decimals for the column, as before
+    one = present(t.drop(columns="term"), lang="en")
+    assert one.shown["estimate"].tolist() == ["−11,751.02", "−0.18"]

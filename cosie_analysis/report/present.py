@@ -14,7 +14,9 @@ writing it. What a reader of the Markdown, LaTeX, Word and Excel files sees:
 * one number of decimals per column, chosen from the column's magnitude (three significant digits of
   its median absolute value, or two of its smallest, at most four decimals) and shared by columns
   that hold the same quantity (an estimate with its standard error and interval; the years of a
-  wide table);
+  wide table); where a ``term`` column says that the rows hold different quantities (an ITS table:
+  log coefficients, counts, cumulative counts, shares), the estimate and its interval are shown
+  with the decimals of their own term;
   whole-number columns as integers, years without a thousands separator, p-values with three
   decimals and ``< 0,001`` below 0.001.
 
@@ -161,6 +163,19 @@ def _digits(table: pd.DataFrame, decimals: int | Mapping[str, int] | None) -> di
     return digits
 
 
+def _term_digits(table: pd.DataFrame, digits: Mapping[str, int]) -> dict[str, list[int]]:
+    """Decimals per row for the estimate columns of a table whose ``term`` column mixes quantities of
+    different magnitudes (decimals two or more apart): each term's from its own values."""
+    cols = [c for c in _GROUPS["estimate"] if c in digits and digits[c] > 0]
+    if "term" not in table.columns or not cols or table["term"].nunique() < 2:
+        return {}
+    values = table[cols].astype(float)
+    own = {t: decimals_for(values[table["term"] == t].to_numpy().ravel()) for t in table["term"].dropna().unique()}
+    if max(own.values()) - min(own.values()) < 2:  # quantities of one magnitude: the column's decimals serve
+        return {}
+    return {c: [own.get(t, digits[c]) for t in table["term"]] for c in cols}
+
+
 def _rounded(table: pd.DataFrame, digits: Mapping[str, int]) -> pd.DataFrame:
     out = table.copy()
     for col, d in digits.items():
@@ -260,10 +275,15 @@ def present(table: pd.DataFrame, *, lang: str, decimals: int | Mapping[str, int]
     names = names or {}
     frame = _with_names(_numeric(table), names)
     digits = _digits(frame, decimals)
+    per_term = {} if decimals is not None else _term_digits(frame, digits)
+    digits |= {c: max(digits[c], *d) for c, d in per_term.items()}  # the rounded numbers keep what any row shows
     rounded = _rounded(frame, digits)
     shown = pd.DataFrame(index=rounded.index)
     for col in rounded.columns:
-        if col in digits:
+        if col in per_term:  # this row's quantity: its own decimals, from the unrounded value
+            shown[col] = [_number_text(str(col), v if pd.isna(v) else float(np.round(float(v), d)), d, lang, missing)
+                          for v, d in zip(frame[col], per_term[col], strict=True)]
+        elif col in digits:
             shown[col] = [_number_text(str(col), v, digits[col], lang, missing) for v in rounded[col]]
         else:
             named = col == "indicator" or (col in _NAMED_CODES and f"{col}_name" not in rounded.columns)
