@@ -9,9 +9,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cosie_analysis.data.regions import MAIN_OFFENCES, PILOTS
+from cosie_analysis.data.regions import MAIN_OFFENCES
 from cosie_analysis.errors import ParameterError
 from cosie_analysis.estimate._common import Result, check_lang, select_one
+from cosie_analysis.plotting.axes import _role_label
 from cosie_analysis.words import (
     format_ci,
     format_number,
@@ -34,12 +35,8 @@ def series_label(row, by, lang: str) -> str:
 
 def _named(row, column: str, lang: str) -> object:
     value = row[column]
-    if column == "region_code":
-        if isinstance(row.get("region_name"), str):
-            return row.get("region_name")
-        if value in ("NL", "NL00", "NL01"):
-            return word("nederland", lang)
-        return word("comparison", lang) if value == "comparison" else PILOTS.get(value, value)
+    if column == "region_code":  # the data's name, else the legends' name of a pilot, NL or the comparison group
+        return row.get("region_name") if isinstance(row.get("region_name"), str) else _role_label(str(value), lang)
     if column == "indicator" and isinstance(row.get(f"label_{lang}"), str):
         return row.get(f"label_{lang}")
     if column in ("source_key", "offence") and value in MAIN_OFFENCES:

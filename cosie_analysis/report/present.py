@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from cosie_analysis.data.regions import MAIN_OFFENCES
+from cosie_analysis.estimate.multiverse import SAME
 from cosie_analysis.words import MONTHS, column_label, format_number, pick, value_label, word
 
 __all__ = ["Presented", "decimals_for", "is_p_column", "period_label", "present", "table_names"]
@@ -210,8 +211,8 @@ def _cell_text(col: str, value, lang: str, names: Mapping[str, str], named: bool
         return pool_rule_words(text, lang)
     if col == "offence" and text in MAIN_OFFENCES:
         return pick(*MAIN_OFFENCES[text], lang)
-    if col == "scheme" and " = " in text:  # the multiverse's coinciding schemes, each named
-        return " = ".join(value_label(part, lang, column=col) for part in text.split(" = "))
+    if col == "scheme" and SAME in text:  # the multiverse's coinciding schemes, each named
+        return SAME.join(value_label(part, lang, column=col) for part in text.split(SAME))
     if named and text in names:
         return names[text]
     if _PERIOD.match(text):
